@@ -13,14 +13,25 @@ export interface Estimate {
   hi: number | null;
 }
 
-/** Confusion counts and rates at one operating point. Rates are null when their denominator is 0. */
+/**
+ * Why disclosure control withheld a value: 'primary' = a count below the threshold;
+ * 'secondary' = withheld so that a primary-suppressed count cannot be recovered from totals;
+ * 'derived' = a rate, interval or curve computed from a withheld count.
+ */
+export type SuppressionReason = 'primary' | 'secondary' | 'derived';
+
+/**
+ * Confusion counts and rates at one operating point. Rates are null when their denominator is 0.
+ * Counts are null only in a shareable bundle, where disclosure control withheld them
+ * (see `withheld`); in the analyst's own local JSON they are always numbers.
+ */
 export interface OperatingPointResult {
   threshold: number | null;
-  nFlagged: number;
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
+  nFlagged: number | null;
+  tp: number | null;
+  fp: number | null;
+  fn: number | null;
+  tn: number | null;
   precision: number | null;
   recall: number | null;
   fpr: number | null;
@@ -31,11 +42,16 @@ export interface OperatingPointResult {
   falseOmissionRate?: number | null;
   /** Intervals for the rates, when computed. */
   intervals?: Partial<Record<'precision' | 'recall' | 'fpr' | 'fnr' | 'flaggedRate', Estimate>>;
+  /** Set by disclosure control: true when any value here was withheld. */
+  suppressed?: boolean;
+  /** Set by disclosure control: field name -> why it is null. */
+  withheld?: Record<string, SuppressionReason>;
 }
 
 export interface TopKResult extends OperatingPointResult {
   topPct: number;
-  nTarget: number;
+  /** Null only when withheld by disclosure control. */
+  nTarget: number | null;
 }
 
 export type DisparityMetric = 'fpr' | 'fnr' | 'precision' | 'flaggedRate' | 'averagePrecision';
@@ -59,8 +75,9 @@ export interface Disparity {
 export interface SubgroupResult {
   attribute: string;
   group: string;
-  n: number;
-  positives: number;
+  /** Null only when withheld by disclosure control. */
+  n: number | null;
+  positives: number | null;
   prevalence: number | null;
   averagePrecision: Estimate;
   rocAuc: Estimate;
@@ -70,6 +87,8 @@ export interface SubgroupResult {
   suppressed: boolean;
   /** Below the small-group threshold: flagged, never hidden. */
   small?: boolean;
+  /** Set by disclosure control: field name (e.g. 'n', 'averagePrecision', 'disparity.fpr') -> why it is null. */
+  withheld?: Record<string, SuppressionReason>;
   disparity: Partial<Record<DisparityMetric, Disparity>>;
   [extra: string]: unknown;
 }
@@ -88,6 +107,53 @@ export interface ModelResult {
   topK: TopKResult;
   subgroups: SubgroupResult[];
   verdict: 'met' | 'not met' | null;
+  /** Curves. In a shareable bundle only summaries at fixed grid points (see `CurveSet`). */
+  curves?: CurveSet;
+  /** Set by disclosure control: field name (e.g. 'metrics.averagePrecision') -> why it is null. */
+  withheld?: Record<string, SuppressionReason>;
+  [extra: string]: unknown;
+}
+
+/** One point of a precision-recall curve. */
+export interface PrPoint {
+  recall: number;
+  precision: number | null;
+  /** Score threshold; omitted in a shareable bundle (a threshold can single out a case's score). */
+  threshold?: number | null;
+}
+
+/** One point of a ROC curve. */
+export interface RocPoint {
+  fpr: number;
+  tpr: number | null;
+  threshold?: number | null;
+}
+
+/** One calibration bin: cases whose score falls in [lo, hi). */
+export interface CalibrationBin {
+  lo: number;
+  hi: number;
+  n: number | null;
+  positives: number | null;
+  /** Mean predicted score in the bin. */
+  meanScore: number | null;
+  /** positives / n. */
+  observed: number | null;
+  withheld?: Record<string, SuppressionReason>;
+}
+
+/**
+ * Curves. The local report may hold full step curves; disclosure control replaces them by values
+ * at fixed grid points (`grid: true`): PR at recall 0.05, 0.10, ..., 1 (the best precision
+ * reachable at that recall or more), ROC at FPR 0, 0.05, ..., 1 (the best TPR at that FPR or less),
+ * calibration in fixed score bins with suppressed counts.
+ */
+export interface CurveSet {
+  pr?: PrPoint[];
+  roc?: RocPoint[];
+  calibration?: CalibrationBin[];
+  /** true once the curves are summarised at fixed grid points. */
+  grid?: boolean;
   [extra: string]: unknown;
 }
 
@@ -97,14 +163,45 @@ export interface ColumnDescriptor {
   type: string;
 }
 
+/** What disclosure control did to a shareable bundle. */
+export interface DisclosureRecord {
+  /** Counts below this were suppressed. */
+  threshold: number;
+  /** Other counts were rounded to the nearest multiple of this (1 = not rounded). */
+  rounding: number;
+  /** Rates and interval bounds were rounded to this many decimal places. */
+  rateDecimals: number;
+  /** Whether zero counts were treated as small counts. */
+  suppressZeros: boolean;
+  /** Published count fields withheld, by reason. */
+  suppressedCells: number;
+  primaryCells: number;
+  secondaryCells: number;
+  /** Rates, estimates, intervals, disparities and curve points withheld because they derive from withheld counts. */
+  derivedValues: number;
+  /** Recall / FPR grid used for curve summaries. */
+  curveGrid: number[];
+  /** Fields present in the input that are not part of the schema and were left out (JSON paths). */
+  dropped: string[];
+  /** The rules, in words, for readers of the bundle. */
+  rules: string[];
+}
+
+export interface IntegrityRecord {
+  algorithm: 'sha256';
+  /** Hex SHA-256 of the canonical JSON (sorted keys, no whitespace) of the bundle without `integrity`. */
+  hash: string;
+}
+
 export interface Bundle {
   schema: typeof BUNDLE_SCHEMA;
   tool: { name: 'candour'; version: string; backend: string };
   createdAt: string;
   data: {
     name: string;
-    rows: number;
-    positives: number;
+    /** Null only when withheld by disclosure control (fewer rows than the threshold). */
+    rows: number | null;
+    positives: number | null;
     prevalence: number | null;
     fingerprint: string;
     columns: ColumnDescriptor[];
@@ -119,5 +216,11 @@ export interface Bundle {
   };
   preregistration: { criteria: unknown[]; sha256: string; lockedAt: string; [extra: string]: unknown } | null;
   results: ModelResult[];
+  /** Present in a shareable bundle: what disclosure control did. */
+  disclosure?: DisclosureRecord;
+  /** Model card and transparency record (see model-card.ts); plain data, editable before export. */
+  transparency?: unknown;
+  /** Present in a shareable bundle: hash of everything else. */
+  integrity?: IntegrityRecord;
   [extra: string]: unknown;
 }
