@@ -90,7 +90,7 @@ describe(`golden values from scikit-learn ${(golden as { sklearn: string }).skle
           for (const ref of c.topK!) {
             const op = confusionAtTopK(y, s, ref.topPct);
             expect([op.nTarget, op.threshold, op.tp, op.fp, op.fn, op.tn]).toEqual([ref.nTarget, ref.threshold, ref.tp, ref.fp, ref.fn, ref.tn]);
-            expect(op.nFlagged).toBeGreaterThanOrEqual(op.nTarget);
+            expect(op.nFlagged!).toBeGreaterThanOrEqual(op.nTarget!);
           }
         });
       }
