@@ -1,0 +1,307 @@
+/**
+ * The subgroup audit: for each attribute and group, how one global policy (a score
+ * threshold, and the top K% of all cases) treats that group, how sure we are, and —
+ * against a reference group — whether any difference exceeds a tolerance.
+ *
+ * Uncertainty comes from one stratified bootstrap over all cases: replicate r gives
+ * every case a multiplicity w_r(i), and every group's metrics in replicate r use the
+ * same w_r. So a group's metric and the reference's metric move together across
+ * replicates and the interval of their ratio is a paired one. The operating points are
+ * a fixed policy: the threshold and the top-K% cut are computed once on all cases and
+ * held fixed in every replicate (we audit the policy as deployed, not a re-fitted one).
+ */
+import type { Disparity, DisparityMetric, Estimate, OperatingPointResult, SubgroupResult, TopKResult } from '../bundle/schema.ts';
+import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
+import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
+import { confusionAt, topKThreshold } from '../evaluate/operating-point.ts';
+import { bootstrapWeights, percentileInterval } from '../evaluate/bootstrap.ts';
+import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
+import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
+import { DEFAULT_TOLERANCE, casesNeeded, checkTolerance, seOfLogRatio, verdictFor, type Tolerance } from './power.ts';
+
+/** One attribute to audit: a value per case (n); blanks form the "Missing" group. */
+export interface AuditAttribute {
+  attribute: string;
+  values: ArrayLike<string | null | undefined>;
+  /** The reference group for disparities; default the largest group. */
+  reference?: string;
+}
+
+export interface SubgroupAuditOptions {
+  /** Global score threshold (flag when score >= threshold). */
+  threshold: number;
+  /** Global top-K% policy; its cut is computed on all cases. Default 10. */
+  topPct?: number;
+  /** Bootstrap replicates (default 1000; 0 = point estimates only, all intervals null). */
+  replicates?: number;
+  seed?: number;
+  /** Cluster code per case, Int32Array (n), e.g. a coded child ID, so a child's cases are resampled together. */
+  clusters?: Int32Array;
+  tolerance?: Tolerance;
+  smallCell?: SmallCellRule;
+  cancel?: CancelToken;
+  /** Called after each replicate (done of total); the caller throttles. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A disparity with the paired interval of the difference too, and how many replicates defined the ratio. */
+export interface DisparityDetail extends Disparity {
+  differenceLo: number | null;
+  differenceHi: number | null;
+  /** Replicates in which both the group's and the reference's metric were defined. */
+  replicatesDefined: number;
+}
+
+export const DISPARITY_METRICS: readonly DisparityMetric[] = ['fpr', 'fnr', 'precision', 'flaggedRate', 'averagePrecision'];
+
+/** Fewer defined replicates than this share leaves an interval null: conditioning on the rare replicates where it exists would mislead. */
+const MIN_DEFINED_SHARE = 0.5;
+
+type RateKey = 'precision' | 'recall' | 'fpr' | 'fnr' | 'flaggedRate' | 'falseOmissionRate';
+const RATE_KEYS: readonly RateKey[] = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate', 'falseOmissionRate'];
+const INTERVAL_KEYS = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate'] as const;
+
+interface GroupData {
+  group: string;
+  index: Uint32Array;
+  labels: Uint8Array;
+  scores: Float64Array;
+  weights: Float64Array;
+  /** replicate values (NaN = undefined) by metric name. */
+  draws: Record<string, Float64Array>;
+}
+
+function pick(values: Float64Array, index: Uint32Array): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let k = 0; k < index.length; k++) out[k] = values[index[k]];
+  return out;
+}
+
+function nanIfNull(x: number | null | undefined): number {
+  return x === null || x === undefined ? NaN : x;
+}
+
+function finite(values: Float64Array): Float64Array {
+  return values.filter((x) => Number.isFinite(x));
+}
+
+/** Percentile interval of the defined draws, or nulls when too few are defined. */
+function intervalOf(draws: Float64Array | undefined, replicates: number): { lo: number | null; hi: number | null; defined: number } {
+  if (!draws || replicates === 0) return { lo: null, hi: null, defined: 0 };
+  const ok = finite(draws);
+  if (ok.length < 2 || ok.length < MIN_DEFINED_SHARE * replicates) return { lo: null, hi: null, defined: ok.length };
+  const { lo, hi } = percentileInterval(ok, 0.95);
+  return { lo: lo ?? null, hi: hi ?? null, defined: ok.length };
+}
+
+function estimate(value: number | null, draws: Float64Array | undefined, replicates: number): Estimate {
+  const { lo, hi } = intervalOf(draws, replicates);
+  return { value, lo, hi };
+}
+
+function recordRates(draws: Record<string, Float64Array>, prefix: string, r: number, op: OperatingPointResult): void {
+  for (const key of RATE_KEYS) draws[`${prefix}.${key}`][r] = nanIfNull(op[key]);
+}
+
+function metricKey(metric: DisparityMetric, prefix: 'thr' | 'top'): string {
+  return metric === 'averagePrecision' ? 'ap' : `${prefix}.${metric}`;
+}
+
+function metricValue(metric: DisparityMetric, s: SubgroupResult, op: OperatingPointResult): number | null {
+  if (metric === 'averagePrecision') return s.averagePrecision.value;
+  return op[metric] ?? null;
+}
+
+function disparityOf(
+  metric: DisparityMetric,
+  prefix: 'thr' | 'top',
+  g: GroupData,
+  ref: GroupData,
+  gResult: SubgroupResult,
+  refResult: SubgroupResult,
+  replicates: number,
+  tolerance: Tolerance,
+): DisparityDetail {
+  const op = prefix === 'thr' ? gResult.atThreshold : gResult.topK;
+  const refOp = prefix === 'thr' ? refResult.atThreshold : refResult.topK;
+  const a = metricValue(metric, gResult, op);
+  const b = metricValue(metric, refResult, refOp);
+  const ratio = ratioOf(a, b);
+  const difference = differenceOf(a, b);
+  const key = metricKey(metric, prefix);
+  const ga = g.draws[key];
+  const rb = ref.draws[key];
+  const ratios = new Float64Array(replicates);
+  const diffs = new Float64Array(replicates);
+  for (let r = 0; r < replicates; r++) {
+    ratios[r] = rb[r] === 0 ? NaN : ga[r] / rb[r];
+    diffs[r] = ga[r] - rb[r];
+  }
+  const ri = intervalOf(ratios, replicates);
+  const di = intervalOf(diffs, replicates);
+  const verdict = ratio === null ? null : verdictFor(ri.lo, ri.hi, tolerance);
+  const needed = verdict === 'inconclusive' ? casesNeeded(ratio, seOfLogRatio(ratios), g.index.length, tolerance) : null;
+  return {
+    reference: ref.group,
+    difference,
+    ratio,
+    lo: ri.lo,
+    hi: ri.hi,
+    verdict,
+    casesNeeded: needed,
+    differenceLo: di.lo,
+    differenceHi: di.hi,
+    replicatesDefined: ri.defined,
+  };
+}
+
+/**
+ * Subgroup results for every attribute and group, in attribute order then first-seen
+ * group order. Each has: n, positives, prevalence; AP and AUC within the group with
+ * intervals; the global threshold and top-K% policies applied to the group (with rate
+ * intervals); calibration in the large; `small` per the small-cell rule (flagged, never
+ * hidden); `disparity` at the threshold and `disparityTopK` at the top-K% cut against
+ * the attribute's reference group (the reference's own entries are empty and it has
+ * `isReference: true`). Throws `Cancelled` when cancelled, AppFailure for bad input.
+ */
+export function subgroupAudit(
+  labels: Uint8Array,
+  scores: Float64Array,
+  attributes: readonly AuditAttribute[],
+  options: SubgroupAuditOptions,
+): SubgroupResult[] {
+  const n = labels.length;
+  if (scores.length !== n) throw new AppFailure({ code: 'length-mismatch', message: `labels (${n}) and scores (${scores.length}) differ in length` });
+  for (const a of attributes) {
+    if (a.values.length !== n) {
+      throw new AppFailure({ code: 'length-mismatch', message: `group column has ${a.values.length} values for ${n} cases`, column: a.attribute });
+    }
+  }
+  const { threshold } = options;
+  if (Number.isNaN(threshold)) throw new AppFailure({ code: 'invalid-threshold', message: `invalid threshold: ${threshold}` });
+  const topPct = options.topPct ?? 10;
+  const replicates = Math.max(0, Math.floor(options.replicates ?? 1000));
+  const seed = options.seed ?? 1;
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  checkTolerance(tolerance);
+  const smallRule = options.smallCell ?? DEFAULT_SMALL_CELL;
+  const top = n > 0 ? topKThreshold(scores, topPct) : { nTarget: 0, threshold: Infinity };
+
+  const perAttribute = attributes.map((a) => {
+    const gv = groupVector(a.attribute, a.values);
+    const members: number[][] = gv.levels.map(() => []);
+    for (let i = 0; i < n; i++) members[gv.codes[i]].push(i);
+    const groups: GroupData[] = gv.levels.map((group, k) => {
+      const index = Uint32Array.from(members[k]);
+      const draws: Record<string, Float64Array> = { ap: new Float64Array(replicates), auc: new Float64Array(replicates) };
+      for (const p of ['thr', 'top']) for (const key of RATE_KEYS) draws[`${p}.${key}`] = new Float64Array(replicates);
+      const gl = new Uint8Array(index.length);
+      for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
+      return { group, index, labels: gl, scores: pick(scores, index), weights: new Float64Array(index.length), draws };
+    });
+    const reference = referenceGroup(gv.levels, gv.counts, a.reference);
+    if (a.reference !== undefined && reference === null) {
+      throw new AppFailure({ code: 'unknown-reference', message: `reference group '${a.reference}' does not occur (groups: ${gv.levels.join(', ')})`, column: a.attribute });
+    }
+    return { attribute: a.attribute, groups, reference };
+  });
+
+  if (replicates > 0 && n > 0) {
+    const clusters = options.clusters;
+    let r = 0;
+    for (const w of bootstrapWeights(labels, { replicates, seed, clusters, reuseBuffer: true })) {
+      throwIfCancelled(options.cancel);
+      if (r >= replicates) break;
+      for (const a of perAttribute) {
+        for (const g of a.groups) {
+          const wg = g.weights;
+          for (let k = 0; k < g.index.length; k++) wg[k] = w[g.index[k]];
+          g.draws.ap[r] = nanIfNull(averagePrecision(g.labels, g.scores, wg));
+          g.draws.auc[r] = nanIfNull(rocAuc(g.labels, g.scores, wg));
+          recordRates(g.draws, 'thr', r, confusionAt(g.labels, g.scores, threshold, wg));
+          recordRates(g.draws, 'top', r, confusionAt(g.labels, g.scores, top.threshold, wg));
+        }
+      }
+      r++;
+      options.onProgress?.(r, replicates);
+    }
+  }
+
+  const out: SubgroupResult[] = [];
+  for (const a of perAttribute) {
+    const results = a.groups.map((g) => groupResult(a.attribute, g, threshold, top, topPct, replicates, smallRule));
+    const refIndex = a.groups.findIndex((g) => g.group === a.reference);
+    a.groups.forEach((g, k) => {
+      const res = results[k];
+      if (k === refIndex) {
+        res.isReference = true;
+        return;
+      }
+      if (refIndex < 0) return;
+      const ref = a.groups[refIndex];
+      const refRes = results[refIndex];
+      const atThr: Partial<Record<DisparityMetric, DisparityDetail>> = {};
+      const atTop: Partial<Record<DisparityMetric, DisparityDetail>> = {};
+      for (const m of DISPARITY_METRICS) {
+        atThr[m] = disparityOf(m, 'thr', g, ref, res, refRes, replicates, tolerance);
+        atTop[m] = disparityOf(m, 'top', g, ref, res, refRes, replicates, tolerance);
+      }
+      res.disparity = atThr;
+      res.disparityTopK = atTop;
+    });
+    out.push(...results);
+  }
+  return out;
+}
+
+/** One group's result. Its topK carries the global policy's cut: `threshold` and `nTarget`
+ *  are those computed on all cases; `nFlagged` is how many of this group the cut flags. */
+function groupResult(
+  attribute: string,
+  g: GroupData,
+  threshold: number,
+  top: { nTarget: number; threshold: number },
+  topPct: number,
+  replicates: number,
+  smallRule: SmallCellRule,
+): SubgroupResult {
+  const n = g.index.length;
+  let positives = 0;
+  let scoreSum = 0;
+  for (let k = 0; k < n; k++) {
+    positives += g.labels[k];
+    scoreSum += g.scores[k];
+  }
+  const atThreshold = withIntervals(confusionAt(g.labels, g.scores, threshold), g.draws, 'thr', replicates);
+  const topOp = withIntervals(confusionAt(g.labels, g.scores, top.threshold), g.draws, 'top', replicates);
+  const topK: TopKResult = { ...topOp, threshold: Number.isFinite(top.threshold) ? top.threshold : null, topPct, nTarget: top.nTarget };
+  const meanScore = rateOf(scoreSum, n);
+  const outcomeRate = rateOf(positives, n);
+  return {
+    attribute,
+    group: g.group,
+    n,
+    positives,
+    prevalence: outcomeRate,
+    averagePrecision: estimate(averagePrecision(g.labels, g.scores), g.draws.ap, replicates),
+    rocAuc: estimate(rocAuc(g.labels, g.scores), g.draws.auc, replicates),
+    atThreshold,
+    topK,
+    suppressed: false,
+    small: isSmallGroup(n, positives, smallRule),
+    // Calibration in the large: mean score against the outcome rate (meaningful when scores are probabilities).
+    calibration: {
+      meanScore,
+      outcomeRate,
+      difference: differenceOf(meanScore, outcomeRate),
+      observedToExpected: ratioOf(outcomeRate, meanScore),
+    },
+    disparity: {},
+  };
+}
+
+function withIntervals(op: OperatingPointResult, draws: Record<string, Float64Array>, prefix: string, replicates: number): OperatingPointResult {
+  const intervals: NonNullable<OperatingPointResult['intervals']> = {};
+  for (const key of INTERVAL_KEYS) intervals[key] = estimate(op[key] ?? null, draws[`${prefix}.${key}`], replicates);
+  return { ...op, intervals };
+}
