@@ -1,0 +1,224 @@
+import { describe, it, expect } from 'vitest';
+import { applyDisclosureControl, DEFAULT_CURVE_GRID } from '../../src/lib/bundle/disclosure.ts';
+import type { Bundle, OperatingPointResult, SubgroupResult } from '../../src/lib/bundle/schema.ts';
+import { exampleBundle } from './make-bundle.ts';
+
+function op(tp: number, fp: number, fn: number, tn: number, threshold = 0.5): OperatingPointResult {
+  const d = (a: number, b: number) => (b ? a / b : null);
+  return {
+    threshold, nFlagged: tp + fp, tp, fp, fn, tn, precision: d(tp, tp + fp), recall: d(tp, tp + fn), fpr: d(fp, fp + tn), fnr: d(fn, fn + tp),
+    flaggedRate: d(tp + fp, tp + fp + fn + tn), falseOmissionRate: d(fn, fn + tn),
+  };
+}
+
+function tinyBundle(overall: OperatingPointResult, subgroups: SubgroupResult[] = []): Bundle {
+  const n = overall.tp! + overall.fp! + overall.fn! + overall.tn!;
+  const pos = overall.tp! + overall.fn!;
+  return {
+    schema: 'candour.bundle/1', tool: { name: 'candour', version: '0.1.0', backend: 'cpu' }, createdAt: '2026-01-01T00:00:00Z',
+    data: { name: 'x.csv', rows: n, positives: pos, prevalence: pos / n, fingerprint: 'f', columns: [] },
+    task: { outcome: 'y', positive: '1', split: {}, operatingPoint: { threshold: 0.5 } },
+    preregistration: null,
+    results: [{
+      model: 'external', features: null,
+      metrics: { averagePrecision: { value: 0.31234, lo: 0.2, hi: 0.4 }, rocAuc: { value: 0.7, lo: 0.6, hi: 0.8 }, brier: { value: 0.1, lo: null, hi: null }, prevalence: pos / n },
+      atThreshold: overall, topK: { ...overall, topPct: 10, nTarget: 100 }, subgroups, verdict: null,
+    }],
+  };
+}
+
+function group(attribute: string, name: string, t: OperatingPointResult, reference: string): SubgroupResult {
+  const n = t.tp! + t.fp! + t.fn! + t.tn!, pos = t.tp! + t.fn!;
+  return {
+    attribute, group: name, n, positives: pos, prevalence: pos / n, averagePrecision: { value: 0.3, lo: 0.2, hi: 0.4 }, rocAuc: { value: 0.7, lo: 0.6, hi: 0.8 },
+    atThreshold: t, topK: { ...t, topPct: 10, nTarget: 100 }, suppressed: false,
+    disparity: name === reference ? {} : { fpr: { reference, difference: 0.01, ratio: 1.2, lo: 0.9, hi: 1.6, verdict: 'inconclusive', casesNeeded: 401 } },
+  };
+}
+
+describe('applyDisclosureControl: one table', () => {
+  // tp=5 is small. flagged = tp+fp publishes, so fp must go; positives = tp+fn, so fn must go;
+  // then fn+tn = not flagged leaves tn alone, so tn goes too. Margins stay.
+  const out = applyDisclosureControl(tinyBundle(op(5, 20, 40, 935)));
+  const at = out.results[0].atThreshold;
+  it('suppresses the small cell and every cell that would reveal it', () => {
+    expect([at.tp, at.fp, at.fn, at.tn]).toEqual([null, null, null, null]);
+    expect(at.withheld).toEqual({ tp: 'primary', fp: 'secondary', fn: 'secondary', tn: 'secondary', precision: 'derived', recall: 'derived', fpr: 'derived', fnr: 'derived', falseOmissionRate: 'derived' });
+    expect(at.suppressed).toBe(true);
+  });
+  it('keeps and rounds the margins, and keeps rates that use only margins', () => {
+    expect(at.nFlagged).toBe(25);
+    expect(out.data.rows).toBe(1000);
+    expect(out.data.positives).toBe(45);
+    expect(at.flaggedRate).toBe(0.025);
+    expect(out.data.prevalence).toBe(0.045);
+  });
+  it('records what it did', () => {
+    // atThreshold and topK are two tables with the same counts: 1 primary + 3 secondary each.
+    expect(out.disclosure).toMatchObject({ threshold: 10, rounding: 5, rateDecimals: 3, primaryCells: 2, secondaryCells: 6, suppressedCells: 8 });
+    expect(out.disclosure!.rules.length).toBeGreaterThan(3);
+  });
+  it('keeps model metrics (the population is large) rounded to 3 decimals', () => {
+    expect(out.results[0].metrics.averagePrecision).toEqual({ value: 0.312, lo: 0.2, hi: 0.4 });
+  });
+});
+
+describe('applyDisclosureControl: rounding and rates', () => {
+  const out = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)));
+  const at = out.results[0].atThreshold;
+  it('rounds counts to the nearest 5 (half up)', () => {
+    expect([at.tp, at.fp, at.fn, at.tn, at.nFlagged]).toEqual([10, 25, 35, 940, 35]);
+    expect(out.data.rows).toBe(1010);
+  });
+  it('keeps rates from the unrounded counts, not recomputed from rounded ones', () => {
+    expect(at.precision).toBe(Number((12 / 35).toFixed(3)));
+    expect(at.recall).toBe(Number((12 / 49).toFixed(3)));
+    expect(at.withheld).toBeUndefined();
+  });
+  it('honours other threshold and rounding settings', () => {
+    const o = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)), { threshold: 20, rounding: 10 });
+    const a = o.results[0].atThreshold;
+    expect(a.tp).toBeNull();
+    expect(a.nFlagged).toBe(40);
+    expect(o.disclosure!.rounding).toBe(10);
+  });
+  it('does not suppress zeros when asked not to', () => {
+    const o = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)), { suppressZeros: false });
+    expect(o.results[0].atThreshold.tp).toBe(0);
+    const o2 = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)));
+    expect(o2.results[0].atThreshold.tp).toBeNull();
+  });
+});
+
+describe('applyDisclosureControl: groups of one attribute', () => {
+  // Three groups; C is small (n = 8). Its n would follow from the total minus A and B, so the
+  // next smallest group n (B) goes too, and so on through every linked set.
+  const A = op(30, 60, 20, 600), B = op(12, 20, 15, 200), C = op(1, 2, 1, 4);
+  const overall = op(43, 82, 36, 804);
+  const out = applyDisclosureControl(tinyBundle(overall, [group('sex', 'A', A, 'A'), group('sex', 'B', B, 'A'), group('sex', 'C', C, 'A')]));
+  const [a, b, c] = out.results[0].subgroups;
+  it('suppresses the small group and a second one so neither follows from the total', () => {
+    expect(c.n).toBeNull();
+    expect(c.withheld?.n).toBe('primary');
+    expect(b.n).toBeNull();
+    expect(b.withheld?.n).toBe('secondary');
+    expect(a.n).toBe(710);
+    expect(c.suppressed).toBe(true);
+    expect(b.suppressed).toBe(true);
+  });
+  it('withholds metrics and disparities of suppressed groups', () => {
+    expect(c.averagePrecision).toEqual({ value: null, lo: null, hi: null });
+    expect(c.prevalence).toBeNull();
+    expect(c.disparity.fpr).toMatchObject({ ratio: null, verdict: null, casesNeeded: null });
+    expect(c.withheld?.['disparity.fpr']).toBe('derived');
+  });
+  it('keeps the large group', () => {
+    expect(a.averagePrecision.value).toBe(0.3);
+    expect(a.atThreshold.tp).toBe(30);
+  });
+});
+
+/** Every cell of every table, with the equations linking them, read from a bundle. */
+function linkedSets(bundle: Bundle) {
+  const cells = new Map<string, { value: number | null; virtual: boolean }>();
+  const eqs: string[][] = [];
+  const put = (k: string, v: number | null, virtual = false) => cells.set(k, { value: v, virtual });
+  bundle.results.forEach((r, mi) => {
+    for (const opName of ['atThreshold', 'topK'] as const) {
+      const tables: [string, OperatingPointResult, number | null, number | null][] = [[`${mi}${opName}*`, r[opName], null, null]];
+      for (const g of r.subgroups) tables.push([`${mi}${opName}${g.attribute}=${g.group}`, g[opName], g.n, g.positives]);
+      for (const [p, t, n, pos] of tables) {
+        put(`${p}tp`, t.tp); put(`${p}fp`, t.fp); put(`${p}fn`, t.fn); put(`${p}tn`, t.tn); put(`${p}fl`, t.nFlagged);
+        put(`${p}ufl`, null, true); put(`${p}neg`, null, true); put(`${p}pos`, pos, pos === null && p.endsWith('*')); put(`${p}n`, n, n === null && p.endsWith('*'));
+        eqs.push([`${p}fl`, `${p}tp`, `${p}fp`], [`${p}ufl`, `${p}fn`, `${p}tn`], [`${p}pos`, `${p}tp`, `${p}fn`], [`${p}neg`, `${p}fp`, `${p}tn`], [`${p}n`, `${p}fl`, `${p}ufl`], [`${p}n`, `${p}pos`, `${p}neg`]);
+      }
+      const attrs = new Set(r.subgroups.map((g) => g.attribute));
+      for (const a of attrs) {
+        for (const k of ['tp', 'fp', 'fn', 'tn', 'fl', 'ufl', 'neg', 'pos', 'n']) {
+          eqs.push([`${mi}${opName}*${k}`, ...r.subgroups.filter((g) => g.attribute === a).map((g) => `${mi}${opName}${a}=${g.group}${k}`)]);
+        }
+      }
+    }
+  });
+  return { cells, eqs };
+}
+
+describe('applyDisclosureControl: a realistic bundle', () => {
+  const input = exampleBundle();
+  const out = applyDisclosureControl(input);
+  it('leaves no published count below the threshold and rounds the rest to 5', () => {
+    const bad: string[] = [];
+    const walk = (x: unknown, path: string) => {
+      if (Array.isArray(x)) x.forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) {
+        if (k === 'withheld') continue;
+        if (['n', 'positives', 'tp', 'fp', 'fn', 'tn', 'nFlagged', 'rows', 'nTarget'].includes(k) && v !== null && (typeof v !== 'number' || v < 10 || v % 5 !== 0)) bad.push(`${path}.${k}=${v}`);
+        walk(v, `${path}.${k}`);
+      }
+    };
+    walk(out, '');
+    expect(bad).toEqual([]);
+    expect(out.disclosure!.primaryCells).toBeGreaterThan(0);
+    expect(out.disclosure!.secondaryCells).toBeGreaterThan(0);
+  });
+  it('an attacker who knows every published count exactly recovers no small count from the totals', () => {
+    const truth = linkedSets(input), seen = linkedSets(out);
+    // Knowns: exact (unrounded) values of whatever was published.
+    const known = new Map<string, number>();
+    for (const [k, c] of seen.cells) if (c.value !== null && !c.virtual) known.set(k, truth.cells.get(k)!.value!);
+    const trueValue = (k: string): number => {
+      const c = truth.cells.get(k)!;
+      if (c.value !== null) return c.value;
+      const p = k.replace(/(ufl|neg|pos|n)$/, '');
+      const g = (s: string) => truth.cells.get(p + s)!.value!;
+      return k.endsWith('ufl') ? g('fn') + g('tn') : k.endsWith('neg') ? g('fp') + g('tn') : k.endsWith('pos') ? g('tp') + g('fn') : g('tp') + g('fp') + g('fn') + g('tn');
+    };
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const eq of seen.eqs) {
+        const unknown = eq.filter((k) => !known.has(k));
+        if (unknown.length !== 1) continue;
+        known.set(unknown[0], trueValue(unknown[0]));
+        changed = true;
+      }
+    }
+    const leaked = [...known.keys()].filter((k) => seen.cells.get(k)!.value === null && trueValue(k) < 10);
+    expect(leaked).toEqual([]);
+  });
+  it('keeps rates as computed on the unrounded data wherever their cells are published', () => {
+    for (let i = 0; i < input.results.length; i++) {
+      const a = input.results[i].atThreshold, b = out.results[i].atThreshold;
+      for (const k of ['precision', 'recall', 'fpr', 'fnr'] as const) if (b[k] !== null) expect(b[k]).toBe(Number(a[k]!.toFixed(3)));
+      input.results[i].subgroups.forEach((g, j) => {
+        const h = out.results[i].subgroups[j].atThreshold;
+        for (const k of ['precision', 'recall', 'fpr', 'fnr'] as const) {
+          if (h[k] !== null) expect(h[k]).toBe(Number(g.atThreshold[k]!.toFixed(3)));
+          else if (g.atThreshold[k] !== null) expect(h.withheld?.[k]).toBe('derived');
+        }
+      });
+    }
+  });
+  it('summarises curves at the fixed grid, without score thresholds', () => {
+    const c = out.results[1].curves!;
+    expect(c.grid).toBe(true);
+    expect(c.pr!.map((p) => p.recall)).toEqual(DEFAULT_CURVE_GRID);
+    expect(c.roc!.length).toBe(21);
+    expect(JSON.stringify(c)).not.toContain('threshold');
+    // Best precision at recall >= r can only fall as r grows.
+    const ps = c.pr!.map((p) => p.precision!);
+    for (let i = 1; i < ps.length; i++) expect(ps[i]).toBeLessThanOrEqual(ps[i - 1]);
+    const atFullRecall = input.results[1].curves!.pr!.filter((p) => p.recall === 1).map((p) => p.precision!);
+    expect(c.pr![19].precision).toBe(Number(Math.max(...atFullRecall).toFixed(3)));
+  });
+  it('drops fields it does not know, and says so', () => {
+    const b = exampleBundle() as Bundle & { rows?: unknown };
+    b.rows = [{ id: 'CH123456A' }];
+    (b.results[0].subgroups[0] as Record<string, unknown>).caseIds = ['CH123456A'];
+    const o = applyDisclosureControl(b);
+    expect(JSON.stringify(o)).not.toContain('CH123456A');
+    expect(o.disclosure!.dropped).toEqual(expect.arrayContaining(['rows', 'results[0].subgroups[0].caseIds']));
+  });
+  it('does not modify its input', () => {
+    expect(input).toEqual(exampleBundle());
+  });
+});
