@@ -161,3 +161,45 @@ describe('planted disparity (synthetic, seeded)', () => {
     if (small.verdict === 'inconclusive') expect(small.casesNeeded!).toBeGreaterThan(0);
   });
 });
+
+describe('bootstrap intervals', () => {
+  it('equal an independent recomputation with the same replicate weights (metrics called directly)', async () => {
+    const { bootstrapWeights, percentileInterval } = await import('../../src/lib/evaluate/bootstrap.ts');
+    const { averagePrecision } = await import('../../src/lib/evaluate/metrics.ts');
+    const { confusionAt, topKThreshold } = await import('../../src/lib/evaluate/operating-point.ts');
+    const labels = Uint8Array.from(golden.labels);
+    const scores = Float64Array.from(golden.scores);
+    const R = 40;
+    const res = subgroupAudit(labels, scores, [{ attribute: 'group', values: golden.group }], { threshold: 0.5, topPct: 20, replicates: R, seed: 9 });
+    const b = res.find((x) => x.group === 'B')!;
+    const a = res.find((x) => x.group === 'A')!;
+    const idxB = golden.group.flatMap((g, i) => (g === 'B' ? [i] : []));
+    const idxA = golden.group.flatMap((g, i) => (g === 'A' ? [i] : []));
+    const sub = (idx: number[], w?: Float64Array) => ({
+      l: Uint8Array.from(idx, (i) => labels[i]), s: Float64Array.from(idx, (i) => scores[i]), w: w ? Float64Array.from(idx, (i) => w[i]) : undefined,
+    });
+    const top = topKThreshold(scores, 20).threshold;
+    const ap: number[] = [];
+    const fprB: number[] = [];
+    const ratio: number[] = [];
+    for (const w of bootstrapWeights(labels, { replicates: R, seed: 9 })) {
+      const B = sub(idxB, w);
+      const A = sub(idxA, w);
+      ap.push(averagePrecision(B.l, B.s, B.w) ?? NaN);
+      const fb = confusionAt(B.l, B.s, top, B.w).fpr!;
+      fprB.push(confusionAt(B.l, B.s, 0.5, B.w).fpr!);
+      ratio.push(fb / confusionAt(A.l, A.s, top, A.w).fpr!);
+    }
+    const apI = percentileInterval(ap);
+    expect(b.averagePrecision.lo).toBeCloseTo(apI.lo!, 12);
+    expect(b.averagePrecision.hi).toBeCloseTo(apI.hi!, 12);
+    const fI = percentileInterval(fprB);
+    expect(b.atThreshold.intervals!.fpr!.lo).toBeCloseTo(fI.lo!, 12);
+    expect(b.atThreshold.intervals!.fpr!.hi).toBeCloseTo(fI.hi!, 12);
+    const rI = percentileInterval(ratio);
+    const d = (b.disparityTopK as Record<string, DisparityDetail>).fpr;
+    expect(d.lo).toBeCloseTo(rI.lo!, 12);
+    expect(d.hi).toBeCloseTo(rI.hi!, 12);
+    expect(d.ratio).toBeCloseTo(b.topK.fpr! / a.topK.fpr!, 12);
+  });
+});

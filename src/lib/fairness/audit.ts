@@ -13,8 +13,9 @@
 import type { Disparity, DisparityMetric, Estimate, OperatingPointResult, SubgroupResult, TopKResult } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
 import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
-import { confusionAt, topKThreshold } from '../evaluate/operating-point.ts';
+import { confusionAt, operatingPointFromCounts, topKThreshold } from '../evaluate/operating-point.ts';
 import { bootstrapWeights, percentileInterval } from '../evaluate/bootstrap.ts';
+import { averagePrecisionFromSums, groupSums, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
 import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
 import { DEFAULT_TOLERANCE, casesNeeded, checkTolerance, seOfLogRatio, verdictFor, type Tolerance } from './power.ts';
@@ -67,6 +68,12 @@ interface GroupData {
   labels: Uint8Array;
   scores: Float64Array;
   weights: Float64Array;
+  /** The group's cases sorted once by score; replicates only reweight it. */
+  ranking: Ranking;
+  sums: GroupSums | undefined;
+  /** Number of leading tied-score groups flagged at the threshold and at the top-K% cut. */
+  cutThr: number;
+  cutTop: number;
   /** replicate values (NaN = undefined) by metric name. */
   draws: Record<string, Float64Array>;
 }
@@ -75,6 +82,23 @@ function pick(values: Float64Array, index: Uint32Array): Float64Array {
   const out = new Float64Array(index.length);
   for (let k = 0; k < index.length; k++) out[k] = values[index[k]];
   return out;
+}
+
+/** Confusion when the first `cut` tied-score groups of a ranking are flagged. */
+function confusionFromSums(s: GroupSums, cut: number, threshold: number): OperatingPointResult {
+  let tp = 0;
+  let fp = 0;
+  let P = 0;
+  let N = 0;
+  for (let k = 0; k < s.tp.length; k++) {
+    if (k < cut) {
+      tp += s.tp[k];
+      fp += s.fp[k];
+    }
+    P += s.tp[k];
+    N += s.fp[k];
+  }
+  return operatingPointFromCounts(threshold, tp, fp, P - tp, N - fp);
 }
 
 function nanIfNull(x: number | null | undefined): number {
@@ -197,7 +221,9 @@ export function subgroupAudit(
       for (const p of ['thr', 'top']) for (const key of RATE_KEYS) draws[`${p}.${key}`] = new Float64Array(replicates);
       const gl = new Uint8Array(index.length);
       for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
-      return { group, index, labels: gl, scores: pick(scores, index), weights: new Float64Array(index.length), draws };
+      const gs = pick(scores, index);
+      const ranking = rankingOf(gl, gs);
+      return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, top.threshold), draws };
     });
     const reference = referenceGroup(gv.levels, gv.counts, a.reference);
     if (a.reference !== undefined && reference === null) {
@@ -216,10 +242,13 @@ export function subgroupAudit(
         for (const g of a.groups) {
           const wg = g.weights;
           for (let k = 0; k < g.index.length; k++) wg[k] = w[g.index[k]];
-          g.draws.ap[r] = nanIfNull(averagePrecision(g.labels, g.scores, wg));
-          g.draws.auc[r] = nanIfNull(rocAuc(g.labels, g.scores, wg));
-          recordRates(g.draws, 'thr', r, confusionAt(g.labels, g.scores, threshold, wg));
-          recordRates(g.draws, 'top', r, confusionAt(g.labels, g.scores, top.threshold, wg));
+          // Same values as averagePrecision/rocAuc(g.labels, g.scores, wg), without re-sorting per replicate.
+          g.sums = groupSums(g.ranking, wg, g.sums);
+          g.draws.ap[r] = nanIfNull(averagePrecisionFromSums(g.sums));
+          g.draws.auc[r] = nanIfNull(rocAucFromSums(g.sums));
+          // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
+          recordRates(g.draws, 'thr', r, confusionFromSums(g.sums, g.cutThr, threshold));
+          recordRates(g.draws, 'top', r, confusionFromSums(g.sums, g.cutTop, top.threshold));
         }
       }
       r++;
