@@ -26,6 +26,12 @@ export interface ColumnInfo {
   type: ColumnType;
   /** What inference said, kept so the UI can show an override. */
   inferredType: ColumnType;
+  /** Cells read as missing (empty, NA, N/A, NULL, #N/A). */
+  missing?: number;
+  /** Distinct non-missing values, when the loader counted them (string-like columns). */
+  distinct?: number;
+  /** How values were read, for a person: "percentages (45%) were read as 45", "dates read as day/month/year". */
+  notes?: string[];
 }
 
 function child(table: Table, name: string): Vector {

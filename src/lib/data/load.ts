@@ -1,0 +1,200 @@
+/**
+ * One entry point for every file an analyst may bring: CSV/TSV, Excel
+ * (.xlsx), Arrow IPC (file or stream) and Parquet. The reader is chosen by
+ * the file's first bytes (its extension only breaks ties), so a CSV called
+ * `.txt` or a Parquet file without an extension still loads.
+ */
+import { Table, type Vector } from 'apache-arrow';
+import type { AppError, CancelToken, Result } from '../errors.ts';
+import { Cancelled, fail, ok } from '../errors.ts';
+import type { ColumnInfo, ColumnType } from './schema.ts';
+import { COLUMN_TYPES } from './schema.ts';
+import type { Source } from './source.ts';
+import { bytesOfSource } from './source.ts';
+import { parseCsv } from './ingest-csv.ts';
+import { readArrow, readParquet } from './ingest-typed.ts';
+import { readXlsx } from './ingest-xlsx.ts';
+import { buildColumn } from './build-table.ts';
+import { rawColumnFromStrings } from './raw-column.ts';
+
+export interface LoadOptions {
+  /** Excel: the sheet to read (default: the first with data). */
+  sheet?: string;
+  typeOverrides?: Record<string, ColumnType>;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  cancel?: CancelToken;
+}
+
+export type FileFormat = 'csv' | 'tsv' | 'xlsx' | 'arrow' | 'parquet';
+
+export interface LoadReport {
+  format: FileFormat;
+  encoding?: string;
+  delimiter?: string;
+  rows: number;
+  /** Rows of the file not in the table (blank lines; Excel rows above the header). */
+  skippedRows: number;
+  /** What went wrong or was changed, each naming file/row/column; long runs of one kind are capped and counted in issueCounts. */
+  issues: AppError[];
+  /** Number of issues of each code, including those not listed. */
+  issueCounts: Record<string, number>;
+  sheets?: string[];
+  sheet?: string;
+  /** Excel: the 1-based sheet row that held the header. */
+  headerRow?: number;
+}
+
+export interface LoadedTable {
+  table: Table;
+  columns: ColumnInfo[];
+  report: LoadReport;
+}
+
+/** What a file's first bytes say it is, or null for text. */
+export function sniffFormat(head: Uint8Array): 'xlsx' | 'xls' | 'arrow' | 'arrow-stream' | 'parquet' | null {
+  const at = (s: string, o = 0): boolean => head.length >= o + s.length && [...s].every((ch, i) => head[o + i] === ch.charCodeAt(0));
+  if (at('PK\x03\x04')) return 'xlsx';
+  if (head.length >= 8 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'xls';
+  if (at('ARROW1')) return 'arrow';
+  if (head.length >= 8 && head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff) return 'arrow-stream';
+  if (at('PAR1')) return 'parquet';
+  return null;
+}
+
+async function headOf(source: Source): Promise<Uint8Array> {
+  for await (const c of source.chunks()) return c.subarray(0, 16);
+  return new Uint8Array(0);
+}
+
+function countsOf(issues: AppError[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of issues) {
+    // Summary lines ("N rows had this problem in all") carry the true count in the message.
+    const m = /^(\d+) rows had this problem in all/.exec(e.message);
+    out[e.code] = m ? Number(m[1]) : (out[e.code] ?? 0) + 1;
+  }
+  return out;
+}
+
+function badOverrides(overrides: Record<string, ColumnType> | undefined, file: string): AppError | null {
+  for (const [col, t] of Object.entries(overrides ?? {}))
+    if (!COLUMN_TYPES.includes(t)) return { code: 'bad-type', message: `unknown column type '${String(t)}' (use one of ${COLUMN_TYPES.join(', ')})`, file, column: col };
+  return null;
+}
+
+/** Read a file into an Arrow table with inferred (or overridden) column types and a report of anything odd. */
+export async function loadTable(source: Source, opts: LoadOptions = {}): Promise<Result<LoadedTable>> {
+  const file = source.name;
+  const bad = badOverrides(opts.typeOverrides, file);
+  if (bad) return fail(bad);
+  try {
+    if (source.size === 0) return fail({ code: 'empty-file', message: 'the file is empty', file });
+    const kind = sniffFormat(await headOf(source));
+    const progress = (done: number): void => opts.onProgress?.(done, source.size);
+    const typed = { file, typeOverrides: opts.typeOverrides, cancel: opts.cancel };
+    if (kind === 'xls')
+      return fail({ code: 'xls-not-supported', message: 'this is an old-style Excel (.xls) file; save it as .xlsx or CSV and load that', file });
+    if (kind === 'xlsx') {
+      const r = readXlsx(await bytesOfSource(source, progress), { ...typed, sheet: opts.sheet });
+      if (!r.ok) return r;
+      const v = r.value;
+      return ok({
+        table: v.table,
+        columns: v.columns,
+        report: { format: 'xlsx', rows: v.table.numRows, skippedRows: v.skippedRows, issues: v.issues, issueCounts: countsOf(v.issues), sheets: v.sheets, sheet: v.sheet, headerRow: v.headerRow },
+      });
+    }
+    if (kind === 'arrow' || kind === 'arrow-stream' || kind === 'parquet') {
+      const bytes = await bytesOfSource(source, progress);
+      const r = kind === 'parquet' ? await readParquet(bytes, typed) : readArrow(bytes, typed);
+      if (!r.ok) return r;
+      const v = r.value;
+      return ok({
+        table: v.table,
+        columns: v.columns,
+        report: { format: kind === 'parquet' ? 'parquet' : 'arrow', rows: v.table.numRows, skippedRows: 0, issues: v.issues, issueCounts: countsOf(v.issues) },
+      });
+    }
+    const r = await parseCsv(source, { typeOverrides: opts.typeOverrides, onProgress: opts.onProgress, cancel: opts.cancel });
+    if (!r.ok) return r;
+    const v = r.value;
+    return ok({
+      table: v.table,
+      columns: v.columns,
+      report: {
+        format: v.delimiter === '\t' ? 'tsv' : 'csv',
+        encoding: v.encoding,
+        delimiter: v.delimiter,
+        rows: v.rows,
+        skippedRows: v.skippedRows,
+        issues: v.issues,
+        issueCounts: countsOf(v.issues),
+      },
+    });
+  } catch (e) {
+    if (e instanceof Cancelled) return fail({ code: 'cancelled', message: 'loading was cancelled', file });
+    throw e;
+  }
+}
+
+/** Text of a cell as the loader would have read it: dates as ISO dates (with a time only when there is one). */
+function textOf(x: unknown, isDate: boolean): string | null {
+  if (x === null || x === undefined) return null;
+  if (isDate) {
+    const t = x instanceof Date ? x.getTime() : Number(x);
+    const iso = new Date(t).toISOString();
+    return t % 86_400_000 === 0 ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+  }
+  return typeof x === 'string' ? x : String(x);
+}
+
+/**
+ * The same table with some column types changed, without re-reading the
+ * file: each changed column is rebuilt from its values as text (a date column
+ * forced to number gives ms since epoch). Cells that cannot be read as the
+ * new type become missing and are reported.
+ */
+export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType>): Result<LoadedTable> {
+  const file = loaded.report.issues[0]?.file ?? '';
+  const bad = badOverrides(overrides, file);
+  if (bad) return fail(bad);
+  for (const name of Object.keys(overrides))
+    if (!loaded.columns.some((c) => c.name === name)) return fail({ code: 'missing-column', message: `there is no column named '${name}'`, column: name });
+  const vectors: Record<string, Vector> = {};
+  const columns: ColumnInfo[] = [];
+  const issues: AppError[] = loaded.report.issues.filter((e) => !(e.column !== undefined && e.column in overrides && (e.code === 'not-a-number' || e.code === 'not-a-date')));
+  for (const info of loaded.columns) {
+    const v = loaded.table.getChild(info.name)!;
+    const want = overrides[info.name];
+    if (want === undefined || want === info.type) {
+      vectors[info.name] = v;
+      columns.push(info);
+      continue;
+    }
+    const n = v.length;
+    const isDate = info.type === 'date';
+    let vector: Vector;
+    let built: ColumnInfo;
+    if (isDate && want === 'number') {
+      const raw = rawColumnFromStrings(Array.from({ length: n }, (_, i) => {
+        const x = v.get(i) as unknown;
+        return x === null || x === undefined ? null : String(x instanceof Date ? x.getTime() : Number(x));
+      }));
+      const b = buildColumn(info.name, raw, { file, firstRow: 2, typeOverrides: { [info.name]: 'number' } });
+      vector = b.vector;
+      built = b.info;
+      issues.push(...b.issues);
+    } else {
+      const strs = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) strs[i] = textOf(v.get(i), isDate);
+      const b = buildColumn(info.name, rawColumnFromStrings(strs), { file, firstRow: 2, typeOverrides: { [info.name]: want } });
+      vector = b.vector;
+      built = b.info;
+      issues.push(...b.issues);
+    }
+    vectors[info.name] = vector;
+    // What inference said on the file stays the inferred type.
+    columns.push({ ...info, ...built, type: want, inferredType: info.inferredType, notes: built.notes ?? info.notes });
+  }
+  return ok({ table: new Table(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) } });
+}
