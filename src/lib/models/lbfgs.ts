@@ -1,0 +1,145 @@
+/**
+ * Limited-memory BFGS on Float64Arrays, deterministic (no randomness, fixed operation order), for
+ * smooth convex objectives such as penalised logistic regression. The objective is a callback so
+ * the gradient can come from typed-array kernels or from TensorFlow.js alike.
+ */
+import { type CancelToken, throwIfCancelled } from '../errors.ts';
+
+/** Writes the gradient at `w` into `grad` and returns the objective value. */
+export type LossGrad = (w: Float64Array, grad: Float64Array) => number;
+
+export interface LbfgsOptions {
+  /** Stop when max |gradient| <= gtol. */
+  gtol: number;
+  /** Stop when the relative decrease of the objective falls below ftol (scikit-learn passes 64 eps). */
+  ftol?: number;
+  maxIter?: number;
+  /** Pairs kept (scikit-learn/scipy: 10). */
+  memory?: number;
+  cancel?: CancelToken;
+  onIteration?: (iter: number, f: number, gradMax: number) => void;
+}
+
+export interface LbfgsResult {
+  w: Float64Array;
+  f: number;
+  gradMax: number;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s0 = 0, s1 = 0;
+  const n = a.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+  }
+  if (i < n) s0 += a[i] * b[i];
+  return s0 + s1;
+}
+
+function absMax(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+/** Minimise `fg` from `w0` (not modified). */
+export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions): LbfgsResult {
+  const d = w0.length;
+  const m = opts.memory ?? 10;
+  const maxIter = opts.maxIter ?? 1000;
+  const ftol = opts.ftol ?? 64 * 2.220446049250313e-16;
+  const w = Float64Array.from(w0);
+  const g = new Float64Array(d);
+  const wNew = new Float64Array(d);
+  const gNew = new Float64Array(d);
+  const dir = new Float64Array(d);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const alpha = new Float64Array(m);
+  let f = fg(w, g);
+  let evaluations = 1;
+  let gmax = absMax(g);
+  let iter = 0;
+  let converged = gmax <= opts.gtol;
+  while (!converged && iter < maxIter) {
+    throwIfCancelled(opts.cancel);
+    // Two-loop recursion: dir = -H g.
+    for (let i = 0; i < d; i++) dir[i] = -g[i];
+    const k = S.length;
+    for (let j = k - 1; j >= 0; j--) {
+      alpha[j] = rho[j] * dot(S[j], dir);
+      const y = Y[j];
+      for (let i = 0; i < d; i++) dir[i] -= alpha[j] * y[i];
+    }
+    if (k > 0) {
+      const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
+      for (let i = 0; i < d; i++) dir[i] *= gamma;
+    }
+    for (let j = 0; j < k; j++) {
+      const beta = rho[j] * dot(Y[j], dir);
+      const s = S[j];
+      for (let i = 0; i < d; i++) dir[i] += (alpha[j] - beta) * s[i];
+    }
+    let slope = dot(g, dir);
+    if (!(slope < 0)) {
+      // Not a descent direction (numerical trouble): restart from steepest descent.
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < d; i++) dir[i] = -g[i];
+      slope = dot(g, dir);
+    }
+    // Backtracking line search with the Armijo condition; first iteration starts from a unit-length step.
+    let step = k === 0 ? Math.min(1, 1 / Math.max(Math.sqrt(-slope), 1e-300)) : 1;
+    let fNew = Infinity;
+    let accepted = false;
+    for (let ls = 0; ls < 60; ls++) {
+      for (let i = 0; i < d; i++) wNew[i] = w[i] + step * dir[i];
+      fNew = fg(wNew, gNew);
+      evaluations++;
+      if (Number.isFinite(fNew) && fNew <= f + 1e-4 * step * slope) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) break;
+    // Curvature pair; skipped when it would break positive definiteness.
+    const s = new Float64Array(d);
+    const y = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      s[i] = wNew[i] - w[i];
+      y[i] = gNew[i] - g[i];
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
+    }
+    const fOld = f;
+    w.set(wNew);
+    g.set(gNew);
+    f = fNew;
+    gmax = absMax(g);
+    iter++;
+    opts.onIteration?.(iter, f, gmax);
+    if (gmax <= opts.gtol) converged = true;
+    else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) converged = true;
+  }
+  return { w, f, gradMax: gmax, iterations: iter, evaluations, converged };
+}

@@ -1,0 +1,312 @@
+/**
+ * L2-penalised logistic regression with `C` exactly as scikit-learn means it:
+ *   minimise  sum_i [log(1 + e^{z_i}) - y_i z_i] + ||w||^2 / (2C),   z_i = b + x_i.w (+ text_i.v)
+ * with the intercept b not penalised. Solved deterministically to convergence: L-BFGS on typed
+ * arrays, then (dense designs) Newton steps with the exact Hessian, which finish at the optimum
+ * to machine precision and give the coefficient standard errors sqrt(diag(H^-1)). (scikit-learn's
+ * default lbfgs stops a little short of it; see test/golden/models.py.)
+ *
+ * Typed arrays are the default engine: at council sizes per-op overhead makes tfjs an order of
+ * magnitude slower on CPU/WASM (PLATFORM.md; bench/train.bench.ts measures it again). The tfjs
+ * engine (`logistic-tfjs.ts`) computes the same objective's gradient on tensors.
+ */
+import { type CancelToken, throwIfCancelled } from '../errors.ts';
+import type { Design } from '../features/pipeline.ts';
+import { type LossGrad, minimizeLbfgs } from './lbfgs.ts';
+
+export interface LogisticOptions {
+  /** Inverse regularisation strength, as scikit-learn; default 1. */
+  C?: number;
+  maxIter?: number;
+  /** Report standard errors (from the Hessian the Newton steps use). Default: when n p^2 <= 2e10 and there is no text block. */
+  standardErrors?: boolean;
+  cancel?: CancelToken;
+  onIteration?: (iter: number, loss: number) => void;
+  /** A gradient computed elsewhere (the tfjs engine) for the same packed parameters. */
+  lossGrad?: LossGrad;
+}
+
+export interface LogisticFit {
+  /** Coefficients of the dense design columns (p). */
+  coef: Float64Array;
+  intercept: number;
+  /** Coefficients of the hashed text columns, when the design had text. */
+  textCoef: Float64Array | null;
+  /** Standard errors of `coef` and of the intercept from the inverse Hessian; null when not computed. */
+  se: Float64Array | null;
+  interceptSe: number | null;
+  names: string[];
+  C: number;
+  iterations: number;
+  converged: boolean;
+  /** Max |gradient| of the summed objective at the solution. */
+  gradMax: number;
+  /** Objective per training row at each iteration. */
+  curve: { step: number; loss: number }[];
+}
+
+/** log(1 + e^z), without overflow. */
+function softplus(z: number): number {
+  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+}
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** Packed parameters: [dense coefficients (p), text coefficients (q), intercept]. */
+function packedSize(d: Design): number {
+  return d.p + (d.text ? d.text.cols : 0) + 1;
+}
+
+/** Linear predictor z = b + X w (+ text v) for every row of `d`. */
+function linearPredictor(d: Design, theta: Float64Array, out: Float64Array): void {
+  const { n, p, X } = d;
+  const b = theta[theta.length - 1];
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      s0 += X[o + j] * theta[j];
+      s1 += X[o + j + 1] * theta[j + 1];
+      s2 += X[o + j + 2] * theta[j + 2];
+      s3 += X[o + j + 3] * theta[j + 3];
+    }
+    for (; j < p; j++) s0 += X[o + j] * theta[j];
+    out[i] = b + (s0 + s1) + (s2 + s3);
+  }
+  const t = d.text;
+  if (t) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) s += t.values[k] * theta[p + t.indices[k]];
+      out[i] += s;
+    }
+  }
+}
+
+/** The objective and its gradient on typed arrays: one fused pass per row (predictor, residual,
+ *  gradient update) so each row is read from memory once per evaluation. */
+export function logisticLossGrad(d: Design, y: Uint8Array, C: number): LossGrad {
+  const { n, p, X } = d;
+  const t = d.text;
+  const invC = 1 / C;
+  return (theta, grad) => {
+    grad.fill(0);
+    const last = theta.length - 1;
+    const b = theta[last];
+    let loss = 0;
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const o = i * p;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let j = 0;
+      for (; j + 3 < p; j += 4) {
+        s0 += X[o + j] * theta[j];
+        s1 += X[o + j + 1] * theta[j + 1];
+        s2 += X[o + j + 2] * theta[j + 2];
+        s3 += X[o + j + 3] * theta[j + 3];
+      }
+      for (; j < p; j++) s0 += X[o + j] * theta[j];
+      let zi = b + (s0 + s1) + (s2 + s3);
+      if (t) for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) zi += t.values[k] * theta[p + t.indices[k]];
+      loss += softplus(zi) - y[i] * zi;
+      const r = sigmoid(zi) - y[i];
+      gb += r;
+      for (j = 0; j < p; j++) grad[j] += r * X[o + j];
+      if (t) for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) grad[p + t.indices[k]] += r * t.values[k];
+    }
+    let pen = 0;
+    for (let j = 0; j < last; j++) {
+      pen += theta[j] * theta[j];
+      grad[j] += theta[j] * invC;
+    }
+    grad[last] = gb;
+    return loss + 0.5 * pen * invC;
+  };
+}
+
+/** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major. */
+export function logisticHessian(d: Design, theta: Float64Array, C: number): Float64Array {
+  const { n, p, X } = d;
+  const m = p + 1;
+  const H = new Float64Array(m * m);
+  const z = new Float64Array(n);
+  linearPredictor(d, theta, z);
+  const xi = new Float64Array(m);
+  xi[p] = 1;
+  for (let i = 0; i < n; i++) {
+    const s = sigmoid(z[i]);
+    const wgt = s * (1 - s);
+    if (wgt === 0) continue;
+    for (let j = 0; j < p; j++) xi[j] = X[i * p + j];
+    // Upper triangle only; mirrored below.
+    for (let a = 0; a < m; a++) {
+      const va = wgt * xi[a];
+      if (va === 0) continue;
+      const row = a * m;
+      for (let b = a; b < m; b++) H[row + b] += va * xi[b];
+    }
+  }
+  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) H[a * m + b] = H[b * m + a];
+  for (let j = 0; j < p; j++) H[j * m + j] += 1 / C;
+  return H;
+}
+
+/** Cholesky factor L (lower, row-major) of a symmetric positive definite matrix, or null if it is not. */
+export function cholesky(A: Float64Array, m: number): Float64Array | null {
+  const L = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * m + j];
+      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i * m + i] = Math.sqrt(s);
+      } else L[i * m + j] = s / L[j * m + j];
+    }
+  }
+  return L;
+}
+
+/** Solve L L^T x = b in place. */
+function cholSolve(L: Float64Array, m: number, b: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * m + k] * b[k];
+    b[i] = s / L[i * m + i];
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let k = i + 1; k < m; k++) s -= L[k * m + i] * b[k];
+    b[i] = s / L[i * m + i];
+  }
+}
+
+/** Diagonal of A^-1 from its Cholesky factor. */
+function inverseDiagonal(L: Float64Array, m: number): Float64Array {
+  const diag = new Float64Array(m);
+  const e = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    e.fill(0);
+    e[j] = 1;
+    cholSolve(L, m, e);
+    diag[j] = e[j];
+  }
+  return diag;
+}
+
+/** Fit on `d` (n x p, optional text block) with labels y (0/1, length n). */
+export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}): LogisticFit {
+  const C = opts.C ?? 1;
+  if (!(C > 0)) throw new RangeError(`invalid C: ${C}`);
+  const size = packedSize(d);
+  const fg = opts.lossGrad ?? logisticLossGrad(d, y, C);
+  // Start at the prevalence (intercept = logit of it), which is the optimum of the intercept-only model.
+  let pos = 0;
+  for (let i = 0; i < d.n; i++) pos += y[i];
+  const theta0 = new Float64Array(size);
+  const prev = Math.min(Math.max(pos / Math.max(d.n, 1), 1e-6), 1 - 1e-6);
+  theta0[size - 1] = Math.log(prev / (1 - prev));
+  const curve: { step: number; loss: number }[] = [];
+  const nn = Math.max(d.n, 1);
+  const m = d.p + 1;
+  // Newton needs the (p+1)^2 Hessian: worth it for dense designs of modest width.
+  const newton = !d.text && m <= 2000 && d.n * m * m <= 4e10;
+  const wantSe = newton && (opts.standardErrors ?? d.n * m * m <= 2e10);
+  let iter = 0;
+  const record = (f: number) => {
+    iter++;
+    curve.push({ step: iter, loss: f / nn });
+    opts.onIteration?.(iter, f / nn);
+  };
+  // L-BFGS does the cheap early work; on dense designs Newton steps then finish to machine
+  // precision in a few iterations (quadratic convergence), where L-BFGS would crawl along the
+  // weakly curved directions one-hot columns and the intercept share.
+  const res = minimizeLbfgs(fg, theta0, {
+    gtol: (newton ? 1e-4 : 1e-8) * nn,
+    maxIter: opts.maxIter ?? 2000,
+    cancel: opts.cancel,
+    onIteration: (_it, f) => record(f),
+  });
+  let theta = res.w;
+  let gradMax = res.gradMax;
+  let converged = res.converged;
+  let L: Float64Array | null = null;
+  if (newton) {
+    const g = new Float64Array(size);
+    const gNew = new Float64Array(size);
+    const cand = new Float64Array(size);
+    let f = fg(theta, g);
+    for (let k = 0; k < 50; k++) {
+      throwIfCancelled(opts.cancel);
+      L = cholesky(logisticHessian(d, theta, C), m);
+      if (!L) break;
+      gradMax = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      if (gradMax <= 1e-10 * nn) {
+        converged = true;
+        break;
+      }
+      const step = Float64Array.from(g);
+      cholSolve(L, m, step);
+      let t = 1;
+      let fNew = Infinity;
+      for (let ls = 0; ls < 40; ls++) {
+        for (let j = 0; j < size; j++) cand[j] = theta[j] - t * step[j];
+        fNew = fg(cand, gNew);
+        if (fNew <= f) break;
+        t *= 0.5;
+      }
+      if (!(fNew <= f)) {
+        converged = gradMax <= 1e-6 * nn;
+        break;
+      }
+      theta = Float64Array.from(cand);
+      g.set(gNew);
+      const decrease = f - fNew;
+      f = fNew;
+      record(f);
+      gradMax = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      if (gradMax <= 1e-10 * nn || decrease <= 1e-15 * Math.abs(f)) {
+        converged = true;
+        L = cholesky(logisticHessian(d, theta, C), m);
+        break;
+      }
+    }
+  }
+  let se: Float64Array | null = null;
+  let interceptSe: number | null = null;
+  if (wantSe && L) {
+    const diag = inverseDiagonal(L, m);
+    se = new Float64Array(d.p);
+    for (let j = 0; j < d.p; j++) se[j] = Math.sqrt(diag[j]);
+    interceptSe = Math.sqrt(diag[d.p]);
+  }
+  return {
+    coef: theta.slice(0, d.p),
+    intercept: theta[size - 1],
+    textCoef: d.text ? theta.slice(d.p, d.p + d.text.cols) : null,
+    se,
+    interceptSe,
+    names: d.names.slice(),
+    C,
+    iterations: iter,
+    converged,
+    gradMax,
+    curve,
+  };
+}
+
+/** Predicted probabilities for the rows of `d` (same columns as the training design). */
+export function predictLogistic(fit: LogisticFit, d: Design): Float64Array {
+  if (d.p !== fit.coef.length) throw new RangeError(`design has ${d.p} columns, the model ${fit.coef.length}`);
+  const theta = new Float64Array(packedSize(d));
+  theta.set(fit.coef, 0);
+  if (d.text && fit.textCoef) theta.set(fit.textCoef.subarray(0, d.text.cols), d.p);
+  theta[theta.length - 1] = fit.intercept;
+  const z = new Float64Array(d.n);
+  // A design with text given to a model trained without it: the text block is ignored (zero weights).
+  linearPredictor(d, theta, z);
+  for (let i = 0; i < d.n; i++) z[i] = sigmoid(z[i]);
+  return z;
+}
