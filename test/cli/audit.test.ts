@@ -1,0 +1,195 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { parseCsvText, positiveValue, run } from '../../src/cli/audit.ts';
+import type { Bundle, SubgroupResult } from '../../src/lib/bundle/schema.ts';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const compas = path.resolve(repoRoot, '../shared/data/compas/compas_all.csv');
+const dir = mkdtempSync(path.join(tmpdir(), 'candour-audit-'));
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+function csv(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** ProPublica's table for COMPAS "Medium/High" (decile >= 5) against two-year recidivism. */
+const PROPUBLICA = {
+  'African-American': { tp: 1369, fp: 805, fn: 532, tn: 990, fpr: 0.4485, fnr: 0.2799 },
+  Caucasian: { tp: 505, fp: 349, fn: 461, tn: 1139, fpr: 0.2345, fnr: 0.4772 },
+};
+
+function checkPropublica(bundle: Bundle): void {
+  const subs = bundle.results[0].subgroups;
+  for (const [group, want] of Object.entries(PROPUBLICA)) {
+    const s = subs.find((x) => x.attribute === 'race' && x.group === group) as SubgroupResult;
+    const a = s.atThreshold;
+    expect({ tp: a.tp, fp: a.fp, fn: a.fn, tn: a.tn }).toEqual({ tp: want.tp, fp: want.fp, fn: want.fn, tn: want.tn });
+    expect(Math.round(a.fpr! * 10000) / 10000).toBe(want.fpr);
+    expect(Math.round(a.fnr! * 10000) / 10000).toBe(want.fnr);
+  }
+}
+
+describe('candour audit on COMPAS reproduces ProPublica', () => {
+  it('in-process: counts and error rates by race, and the FPR disparity is flagged', async () => {
+    const code = await run(['--data', compas, '--outcome', 'two_year_recid', '--score', 'decile_score', '--threshold', '5', '--group', 'race', '--replicates', '100']);
+    expect(err).not.toMatch(/left out/);
+    expect(code).toBe(0);
+    const bundle = JSON.parse(out) as Bundle;
+    expect(bundle.schema).toBe('candour.bundle/1');
+    expect(bundle.data.rows).toBe(7214);
+    expect(bundle.task.operatingPoint.threshold).toBe(5);
+    expect(bundle.results[0].model).toBe('external');
+    checkPropublica(bundle);
+    const cau = bundle.results[0].subgroups.find((x) => x.group === 'Caucasian')!;
+    // Reference is the largest group (African-American); Caucasian FPR is about half of it.
+    expect(cau.disparity.fpr!.reference).toBe('African-American');
+    expect(cau.disparity.fpr!.ratio).toBeCloseTo(0.2345430 / 0.4484680, 5);
+    expect(cau.disparity.fpr!.verdict).toBe('disparity');
+    expect(cau.disparity.fnr!.verdict).toBe('disparity');
+    expect(bundle.results[0].subgroups.find((x) => x.group === 'Native American')!.small).toBe(true);
+  });
+  it('through the command, writing --json', async () => {
+    const json = path.join(dir, 'compas.json');
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, 'bin/candour.js'), 'audit', '--data', compas, '--outcome', 'two_year_recid', '--score', 'decile_score', '--threshold', '5', '--group', 'race', '--group', 'sex', '--replicates', '20', '--json', json],
+      { cwd: repoRoot },
+    );
+    expect(stderr).toMatch(/wrote .*compas\.json/);
+    const bundle = JSON.parse(readFileSync(json, 'utf8')) as Bundle;
+    checkPropublica(bundle);
+    expect(bundle.results[0].subgroups.filter((s) => s.attribute === 'sex').map((s) => s.group).sort()).toEqual(['Female', 'Male']);
+  }, 60_000);
+});
+
+describe('candour audit bad input -> exit 2 with one line naming the problem', () => {
+  const good = 'y,score,g\n1,0.9,a\n0,0.2,b\n1,0.7,a\n0,0.4,b\n';
+  it('missing column', async () => {
+    const code = await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'risk']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/column 'risk': no column named 'risk' \(columns: y, score, g\)/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+  it('missing group column', async () => {
+    expect(await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'score', '--group', 'sex'])).toBe(2);
+    expect(err).toMatch(/no column named 'sex'/);
+  });
+  it('non-binary outcome names the values seen', async () => {
+    const code = await run(['--data', csv('b.csv', 'y,score\n1,0.9\n2,0.3\n0,0.1\n'), '--outcome', 'y', '--score', 'score']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/outcome is not binary: values seen '1', '2', '0'/);
+  });
+  it('two values that are not 0/1 need --positive, then work', async () => {
+    const p = csv('c.csv', 'y,score\nplan,0.9\nnone,0.3\nplan,0.6\nnone,0.1\n');
+    expect(await run(['--data', p, '--outcome', 'y', '--score', 'score'])).toBe(2);
+    expect(err).toMatch(/--positive/);
+    err = '';
+    expect(await run(['--data', p, '--outcome', 'y', '--score', 'score', '--positive', 'plan', '--replicates', '10'])).toBe(0);
+    expect((JSON.parse(out) as Bundle).data.positives).toBe(2);
+  });
+  it('non-numeric score names row and value', async () => {
+    const code = await run(['--data', csv('d.csv', 'y,score\n1,0.9\n0,high\n'), '--outcome', 'y', '--score', 'score']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/d\.csv, row 3, column 'score': score 'high' is not a number/);
+  });
+  it('missing file', async () => {
+    expect(await run(['--data', path.join(dir, 'nope.csv'), '--outcome', 'y', '--score', 's'])).toBe(2);
+    expect(err).toMatch(/nope\.csv: no such file/);
+  });
+  it('a row with the wrong number of fields', async () => {
+    expect(await run(['--data', csv('e.csv', 'y,score\n1,0.9\n0\n'), '--outcome', 'y', '--score', 'score'])).toBe(2);
+    expect(err).toMatch(/row 3: 1 fields where the header has 2/);
+  });
+  it('missing flags and bad numbers are usage errors', async () => {
+    expect(await run(['--outcome', 'y'])).toBe(2);
+    expect(err).toMatch(/--data is required/);
+    expect(await run(['--data', 'x', '--outcome', 'y', '--score', 's', '--threshold', 'abc'])).toBe(2);
+    expect(err).toMatch(/--threshold must be a number/);
+  });
+  it('--bundle says it is not available yet', async () => {
+    expect(await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'score', '--bundle', 'x.html'])).toBe(2);
+    expect(err).toMatch(/not available yet/);
+  });
+  it('blank outcomes and scores are left out and counted, never silently', async () => {
+    const code = await run(['--data', csv('f.csv', 'y,score,g\n1,0.9,a\n,0.5,a\n0,,b\n0,0.1,b\n1,0.8,b\n0,0.3,a\n'), '--outcome', 'y', '--score', 'score', '--group', 'g', '--replicates', '10']);
+    expect(code).toBe(0);
+    expect(err).toMatch(/left out 2 of 6 rows \(1 with no outcome, 1 with no score\)/);
+    const b = JSON.parse(out) as Bundle;
+    expect(b.data.rows).toBe(4);
+    expect(b.data.excluded).toEqual({ missingOutcome: 1, missingScore: 1 });
+  });
+});
+
+describe('candour audit grouping flags', () => {
+  it('age bands, ethnicity major groups, intersections and a chosen reference', async () => {
+    const lines = ['y,score,age,eth,sex'];
+    const eths = ['WBRI', 'a) WBRI', 'Black Caribbean', 'AIND', 'zz'];
+    for (let i = 0; i < 60; i++) lines.push(`${i % 3 === 0 ? 1 : 0},${(i % 7) / 7},${i % 18},${eths[i % 5]},${i % 2 ? 'F' : 'M'}`);
+    const code = await run([
+      '--data', csv('g.csv', lines.join('\n')), '--outcome', 'y', '--score', 'score', '--age', 'age', '--ethnicity', 'eth', '--group', 'sex',
+      '--intersect', 'eth (major group),sex', '--reference', 'sex=F', '--replicates', '10',
+    ]);
+    expect(code).toBe(0);
+    expect(err).toMatch(/12 ethnicity value\(s\) in 'eth' not recognised \(e\.g\. 'zz'\)/);
+    const subs = (JSON.parse(out) as Bundle).results[0].subgroups;
+    expect(new Set(subs.filter((s) => s.attribute === 'age (band)').map((s) => s.group))).toEqual(new Set(['under 1', '1-4', '5-9', '10-15', '16+']));
+    expect(subs.filter((s) => s.attribute === 'eth (major group)').map((s) => [s.group, s.n])).toEqual([['White', 24], ['Black', 12], ['Asian', 12], ['Unrecognised', 12]]);
+    expect(subs.some((s) => s.attribute === 'eth (major group) × sex' && s.group === 'White × M')).toBe(true);
+    expect(subs.find((s) => s.attribute === 'sex' && s.group === 'F')!.isReference).toBe(true);
+  });
+});
+
+describe('parseCsvText', () => {
+  it('reads quoted fields with commas, doubled quotes, newlines, CRLF and a BOM', () => {
+    const r = parseCsvText('\ufeffa,b\r\n"x, y","say ""hi"""\r\n"two\nlines",3\r\n\r\n', 'f.csv');
+    expect(r.ok && r.value).toEqual({ header: ['a', 'b'], rows: [['x, y', 'say "hi"'], ['two\nlines', '3']] });
+  });
+  it('fails on an unterminated quote and on text after a closing quote, naming the row', () => {
+    const a = parseCsvText('a,b\n1,"open\n', 'f.csv');
+    expect(!a.ok && a.error).toMatchObject({ code: 'parse', row: 2 });
+    const b = parseCsvText('a,b\n"x"y,1\n', 'f.csv');
+    expect(!b.ok && b.error.message).toMatch(/after a closing quote/);
+    expect(parseCsvText('', 'f.csv').ok).toBe(false);
+  });
+  it('round-trips any table written with quoting (property)', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', ' ', '1') });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }).chain((k) => fc.array(fc.array(cell, { minLength: k, maxLength: k }), { minLength: 1, maxLength: 6 })), (table) => {
+        const header = table[0].map((_, j) => `c${j}`);
+        const text = [header, ...table].map((row) => row.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n');
+        const r = parseCsvText(text, 'f.csv');
+        expect(r.ok && r.value.rows).toEqual(table);
+      }),
+    );
+  });
+});
+
+describe('positiveValue', () => {
+  it('accepts 0/1, true/false, yes/no, Y/N in any case', () => {
+    expect(positiveValue(['0', '1'], undefined, 'f', 'y')).toEqual({ ok: true, value: '1' });
+    expect(positiveValue(['False', 'True'], undefined, 'f', 'y')).toEqual({ ok: true, value: 'True' });
+    expect(positiveValue(['N', 'Y'], undefined, 'f', 'y')).toEqual({ ok: true, value: 'Y' });
+    expect(positiveValue(['0'], undefined, 'f', 'y')).toEqual({ ok: true, value: '1' });
+  });
+  it('with --positive the value must occur and at most one other', () => {
+    expect(positiveValue(['a', 'b'], 'c', 'f', 'y').ok).toBe(false);
+    expect(positiveValue(['a', 'b', 'c'], 'a', 'f', 'y').ok).toBe(false);
+    expect(positiveValue(['a', 'b'], 'a', 'f', 'y')).toEqual({ ok: true, value: 'a' });
+  });
+});
