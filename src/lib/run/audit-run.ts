@@ -1,0 +1,116 @@
+/**
+ * Audit mode over a loaded table: the outcome and an existing score column (e.g. a vendor's)
+ * in, the report (Bundle) out. Shared by the app's worker and `candour audit`.
+ */
+import type { Table } from 'apache-arrow';
+import type { Bundle, ColumnDescriptor } from '../bundle/schema.ts';
+import { AppFailure, type AppError, type CancelToken, type Result } from '../errors.ts';
+import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
+import { buildAuditReport, type AuditProgress } from '../report/audit-report.ts';
+import { outcomeLabels } from './outcome.ts';
+import { addOperatingTables } from './operating.ts';
+import type { AuditSpec } from './spec.ts';
+
+export interface RunContext {
+  /** File name shown in messages and the bundle. */
+  name: string;
+  fingerprint: string;
+  backend?: string;
+  cancel?: CancelToken;
+  createdAt?: string;
+}
+
+/** Column roles for the bundle's data section: names and types only, never values. */
+export function describeColumns(columns: ColumnInfo[], roles: Record<string, string>): ColumnDescriptor[] {
+  return columns.map((c) => ({ name: c.name, type: c.type, role: roles[c.name] ?? 'feature' }));
+}
+
+/** Cluster codes (Int32Array) from an ID column, for resampling whole children. */
+export function clusterCodes(values: readonly (string | null)[], rows: Int32Array): Int32Array {
+  const codes = new Map<string, number>();
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const v = values[rows[k]] ?? `\u0000row${rows[k]}`;
+    let c = codes.get(v);
+    if (c === undefined) codes.set(v, (c = codes.size));
+    out[k] = c;
+  }
+  return out;
+}
+
+export function runAudit(
+  table: Table,
+  columns: ColumnInfo[],
+  spec: AuditSpec,
+  ctx: RunContext,
+  onProgress?: (p: AuditProgress) => void,
+): Result<Bundle> {
+  const fail = (e: Omit<AppError, 'file'>): Result<Bundle> => ({ ok: false, error: { ...e, file: ctx.name } });
+  for (const c of [spec.score, ...spec.groups, ...(spec.id ? [spec.id] : [])]) {
+    if (!table.getChild(c)) return fail({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
+  }
+  const outcome = outcomeLabels(table, spec.outcome, spec.positive, ctx.name);
+  if (!outcome.ok) return outcome;
+  const { rows, missing } = outcome.value;
+
+  const rawScores = numericColumn(table, spec.score);
+  const textScores = stringColumn(table, spec.score);
+  const keep: number[] = [];
+  let missingScores = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const x = rawScores[i];
+    if (Number.isFinite(x)) {
+      keep.push(k);
+      continue;
+    }
+    const text = textScores[i];
+    if (text === null || text.trim() === '') {
+      missingScores++;
+      continue;
+    }
+    return fail({ code: 'not-numeric', message: `the score must be a number, but row ${i + 2} has '${text}'`, row: i + 2, column: spec.score });
+  }
+  if (keep.length === 0) return fail({ code: 'no-cases', message: 'no row has both an outcome and a score', column: spec.score });
+  const kept = Int32Array.from(keep, (k) => rows[k]);
+  const labels = Uint8Array.from(keep, (k) => outcome.value.labels[k]);
+  const scores = Float64Array.from(kept, (i) => rawScores[i]);
+  const groupValues = spec.groups.map((g) => {
+    const values = stringColumn(table, g);
+    return { attribute: g, values: Array.from(kept, (i) => values[i]) };
+  });
+  const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), kept) : undefined;
+
+  const roles: Record<string, string> = { [spec.outcome]: 'outcome', [spec.score]: 'score' };
+  for (const g of spec.groups) roles[g] = 'group';
+  if (spec.id) roles[spec.id] = 'id';
+  try {
+    const bundle = buildAuditReport({
+      labels,
+      scores,
+      groups: groupValues,
+      threshold: spec.threshold,
+      topPct: spec.topPct,
+      replicates: spec.replicates,
+      seed: spec.seed,
+      clusters,
+      dataInfo: {
+        name: ctx.name,
+        fingerprint: ctx.fingerprint,
+        columns: describeColumns(columns, roles),
+        excluded: { missingOutcome: missing, missingScore: missingScores },
+      },
+      task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score },
+      preregistration: spec.preregistration,
+      createdAt: ctx.createdAt,
+      backend: ctx.backend,
+      cancel: ctx.cancel,
+      onProgress,
+    });
+    addOperatingTables(bundle.results[0], labels, scores, groupValues);
+    return { ok: true, value: bundle };
+  } catch (e) {
+    if (e instanceof AppFailure) return { ok: false, error: { ...e.error, file: e.error.file ?? ctx.name } };
+    throw e;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What the analyst asked for, as plain data: the same spec drives the app's worker and the
+ * `candour` command, so the two give the same answer.
+ */
+import type { Bundle } from '../bundle/schema.ts';
+import type { ColumnType } from '../data/schema.ts';
+
+export type ModelKind = 'baseline' | 'logistic' | 'gbdt' | 'mlp';
+export const MODEL_KINDS: readonly ModelKind[] = ['baseline', 'logistic', 'gbdt', 'mlp'];
+
+export type SplitSpec =
+  | { kind: 'temporal'; date: string; testFraction?: number; gapDays?: number }
+  | { kind: 'random'; testFraction?: number }
+  | { kind: 'kfold'; folds?: number }
+  | { kind: 'grouped'; id: string; testFraction?: number }
+  | { kind: 'column'; column: string };
+
+interface CommonSpec {
+  /** Outcome column and the value that means yes (guessed when absent). */
+  outcome: string;
+  positive?: string;
+  /** Columns audited for fairness (gender, age, ethnicity, disability...). */
+  groups: string[];
+  /** Child ID: bootstrap resamples whole children; grouped splits keep a child on one side. */
+  id?: string;
+  seed: number;
+  /** Bootstrap replicates (default 1000). */
+  replicates?: number;
+  /** Operating points: flag when score >= threshold; flag the top K%. */
+  threshold?: number;
+  topPct?: number;
+  preregistration?: Bundle['preregistration'];
+}
+
+export interface AuditSpec extends CommonSpec {
+  /** The existing risk score (higher = more at risk). */
+  score: string;
+}
+
+export interface EvaluateSpec extends CommonSpec {
+  models: ModelKind[];
+  split: SplitSpec;
+  /** Decision date (referral date): features relative to it, temporal split by it. */
+  date?: string;
+  /** Free-text columns (hashed TF-IDF features). */
+  text: string[];
+  /** Columns never used as features. */
+  drop: string[];
+  types?: Record<string, ColumnType>;
+  /** Train each model with and without text and compare (default: on when text columns are given). */
+  textAblation?: boolean;
+}
