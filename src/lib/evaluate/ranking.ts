@@ -108,6 +108,27 @@ export function groupSums(r: Ranking, weights?: Float64Array, out?: GroupSums): 
   return { tp, fp };
 }
 
+/** As `groupSums`, with weights indexed by sorted position (weightsSorted[k] belongs to
+ *  case order[k]): a sequential pass, used by the bootstrap. */
+export function groupSumsSorted(r: Ranking, weightsSorted: Float64Array, out: GroupSums): GroupSums {
+  const { tp, fp } = out;
+  const { sortedLabels, groupEnd } = r;
+  let k = 0;
+  for (let g = 0; g < groupEnd.length; g++) {
+    let t = 0;
+    let all = 0;
+    const end = groupEnd[g];
+    for (; k < end; k++) {
+      const w = weightsSorted[k];
+      all += w;
+      t += w * sortedLabels[k];
+    }
+    tp[g] = t;
+    fp[g] = all - t;
+  }
+  return out;
+}
+
 /** AP = (1/P) Σ_g tp_g · precision_g (scikit-learn's step-wise sum); null without positives. */
 export function averagePrecisionFromSums(s: GroupSums): number | null {
   let P = 0;

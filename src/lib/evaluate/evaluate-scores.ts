@@ -1,0 +1,377 @@
+/**
+ * The one call the app, the CLI and the bundle use for a score vector: every headline
+ * metric and both operating points, each with a stratified bootstrap 95% interval.
+ *
+ * Defaults: threshold 0.5 (DEFAULT_THRESHOLD), top 10% (DEFAULT_TOP_PCT), 1000 replicates,
+ * seed 1, 10 calibration bins. Within each replicate the top-K% cut is recomputed on the
+ * resampled cases (the policy is "review the top K%", not "review above this score").
+ *
+ * Speed: the cases are sorted once; each replicate is a weight vector and one pass over the
+ * sorted cases (see ranking.ts), so 1000 replicates over 24,000 cases take well under a second.
+ */
+import type { CurveSet, Estimate, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
+import { type CancelToken, throwIfCancelled } from '../errors.ts';
+import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, weightSampler } from './bootstrap.ts';
+import { calibrationBins, calibrationCurve, DEFAULT_CALIBRATION_BINS, eceFromBinSums, type CalibrationCurve } from './calibration.ts';
+import { precisionRecallCurveOf, rocCurveOf, type PrCurve, type RocCurve } from './curves.ts';
+import { brierLosses, isProbability, logLosses, weightedMean } from './metrics.ts';
+import { assertTopPct, confusionAt, confusionAtTopK, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT, topKTarget } from './operating-point.ts';
+import {
+  assertScoreInputs,
+  averagePrecisionFromSums,
+  groupsAtOrAbove,
+  groupSums,
+  rankingOf,
+  rocAucFromSums,
+  type GroupSums,
+  type Ranking,
+} from './ranking.ts';
+import { AppFailure } from '../errors.ts';
+
+export interface EvaluateOptions {
+  /** Flag when score >= threshold. Default 0.5. */
+  threshold?: number;
+  /** Flag the top K% of scores. Default 10. */
+  topPct?: number;
+  /** Bootstrap replicates. Default 1000; 0 gives point estimates with null intervals. */
+  replicates?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Cluster (e.g. child) code per case: whole clusters are resampled. */
+  clusters?: Int32Array;
+  cancel?: CancelToken;
+  /** Called about 20 times during the bootstrap and once at the end. */
+  onProgress?: (done: number, total: number) => void;
+  /** Calibration bins. Default 10. */
+  calibrationBins?: number;
+}
+
+export interface ScoreEvaluation {
+  n: number;
+  positives: number;
+  metrics: ModelResult['metrics'] & { logLoss: Estimate; ece: Estimate };
+  atThreshold: OperatingPointResult;
+  topK: TopKResult;
+  /** Full-resolution curves for local charts (never put these in a shareable bundle). */
+  curves: { pr: PrCurve; roc: RocCurve; calibration: CalibrationCurve | null };
+  replicates: number;
+  seed: number;
+}
+
+const RATES = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate'] as const;
+// Column layout of one replicate's statistics.
+const AP = 0, AUC = 1, BRIER = 2, LOGLOSS = 3, ECE = 4, THR = 5, TOPK = 10, NSTAT = 15;
+
+const rate = (a: number, b: number) => (b > 0 ? a / b : NaN);
+
+/** Precomputed per-case quantities in sorted order, so a replicate is one pass. */
+interface Kernel {
+  r: Ranking;
+  sums: GroupSums;
+  thresholdGroups: number;
+  topPct: number;
+  probabilities: boolean;
+  brierSorted: Float64Array;
+  logLossSorted: Float64Array;
+  binSorted: Uint16Array;
+  scoreSorted: Float64Array;
+  binTotal: Float64Array;
+  binPos: Float64Array;
+  binSum: Float64Array;
+}
+
+function kernelOf(labels: Uint8Array, scores: Float64Array, threshold: number, topPct: number, nBins: number): Kernel {
+  const r = rankingOf(labels, scores);
+  const probabilities = isProbability(scores);
+  const perm = <T extends Float64Array | Uint16Array>(x: T, out: T): T => {
+    for (let k = 0; k < r.n; k++) out[k] = x[r.order[k]];
+    return out;
+  };
+  const n = r.n;
+  return {
+    r,
+    sums: { tp: new Float64Array(r.groupEnd.length), fp: new Float64Array(r.groupEnd.length) },
+    thresholdGroups: groupsAtOrAbove(r, threshold),
+    topPct,
+    probabilities,
+    brierSorted: probabilities ? perm(brierLosses(labels, scores), new Float64Array(n)) : new Float64Array(0),
+    logLossSorted: probabilities ? perm(logLosses(labels, scores), new Float64Array(n)) : new Float64Array(0),
+    binSorted: probabilities ? perm(calibrationBins(scores, nBins), new Uint16Array(n)) : new Uint16Array(0),
+    scoreSorted: perm(scores, new Float64Array(n)),
+    binTotal: new Float64Array(nBins),
+    binPos: new Float64Array(nBins),
+    binSum: new Float64Array(nBins),
+  };
+}
+
+/** All statistics of one replicate into out[o..o+NSTAT). weightsSorted[k] is the weight of
+ *  case order[k] (all 1 for the point estimate). Two fused passes (cases, then tied-score
+ *  groups) because at 24,000 cases × 1000 replicates loop count is what costs. */
+function replicateStats(K: Kernel, weightsSorted: Float64Array, out: Float64Array, o: number): void {
+  const { r, sums, probabilities, brierSorted, logLossSorted, binSorted, scoreSorted, binTotal, binPos, binSum } = K;
+  const { sortedLabels, groupEnd } = r;
+  const { tp, fp } = sums;
+  const G = groupEnd.length;
+  let P = 0;
+  let W = 0;
+  let brier = 0;
+  let ll = 0;
+  if (probabilities) {
+    binTotal.fill(0);
+    binPos.fill(0);
+    binSum.fill(0);
+  }
+  let k = 0;
+  for (let g = 0; g < G; g++) {
+    let t = 0;
+    let all = 0;
+    const end = groupEnd[g];
+    if (probabilities) {
+      for (; k < end; k++) {
+        const w = weightsSorted[k];
+        if (w === 0) continue;
+        const y = sortedLabels[k];
+        all += w;
+        t += w * y;
+        brier += w * brierSorted[k];
+        ll += w * logLossSorted[k];
+        const bin = binSorted[k];
+        binTotal[bin] += w;
+        binPos[bin] += w * y;
+        binSum[bin] += w * scoreSorted[k];
+      }
+    } else {
+      for (; k < end; k++) {
+        const w = weightsSorted[k];
+        all += w;
+        t += w * sortedLabels[k];
+      }
+    }
+    tp[g] = t;
+    fp[g] = all - t;
+    P += t;
+    W += all;
+  }
+  const N = W - P;
+  if (probabilities) {
+    out[o + BRIER] = W > 0 ? brier / W : NaN;
+    out[o + LOGLOSS] = W > 0 ? ll / W : NaN;
+    out[o + ECE] = eceFromBinSums(binTotal, binPos, binSum) ?? NaN;
+  } else {
+    out[o + BRIER] = out[o + LOGLOSS] = out[o + ECE] = NaN;
+  }
+  // AP, AUC and both operating points in one pass over the groups. The threshold cut is a fixed
+  // number of groups; the top-K cut is the first group at which the cumulative weight reaches
+  // this replicate's n_target (ties at the cut all flagged).
+  const nTarget = topKTarget(W, K.topPct);
+  const thrGroups = K.thresholdGroups;
+  if (thrGroups === 0) writeRates(out, o + THR, 0, 0, P, N);
+  if (nTarget === 0) writeRates(out, o + TOPK, 0, 0, P, N);
+  let topDone = nTarget === 0;
+  let cumTp = 0;
+  let cumFp = 0;
+  let ap = 0;
+  let area = 0;
+  for (let g = 0; g < G; g++) {
+    const t = tp[g];
+    const f = fp[g];
+    area += f * (cumTp + t / 2);
+    cumTp += t;
+    cumFp += f;
+    if (t > 0) ap += (t / P) * (cumTp / (cumTp + cumFp));
+    if (g + 1 === thrGroups) writeRates(out, o + THR, cumTp, cumFp, P, N);
+    if (!topDone && cumTp + cumFp >= nTarget) {
+      writeRates(out, o + TOPK, cumTp, cumFp, P, N);
+      topDone = true;
+    }
+  }
+  out[o + AP] = P > 0 ? ap : NaN;
+  out[o + AUC] = P > 0 && N > 0 ? area / P / N : NaN;
+}
+
+function permuted(x: Int32Array, order: Uint32Array): Int32Array {
+  if (x.length !== order.length) {
+    throw new AppFailure({ code: 'length-mismatch', message: `clusters (${x.length}) and labels (${order.length}) differ in length` });
+  }
+  const out = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = x[order[k]];
+  return out;
+}
+
+/** Brier, log loss and ECE of one replicate: one sequential pass over the sorted cases. */
+function probabilityStats(K: Kernel, weights: Float64Array | undefined, out: Float64Array, o: number, W: number): void {
+  const { sortedLabels } = K.r;
+  const { brierSorted, logLossSorted, binSorted, scoreSorted, binTotal, binPos, binSum } = K;
+  binTotal.fill(0);
+  binPos.fill(0);
+  binSum.fill(0);
+  let b = 0;
+  let l = 0;
+  for (let k = 0; k < K.r.n; k++) {
+    const w = weights ? weights[k] : 1;
+    if (w === 0) continue;
+    b += w * brierSorted[k];
+    l += w * logLossSorted[k];
+    const bin = binSorted[k];
+    binTotal[bin] += w;
+    binPos[bin] += w * sortedLabels[k];
+    binSum[bin] += w * scoreSorted[k];
+  }
+  out[o + BRIER] = W > 0 ? b / W : NaN;
+  out[o + LOGLOSS] = W > 0 ? l / W : NaN;
+  out[o + ECE] = eceFromBinSums(binTotal, binPos, binSum) ?? NaN;
+}
+
+function writeRates(out: Float64Array, o: number, tp: number, fp: number, P: number, N: number): void {
+  out[o] = rate(tp, tp + fp); // precision
+  out[o + 1] = rate(tp, P); // recall
+  out[o + 2] = rate(fp, N); // fpr
+  out[o + 3] = rate(P - tp, P); // fnr
+  out[o + 4] = rate(tp + fp, P + N); // flagged rate
+}
+
+/** Metrics, operating points and curves of one score vector, with bootstrap intervals.
+ *  Throws AppFailure for invalid input (see ranking.ts `scoreInputProblem`) and `Cancelled`
+ *  when `opts.cancel` is set during the bootstrap. */
+export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: EvaluateOptions = {}): ScoreEvaluation {
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  const topPct = opts.topPct ?? DEFAULT_TOP_PCT;
+  const replicates = opts.replicates ?? DEFAULT_REPLICATES;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const nBins = opts.calibrationBins ?? DEFAULT_CALIBRATION_BINS;
+  if (Number.isNaN(threshold)) throw new AppFailure({ code: 'invalid-threshold', message: `invalid threshold: ${threshold}` });
+  assertTopPct(topPct);
+  assertReplicates(replicates);
+  assertScoreInputs(labels, scores);
+
+  const K = kernelOf(labels, scores, threshold, topPct, nBins);
+  const point = new Float64Array(NSTAT);
+  replicateStats(K, new Float64Array(labels.length).fill(1), point, 0);
+
+  const table = new Float64Array(replicates * NSTAT);
+  // Resample in sorted order (same distribution as resampling cases) so that each replicate
+  // reads its weights sequentially instead of gathering them through the sort permutation.
+  const sortedClusters = opts.clusters ? permuted(opts.clusters, K.r.order) : undefined;
+  const sample = weightSampler(K.r.sortedLabels, seed, sortedClusters);
+  const w = new Float64Array(labels.length);
+  const every = Math.max(1, Math.ceil(replicates / 20));
+  for (let b = 0; b < replicates; b++) {
+    if (b % every === 0) {
+      throwIfCancelled(opts.cancel);
+      if (b > 0) opts.onProgress?.(b, replicates);
+    }
+    sample(w);
+    replicateStats(K, w, table, b * NSTAT);
+  }
+  opts.onProgress?.(replicates, replicates);
+
+  const column = (j: number) => {
+    const c = new Float64Array(replicates);
+    for (let b = 0; b < replicates; b++) c[b] = table[b * NSTAT + j];
+    return c;
+  };
+  const est = (j: number): Estimate => estimateOf(Number.isNaN(point[j]) ? null : point[j], column(j));
+  const intervals = (o: number) => Object.fromEntries(RATES.map((name, i) => [name, est(o + i)])) as OperatingPointResult['intervals'];
+
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const n = labels.length;
+  return {
+    n,
+    positives,
+    metrics: {
+      averagePrecision: est(AP),
+      rocAuc: est(AUC),
+      brier: est(BRIER),
+      prevalence: n > 0 ? positives / n : null,
+      logLoss: est(LOGLOSS),
+      ece: est(ECE),
+    },
+    atThreshold: { ...confusionAt(labels, scores, threshold), intervals: intervals(THR) },
+    topK: { ...confusionAtTopK(labels, scores, topPct), intervals: intervals(TOPK) },
+    curves: { pr: precisionRecallCurveOf(K.r), roc: rocCurveOf(K.r), calibration: calibrationCurve(labels, scores, nBins) },
+    replicates,
+    seed,
+  };
+}
+
+export type PairedMetric = 'averagePrecision' | 'rocAuc' | 'brier';
+
+export interface PairedOptions {
+  metric: PairedMetric;
+  replicates?: number;
+  seed?: number;
+  clusters?: Int32Array;
+}
+
+/** Paired bootstrap of a metric difference (model A − model B on the same cases): both score
+ *  vectors are reweighted by the same replicate, so shared case difficulty cancels. For Brier
+ *  a negative difference means A is better. Null value when either metric is undefined. */
+export function pairedDifference(labels: Uint8Array, scoresA: Float64Array, scoresB: Float64Array, opts: PairedOptions): Estimate {
+  assertScoreInputs(labels, scoresA);
+  assertScoreInputs(labels, scoresB);
+  const replicates = opts.replicates ?? DEFAULT_REPLICATES;
+  assertReplicates(replicates);
+  const metricOf = pairedMetric(labels, scoresA, scoresB, opts.metric);
+  const value = metricOf(undefined);
+  const values = new Float64Array(replicates);
+  const sample = weightSampler(labels, opts.seed ?? DEFAULT_SEED, opts.clusters);
+  const w = new Float64Array(labels.length);
+  for (let b = 0; b < replicates; b++) {
+    sample(w);
+    values[b] = metricOf(w) ?? NaN;
+  }
+  return estimateOf(value, values);
+}
+
+function pairedMetric(labels: Uint8Array, a: Float64Array, b: Float64Array, metric: PairedMetric): (w?: Float64Array) => number | null {
+  if (metric === 'brier') {
+    if (!isProbability(a) || !isProbability(b)) return () => null;
+    const la = brierLosses(labels, a);
+    const lb = brierLosses(labels, b);
+    return (w) => {
+      const x = weightedMean(la, w);
+      const y = weightedMean(lb, w);
+      return x === null || y === null ? null : x - y;
+    };
+  }
+  if (metric !== 'averagePrecision' && metric !== 'rocAuc') {
+    throw new AppFailure({ code: 'invalid-metric', message: `invalid metric: ${String(metric)}` });
+  }
+  const f = metric === 'averagePrecision' ? averagePrecisionFromSums : rocAucFromSums;
+  const ra = rankingOf(labels, a);
+  const rb = rankingOf(labels, b);
+  const sa = groupSums(ra);
+  const sb = groupSums(rb);
+  return (w) => {
+    const x = f(groupSums(ra, w, sa));
+    const y = f(groupSums(rb, w, sb));
+    return x === null || y === null ? null : x - y;
+  };
+}
+
+/** Full-resolution curves in the bundle's point form (for the local report only; disclosure
+ *  control summarises them before sharing). */
+export function curveSetOf(ev: ScoreEvaluation): CurveSet {
+  const { pr, roc, calibration } = ev.curves;
+  return {
+    pr: Array.from(pr.precision, (p, i) => ({ recall: pr.recall[i], precision: p, threshold: i < pr.thresholds.length ? pr.thresholds[i] : null })),
+    roc: Array.from(roc.fpr, (f, i) => ({ fpr: f, tpr: roc.tpr[i], threshold: roc.thresholds[i] })),
+    calibration: calibration
+      ? Array.from(calibration.count, (c, i) => ({
+          lo: calibration.binLo[i],
+          hi: calibration.binHi[i],
+          n: c,
+          positives: Math.round(calibration.probTrue[i] * c),
+          meanScore: calibration.probPred[i],
+          observed: calibration.probTrue[i],
+        }))
+      : [],
+    grid: false,
+  };
+}
+
+/** A bundle ModelResult from an evaluation (subgroups and verdict are filled by their owners). */
+export function modelResultOf(ev: ScoreEvaluation, model: ModelResult['model'], features: ModelResult['features']): ModelResult {
+  return { model, features, metrics: ev.metrics, atThreshold: ev.atThreshold, topK: ev.topK, subgroups: [], verdict: null, curves: curveSetOf(ev) };
+}
