@@ -14,6 +14,8 @@ import { AppFailure, Cancelled, fail, formatError, ok, type AppError, type Resul
 import { ageBands, ethnicityGroups, intersectionValues, parseAgeEdges, DEFAULT_AGE_EDGES } from '../lib/fairness/groups.ts';
 import type { AuditAttribute } from '../lib/fairness/audit.ts';
 import { buildAuditReport, dataFingerprint, type AuditProgress } from '../lib/report/audit-report.ts';
+import { shareableBundle } from '../lib/bundle/share.ts';
+import { bundleHtml, type ViewerAssets } from '../lib/bundle/write-html.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec } from './args.ts';
 
 const SUMMARY = 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes, overall and for every group';
@@ -36,7 +38,7 @@ const FLAGS: Record<string, FlagSpec> = {
   replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
   seed: { kind: 'string', help: 'random seed (default 1)' },
   json: { kind: 'string', help: 'write the report JSON here (default: print it)' },
-  bundle: { kind: 'string', help: 'write a shareable one-file HTML bundle here' },
+  bundle: { kind: 'string', help: 'write a shareable one-file HTML bundle here (disclosure control applied)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -244,10 +246,6 @@ async function audit(argv: string[]): Promise<number> {
       throw new UsageError(`--age-bands: ${(e as Error).message}`);
     }
   }
-  if (typeof args.bundle === 'string') {
-    // The shareable HTML writer is not part of this build yet; say so before any work.
-    throw new UsageError('--bundle is not available yet in this build (use --json)');
-  }
 
   let bytes: Uint8Array;
   try {
@@ -368,10 +366,11 @@ async function audit(argv: string[]): Promise<number> {
   const roles = new Map<string, string>([[outcomeCol, 'outcome'], [scoreCol, 'score']]);
   for (const c of [...groupCols, ...ageCols, ...ethCols]) roles.set(c, 'group');
   if (idCol !== undefined) roles.set(idCol, 'id');
-  const columns: ColumnDescriptor[] = header.map((name) => ({
+  const isNumeric = (k: number) => rows.every((row) => row[k].trim() === '' || Number.isFinite(Number(row[k])));
+  const columns: ColumnDescriptor[] = header.map((name, k) => ({
     name,
     role: roles.get(name) ?? 'unused',
-    type: name === scoreCol || ageCols.includes(name) ? 'number' : name === idCol ? 'id' : 'category',
+    type: name === idCol ? 'id' : name === outcomeCol || roles.get(name) === 'group' && !ageCols.includes(name) ? 'category' : isNumeric(k) ? 'number' : 'category',
   }));
 
   const report = buildAuditReport({
@@ -395,6 +394,14 @@ async function audit(argv: string[]): Promise<number> {
   });
 
   const json = JSON.stringify(report, null, 2) + '\n';
+  if (typeof args.bundle === 'string') {
+    const shared = shareableBundle(report);
+    await writeFile(args.bundle, bundleHtml(shared, FALLBACK_VIEWER));
+    const d = shared.disclosure;
+    process.stderr.write(
+      `candour audit: wrote ${args.bundle} (shareable: ${d ? `${d.suppressedCells} count(s) withheld below ${d.threshold}, others rounded to ${d.rounding}` : 'disclosure control applied'})\n`,
+    );
+  }
   if (typeof args.json === 'string') {
     await writeFile(args.json, json);
     const r = report.results[0];
@@ -408,8 +415,33 @@ async function audit(argv: string[]): Promise<number> {
       );
     }
     process.stderr.write(lines.join('\n') + '\n');
-  } else {
+  } else if (typeof args.bundle !== 'string') {
     process.stdout.write(json);
   }
   return 0;
 }
+
+/**
+ * A minimal viewer for bundles written from the terminal, until the app's viewer build is
+ * available to the command: it shows the writer's plain summary and a subgroup table, built
+ * with textContent only (the bundle is data, never markup).
+ */
+const FALLBACK_VIEWER: ViewerAssets = {
+  module: false,
+  css: 'body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}caption{font-weight:bold;text-align:left}',
+  js: `(function(){
+var app=document.getElementById('app');var ns=document.querySelector('noscript');
+if(ns){var box=document.createElement('div');box.innerHTML=ns.textContent;var p=box.querySelector('p');if(p)p.remove();app.appendChild(box);}
+var b=JSON.parse(document.getElementById('candour-bundle').textContent);
+var pct=function(x){return x===null||x===undefined?'—':(100*x).toFixed(1)+'%';};
+var num=function(x){return x===null||x===undefined?'withheld':String(x);};
+b.results.forEach(function(r){if(!r.subgroups||!r.subgroups.length)return;
+var t=document.createElement('table');var c=document.createElement('caption');c.textContent='Groups at the threshold (ratios against the reference group, 95% interval)';t.appendChild(c);
+var head=['attribute','group','cases','FPR','FNR','precision','FPR ratio','verdict'];var tr=document.createElement('tr');
+head.forEach(function(h){var th=document.createElement('th');th.textContent=h;tr.appendChild(th);});t.appendChild(tr);
+r.subgroups.forEach(function(s){var d=(s.disparity||{}).fpr;var a=s.atThreshold||{};
+var cells=[s.attribute,s.group,num(s.n),pct(a.fpr),pct(a.fnr),pct(a.precision),d?(d.ratio===null?'—':d.ratio.toFixed(2))+(d.lo!==null&&d.hi!==null?' ('+d.lo.toFixed(2)+' to '+d.hi.toFixed(2)+')':''):'reference',d?(d.verdict||'—'):''];
+var row=document.createElement('tr');cells.forEach(function(v){var td=document.createElement('td');td.textContent=v;row.appendChild(td);});t.appendChild(row);});
+app.appendChild(t);});
+})();`,
+};

@@ -63,6 +63,9 @@ describe('candour audit on COMPAS reproduces ProPublica', () => {
     expect(cau.disparity.fpr!.verdict).toBe('disparity');
     expect(cau.disparity.fnr!.verdict).toBe('disparity');
     expect(bundle.results[0].subgroups.find((x) => x.group === 'Native American')!.small).toBe(true);
+    expect(bundle.data.columns.find((c) => c.name === 'priors_count')).toEqual({ name: 'priors_count', role: 'unused', type: 'number' });
+    const { validateBundle } = await import('../../src/lib/bundle/validate.ts');
+    expect(validateBundle(bundle).ok).toBe(true);
   });
   it('through the command, writing --json', async () => {
     const json = path.join(dir, 'compas.json');
@@ -122,9 +125,22 @@ describe('candour audit bad input -> exit 2 with one line naming the problem', (
     expect(await run(['--data', 'x', '--outcome', 'y', '--score', 's', '--threshold', 'abc'])).toBe(2);
     expect(err).toMatch(/--threshold must be a number/);
   });
-  it('--bundle says it is not available yet', async () => {
-    expect(await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'score', '--bundle', 'x.html'])).toBe(2);
-    expect(err).toMatch(/not available yet/);
+  it('--bundle writes a shareable HTML file that reads back with its integrity', async () => {
+    const lines = ['y,score,g'];
+    for (let i = 0; i < 200; i++) lines.push(`${i % 4 === 0 ? 1 : 0},${((i * 37) % 100) / 100},${i % 3 === 0 ? 'a' : 'b'}`);
+    const html = path.join(dir, 'audit.html');
+    expect(await run(['--data', csv('h.csv', lines.join('\n')), '--outcome', 'y', '--score', 'score', '--group', 'g', '--replicates', '10', '--bundle', html])).toBe(0);
+    expect(out).toBe('');
+    expect(err).toMatch(/wrote .*audit\.html \(shareable/);
+    const { readBundleFromHtml } = await import('../../src/lib/bundle/read.ts');
+    const text = readFileSync(html, 'utf8');
+    expect(text).toMatch(/Content-Security-Policy/);
+    const back = readBundleFromHtml(text);
+    expect(back.ok).toBe(true);
+    if (back.ok) {
+      expect(back.value.disclosure).toBeDefined();
+      expect(back.value.results[0].subgroups.map((s) => s.group)).toEqual(['a', 'b']);
+    }
   });
   it('blank outcomes and scores are left out and counted, never silently', async () => {
     const code = await run(['--data', csv('f.csv', 'y,score,g\n1,0.9,a\n,0.5,a\n0,,b\n0,0.1,b\n1,0.8,b\n0,0.3,a\n'), '--outcome', 'y', '--score', 'score', '--group', 'g', '--replicates', '10']);
