@@ -1,0 +1,237 @@
+/**
+ * A model card and a record shaped like the UK Algorithmic Transparency Recording Standard
+ * (ATRS: tier 1 summary; tier 2 owner and responsibility, description and rationale,
+ * decision-making process and human oversight, data, risks and mitigations, technical
+ * specification), prefilled from a bundle. Everything is plain strings so the app can offer
+ * each field for editing before export; fields only a person can answer start empty and are
+ * listed in `toComplete`. Stored in `bundle.transparency` (recompute integrity afterwards).
+ */
+import type { Bundle, Estimate, ModelResult } from './schema.ts';
+
+export interface TransparencyRecord {
+  standard: 'UK Algorithmic Transparency Recording Standard (shape)';
+  tier1: {
+    name: string;
+    description: string;
+    website: string;
+    contactEmail: string;
+  };
+  tier2: {
+    ownerAndResponsibility: {
+      organisation: string;
+      team: string;
+      seniorResponsibleOwner: string;
+      externalSupplier: string;
+      supplierContract: string;
+    };
+    descriptionAndRationale: {
+      detailedDescription: string;
+      scope: string;
+      benefits: string;
+      previousProcess: string;
+      alternativesConsidered: string;
+    };
+    decisionMakingProcess: {
+      processIntegration: string;
+      providedInformation: string;
+      frequencyAndScale: string;
+      humanDecisions: string;
+      humanOversight: string;
+      appeals: string;
+    };
+    data: {
+      source: string;
+      description: string;
+      variables: string;
+      sensitiveAttributes: string;
+      collection: string;
+      sharing: string;
+      accessAndStorage: string;
+    };
+    risksAndMitigations: {
+      impactAssessments: string;
+      risks: string;
+      mitigations: string;
+    };
+    technicalSpecification: {
+      architecture: string;
+      performance: string;
+      evaluation: string;
+      fairness: string;
+      disclosureControl: string;
+      provenance: string;
+    };
+  };
+  /** Dotted paths of fields a person must complete before publishing. */
+  toComplete: string[];
+}
+
+export interface ModelCard {
+  modelDetails: string;
+  intendedUse: string;
+  factors: string;
+  metrics: string;
+  evaluationData: string;
+  quantitativeAnalyses: string[];
+  ethicalConsiderations: string;
+  caveats: string;
+}
+
+export interface TransparencyBlock {
+  modelCard: ModelCard;
+  record: TransparencyRecord;
+}
+
+const MODEL_NAMES: Record<ModelResult['model'], string> = {
+  baseline: 'baseline (a simple reference model)',
+  logistic: 'logistic regression',
+  gbdt: 'gradient-boosted decision trees',
+  mlp: 'neural network (multi-layer perceptron)',
+  external: "an external tool's risk scores (audited, not trained here)",
+};
+
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? 'withheld or undefined' : x.toFixed(3));
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'withheld or undefined' : `${(x * 100).toFixed(1)}%`);
+const est = (e: Estimate | undefined) => (!e || e.value === null ? 'withheld or undefined' : e.lo !== null && e.hi !== null ? `${f3(e.value)} (95% CI ${f3(e.lo)} to ${f3(e.hi)})` : f3(e.value));
+
+function modelLine(r: ModelResult): string {
+  const at = r.atThreshold;
+  const name = MODEL_NAMES[r.model] + (r.features === 'structured+text' ? ' with case-note text features' : '');
+  return `${name}: average precision ${est(r.metrics.averagePrecision)}, ROC AUC ${est(r.metrics.rocAuc)}; at score ≥ ${at.threshold ?? '—'}, precision ${pct(at.precision)} (false alarms ${at.precision === null ? 'withheld or undefined' : pct(1 - at.precision)}), children missed ${pct(at.fnr)}.`;
+}
+
+function fairnessLines(bundle: Bundle): string[] {
+  const lines: string[] = [];
+  for (const r of bundle.results) {
+    const verdicts: Record<string, string[]> = {};
+    for (const g of r.subgroups) {
+      for (const [metric, d] of Object.entries(g.disparity)) {
+        if (!d?.verdict) continue;
+        (verdicts[d.verdict] ??= []).push(`${g.attribute} = ${g.group} (${metric})`);
+      }
+    }
+    const parts = Object.entries(verdicts).map(([v, xs]) => `${v}: ${xs.length}${v === 'disparity' ? ` — ${xs.slice(0, 6).join(', ')}${xs.length > 6 ? ', …' : ''}` : ''}`);
+    if (parts.length) lines.push(`${r.model}: ${parts.join('; ')}.`);
+  }
+  return lines;
+}
+
+/** A model card prefilled from the bundle. */
+export function draftModelCard(bundle: Bundle): ModelCard {
+  const attrs = [...new Set(bundle.results.flatMap((r) => r.subgroups.map((g) => g.attribute)))];
+  const op = bundle.task.operatingPoint;
+  return {
+    modelDetails: `Evaluated with Candour ${bundle.tool.version} (${bundle.tool.backend} backend) on ${bundle.createdAt}. Models: ${bundle.results.map((r) => MODEL_NAMES[r.model]).join('; ')}.`,
+    intendedUse: `To estimate which children referred to social care will have the outcome "${bundle.task.outcome}" (positive value "${bundle.task.positive}"), as an aid to — never a replacement for — a practitioner's judgement.`,
+    factors: attrs.length ? `Performance was examined separately for groups of: ${attrs.join(', ')}.` : 'No group attributes were examined.',
+    metrics: `Average precision and ROC AUC with 95% bootstrap intervals; at the operating point${op.threshold !== undefined ? ` score ≥ ${op.threshold}` : ''}${op.topPct !== undefined ? ` and the top ${op.topPct}%` : ''}: precision, recall, false positive rate and the share of children missed (FNR).`,
+    evaluationData: `${bundle.data.name}: ${bundle.data.rows ?? 'withheld'} cases, of whom ${bundle.data.positives ?? 'withheld'} had the outcome (prevalence ${pct(bundle.data.prevalence)}). Split: ${JSON.stringify(bundle.task.split)}. Data fingerprint ${bundle.data.fingerprint}.`,
+    quantitativeAnalyses: bundle.results.map(modelLine),
+    ethicalConsiderations: 'Predictions concern children and families. A flag is a prompt for a practitioner to look again, not evidence; false alarms and missed children both cause harm, and the balance between them is a policy choice to be made openly.',
+    caveats: [
+      bundle.preregistration ? `Success criteria were fixed before results were seen (locked ${bundle.preregistration.lockedAt}, hash ${bundle.preregistration.sha256}).` : 'No success criteria were pre-registered.',
+      'Results describe past data from one area and may not hold elsewhere or later.',
+      'Where a fairness verdict is "inconclusive", there were too few cases to tell; this is not evidence of fairness.',
+      bundle.disclosure ? `Counts below ${bundle.disclosure.threshold} are withheld and others rounded to the nearest ${bundle.disclosure.rounding}.` : '',
+    ].filter(Boolean).join(' '),
+  };
+}
+
+/** A transparency record prefilled from the bundle; fields to be written by a person are empty and listed in `toComplete`. */
+export function draftTransparencyRecord(bundle: Bundle): TransparencyRecord {
+  const card = draftModelCard(bundle);
+  const external = bundle.results.some((r) => r.model === 'external');
+  const groupCols = bundle.data.columns.filter((c) => c.role === 'group').map((c) => c.name);
+  const usedCols = bundle.data.columns.filter((c) => !['id', 'ignore', 'drop'].includes(c.role)).map((c) => `${c.name} (${c.role}, ${c.type})`);
+  const rec: TransparencyRecord = {
+    standard: 'UK Algorithmic Transparency Recording Standard (shape)',
+    tier1: {
+      name: `Predictive model evaluation: ${bundle.task.outcome}`,
+      description: `An evaluation of ${external ? 'a supplied risk tool' : 'predictive models'} for children's social care. ${card.intendedUse} ${card.quantitativeAnalyses[0] ?? ''}`.trim(),
+      website: '',
+      contactEmail: '',
+    },
+    tier2: {
+      ownerAndResponsibility: { organisation: '', team: '', seniorResponsibleOwner: '', externalSupplier: external ? '' : 'None: models trained locally with Candour.', supplierContract: '' },
+      descriptionAndRationale: {
+        detailedDescription: card.modelDetails,
+        scope: card.intendedUse,
+        benefits: '',
+        previousProcess: '',
+        alternativesConsidered: bundle.results.length > 1 ? `Compared: ${bundle.results.map((r) => MODEL_NAMES[r.model]).join('; ')}.` : '',
+      },
+      decisionMakingProcess: {
+        processIntegration: '',
+        providedInformation: `A risk score per referral; cases ${bundle.task.operatingPoint.threshold !== undefined ? `scoring ${bundle.task.operatingPoint.threshold} or more` : `in the top ${bundle.task.operatingPoint.topPct}%`} are flagged.`,
+        frequencyAndScale: '',
+        humanDecisions: '',
+        humanOversight: '',
+        appeals: '',
+      },
+      data: {
+        source: '',
+        description: card.evaluationData,
+        variables: usedCols.join(', '),
+        sensitiveAttributes: groupCols.length ? `Used only to check performance by group: ${groupCols.join(', ')}.` : '',
+        collection: '',
+        sharing: 'Case data never left the analyst\'s computer; this record and its bundle hold aggregates only.',
+        accessAndStorage: '',
+      },
+      risksAndMitigations: {
+        impactAssessments: '',
+        risks: [
+          ...bundle.results.map((r) => `${r.model}: of children flagged, ${r.atThreshold.precision === null ? 'an unknown share' : pct(1 - r.atThreshold.precision)} did not go on to the outcome (false alarms); ${pct(r.atThreshold.fnr)} of children who did were not flagged.`),
+          ...fairnessLines(bundle),
+        ].join(' '),
+        mitigations: '',
+      },
+      technicalSpecification: {
+        architecture: bundle.results.map((r) => MODEL_NAMES[r.model]).join('; '),
+        performance: card.quantitativeAnalyses.join(' '),
+        evaluation: card.metrics,
+        fairness: fairnessLines(bundle).join(' ') || 'No subgroup results.',
+        disclosureControl: bundle.disclosure ? bundle.disclosure.rules.join(' ') : 'Not yet applied: apply before sharing.',
+        provenance: `Candour ${bundle.tool.version}, ${bundle.tool.backend}; created ${bundle.createdAt}; data fingerprint ${bundle.data.fingerprint}${bundle.preregistration ? `; pre-registration ${bundle.preregistration.sha256} locked ${bundle.preregistration.lockedAt}` : ''}.`,
+      },
+    },
+    toComplete: [],
+  };
+  rec.toComplete = emptyFields(rec);
+  return rec;
+}
+
+/** Dotted paths of empty string fields. */
+export function emptyFields(rec: TransparencyRecord): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, path: string) => {
+    if (typeof x === 'string') { if (x.trim() === '') out.push(path); return; }
+    if (x && typeof x === 'object' && !Array.isArray(x)) for (const [k, v] of Object.entries(x)) if (k !== 'toComplete') walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(rec, '');
+  return out;
+}
+
+/**
+ * `record` with the edits in `changes` (dotted path -> text) applied; unknown paths are ignored
+ * and reported. `toComplete` is recomputed.
+ */
+export function editTransparencyRecord(record: TransparencyRecord, changes: Record<string, string>): { record: TransparencyRecord; unknown: string[] } {
+  const next = structuredClone(record);
+  const unknown: string[] = [];
+  for (const [path, text] of Object.entries(changes)) {
+    const keys = path.split('.');
+    let node: Record<string, unknown> = next as unknown as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) node = (node?.[k] ?? undefined) as Record<string, unknown>;
+    const last = keys[keys.length - 1];
+    if (!node || typeof node[last] !== 'string' || path === 'standard') unknown.push(path);
+    else node[last] = text;
+  }
+  next.toComplete = emptyFields(next);
+  return { record: next, unknown };
+}
+
+/** A copy of the bundle carrying the card and record in `transparency` (drops any stale integrity hash). */
+export function withTransparency(bundle: Bundle, block: TransparencyBlock = { modelCard: draftModelCard(bundle), record: draftTransparencyRecord(bundle) }): Bundle {
+  const { integrity: _stale, ...rest } = bundle;
+  return { ...rest, transparency: block } as Bundle;
+}

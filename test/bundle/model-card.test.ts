@@ -1,0 +1,45 @@
+import { describe, it, expect } from 'vitest';
+import { draftTransparencyRecord, draftModelCard, editTransparencyRecord, withTransparency } from '../../src/lib/bundle/model-card.ts';
+import { shareableBundle } from '../../src/lib/bundle/share.ts';
+import { withIntegrity, verifyIntegrity } from '../../src/lib/bundle/integrity.ts';
+import { validateBundle } from '../../src/lib/bundle/validate.ts';
+import { exampleBundle } from './make-bundle.ts';
+
+describe('draftTransparencyRecord', () => {
+  const shared = shareableBundle(exampleBundle());
+  const rec = draftTransparencyRecord(shared);
+  it('prefills what the bundle knows', () => {
+    expect(rec.tier1.name).toBe('Predictive model evaluation: outcome');
+    expect(rec.tier2.technicalSpecification.architecture).toContain('gradient-boosted decision trees');
+    const ap = shared.results[1].metrics.averagePrecision;
+    expect(rec.tier2.technicalSpecification.performance).toContain(`average precision ${ap.value!.toFixed(3)} (95% CI ${ap.lo!.toFixed(3)} to ${ap.hi!.toFixed(3)})`);
+    expect(rec.tier2.data.sensitiveAttributes).toBe('Used only to check performance by group: ethnicity, ageBand, disability, locality.');
+    expect(rec.tier2.technicalSpecification.disclosureControl).toContain('Counts below 10');
+    expect(rec.tier2.technicalSpecification.provenance).toContain(shared.data.fingerprint);
+  });
+  it('leaves to a person what only a person can say, and lists it', () => {
+    expect(rec.tier1.contactEmail).toBe('');
+    expect(rec.toComplete).toEqual(expect.arrayContaining(['tier1.contactEmail', 'tier2.ownerAndResponsibility.seniorResponsibleOwner', 'tier2.decisionMakingProcess.humanOversight', 'tier2.risksAndMitigations.mitigations']));
+    expect(rec.toComplete).not.toContain('tier2.technicalSpecification.performance');
+  });
+  it('takes edits as plain data and recomputes what is left', () => {
+    const { record, unknown } = editTransparencyRecord(rec, { 'tier1.contactEmail': 'data@council.example', 'tier2.nope': 'x', 'standard': 'y' });
+    expect(record.tier1.contactEmail).toBe('data@council.example');
+    expect(record.toComplete).not.toContain('tier1.contactEmail');
+    expect(unknown).toEqual(['tier2.nope', 'standard']);
+    expect(rec.tier1.contactEmail).toBe('');
+  });
+  it('is stored in bundle.transparency, stays valid, and is covered by the integrity hash', () => {
+    const b = withIntegrity(withTransparency(shared, { modelCard: draftModelCard(shared), record: rec }));
+    expect(validateBundle(JSON.parse(JSON.stringify(b))).ok).toBe(true);
+    expect(verifyIntegrity(b).ok).toBe(true);
+    const edited = structuredClone(b);
+    (edited.transparency as { record: { tier1: { name: string } } }).record.tier1.name = 'changed';
+    expect(verifyIntegrity(edited).ok).toBe(false);
+  });
+  it('says withheld rather than inventing a number', () => {
+    const b = structuredClone(shared);
+    b.results[0].atThreshold.precision = null;
+    expect(draftTransparencyRecord(b).tier2.risksAndMitigations.risks).toContain('baseline: of children flagged, an unknown share did not go on');
+  });
+});
