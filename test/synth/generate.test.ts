@@ -48,7 +48,7 @@ describe('generateCases', () => {
     const child = stringColumn(table, 'child_id');
     for (let i = 0; i < dates.length; i++) {
       expect(addMonths(dates[i] / 86400000, 12)).toBeLessThanOrEqual(extract);
-      if (i > 0) expect(child[i] > child[i - 1] || (child[i] === child[i - 1] && dates[i] > dates[i - 1])).toBe(true);
+      if (i > 0) expect(child[i]! > child[i - 1]! || (child[i] === child[i - 1] && dates[i] > dates[i - 1])).toBe(true);
     }
     expect(truth.counts.incompleteWindow).toBeGreaterThan(0);
   });

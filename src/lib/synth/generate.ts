@@ -41,13 +41,35 @@ export function calibratedIntercept(scenario: Scenario): number {
     }
     return positives / rows;
   };
-  let lo = -10, hi = 4;
-  for (let it = 0; it < 16; it++) {
-    const mid = (lo + hi) / 2;
-    if (rate(mid) < scenario.baseRate) lo = mid;
-    else hi = mid;
+  // logit(rate) is close to linear in the intercept, so a safeguarded secant (regula falsi,
+  // Illinois variant) needs a handful of pilot runs where bisection needs twenty.
+  const target = Math.log(scenario.baseRate / (1 - scenario.baseRate));
+  const f = (b: number): number => {
+    const r = Math.min(Math.max(rate(b), 1e-6), 1 - 1e-6);
+    return Math.log(r / (1 - r)) - target;
+  };
+  let a = -10, fa = f(a), b = 4, fb = f(b);
+  let b0 = a;
+  if (fa >= 0) b0 = a;
+  else if (fb <= 0) b0 = b;
+  else {
+    let side = 0;
+    for (let it = 0; it < 30; it++) {
+      const c = b - (fb * (b - a)) / (fb - fa);
+      const fc = f(c);
+      b0 = c;
+      if (Math.abs(fc) < 1e-3 || Math.abs(b - a) < 1e-4) break;
+      if (fc > 0) {
+        b = c; fb = fc;
+        if (side === 1) fa /= 2;
+        side = 1;
+      } else {
+        a = c; fa = fc;
+        if (side === -1) fb /= 2;
+        side = -1;
+      }
+    }
   }
-  const b0 = (lo + hi) / 2;
   interceptCache.set(key, b0);
   return b0;
 }

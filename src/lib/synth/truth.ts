@@ -81,20 +81,35 @@ export function truthHeader(scenario: Scenario, intercept: number): TruthHeader 
 
 /** The truth file's JSON in pieces (header, then cases chunk by chunk, then counts), for streaming. */
 export function* truthJsonPieces(header: TruthHeader, chunks: Iterable<TruthChunk>): Generator<string> {
-  const h = JSON.stringify(header);
-  yield h.slice(0, -1) + ',"caseColumns":["referral_id","true_risk","true_need","true_group"],"cases":[';
-  let first = true;
-  let counts: TruthCounts = { children: 0, referrals: 0, rows: 0, incompleteWindow: 0 };
-  for (const c of chunks) {
+  const w = new TruthJsonWriter(header);
+  yield w.start();
+  for (const c of chunks) yield w.cases(c);
+  yield w.end();
+}
+
+/** Writes the truth JSON piece by piece: `start()`, `cases(chunk)` for each chunk, `end()`. */
+export class TruthJsonWriter {
+  private first = true;
+  private counts: TruthCounts = { children: 0, referrals: 0, rows: 0, incompleteWindow: 0 };
+  constructor(private readonly header: TruthHeader) {}
+
+  start(): string {
+    return JSON.stringify(this.header).slice(0, -1) + ',"caseColumns":["referral_id","true_risk","true_need","true_group"],"cases":[';
+  }
+
+  cases(c: TruthChunk): string {
     const parts: string[] = [];
     for (let i = 0; i < c.referralId.length; i++) {
-      parts.push(`${first && i === 0 ? '' : ','}\n[${JSON.stringify(c.referralId[i])},${roundRisk(c.risk[i])},${c.need[i]},${JSON.stringify(c.group[i])}]`);
+      parts.push(`${this.first ? '' : ','}\n[${JSON.stringify(c.referralId[i])},${roundRisk(c.risk[i])},${c.need[i]},${JSON.stringify(c.group[i])}]`);
+      this.first = false;
     }
-    if (c.referralId.length) first = false;
-    counts = c.counts;
-    yield parts.join('');
+    this.counts = c.counts;
+    return parts.join('');
   }
-  yield `\n],"counts":${JSON.stringify(counts)}}\n`;
+
+  end(): string {
+    return `\n],"counts":${JSON.stringify(this.counts)}}\n`;
+  }
 }
 
 /** Risks to 6 significant digits keep the file small and byte-stable. */
