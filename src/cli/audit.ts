@@ -3,7 +3,8 @@
  * overall and for every group, and write the report (the bundle JSON).
  *
  * Reads CSV with a small strict reader (quoted fields, doubled quotes, CRLF, BOM; a row
- * with the wrong number of fields is an error naming the row). Rows with a blank outcome
+ * with the wrong number of fields is an error naming the row), so rows are named exactly
+ * as in the file; Excel (.xlsx), Arrow and Parquet go through the shared loader. Rows with a blank outcome
  * or a blank score are left out and counted (stderr and `data.excluded`); anything else
  * that does not fit is exit 2 with one line on stderr naming file, row and column.
  */
@@ -15,6 +16,9 @@ import { ageBands, ethnicityGroups, intersectionValues, parseAgeEdges, DEFAULT_A
 import type { AuditAttribute } from '../lib/fairness/audit.ts';
 import { buildAuditReport, dataFingerprint, type AuditProgress } from '../lib/report/audit-report.ts';
 import { shareableBundle } from '../lib/bundle/share.ts';
+import { loadTable, sniffFormat } from '../lib/data/load.ts';
+import { sourceFromBytes } from '../lib/data/source.ts';
+import { stringColumn } from '../lib/data/schema.ts';
 import { bundleHtml, type ViewerAssets } from '../lib/bundle/write-html.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec } from './args.ts';
 
@@ -219,6 +223,27 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The file as text cells: CSV through the strict reader; Excel, Arrow and Parquet through
+ * the shared loader (missing cells as ''). `firstRow` is the file row of rows[0].
+ */
+async function tableText(bytes: Uint8Array, fileName: string): Promise<CsvText & { firstRow: number }> {
+  if (sniffFormat(bytes.subarray(0, 16)) === null) {
+    const parsed = parseCsvText(new TextDecoder('utf-8').decode(bytes), fileName);
+    if (!parsed.ok) failWith(parsed.error);
+    return { ...parsed.value, firstRow: 2 };
+  }
+  const loaded = await loadTable(sourceFromBytes(fileName, bytes));
+  if (!loaded.ok) failWith(loaded.error);
+  const { table, report } = loaded.value;
+  const header = table.schema.fields.map((f) => f.name);
+  const cols = header.map((h) => stringColumn(table, h));
+  const rows = Array.from({ length: table.numRows }, (_, i) => cols.map((c) => c[i] ?? ''));
+  // Excel: the header may sit below row 1; Arrow and Parquet have no rows to name, so count data rows from 1.
+  const firstRow = report.format === 'xlsx' ? (report.headerRow ?? 1) + 1 : 1;
+  return { header, rows, firstRow };
+}
+
 function failWith(error: AppError): never {
   throw new AppFailure(error);
 }
@@ -254,9 +279,7 @@ async function audit(argv: string[]): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     failWith({ code: 'missing-file', message: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(e)})`, file });
   }
-  const parsed = parseCsvText(new TextDecoder('utf-8').decode(bytes), fileName);
-  if (!parsed.ok) failWith(parsed.error);
-  const { header, rows } = parsed.value;
+  const { header, rows, firstRow } = await tableText(bytes, fileName);
 
   const outcomeCol = args.outcome as string;
   const scoreCol = args.score as string;
@@ -288,7 +311,7 @@ async function audit(argv: string[]): Promise<number> {
     }
     const x = Number(s);
     if (!Number.isFinite(x)) {
-      failWith({ code: 'not-numeric', message: `score '${s}' is not a number`, file: fileName, row: r + 2, column: scoreCol });
+      failWith({ code: 'not-numeric', message: `score '${s}' is not a number`, file: fileName, row: r + firstRow, column: scoreCol });
     }
     if (!seen.includes(o)) seen.push(o);
     keep.push(r);
@@ -317,7 +340,7 @@ async function audit(argv: string[]): Promise<number> {
     const raw = column(header.indexOf(c));
     const ages = Float64Array.from(raw, (s) => (s.trim() === '' ? NaN : Number(s)));
     const bad = raw.findIndex((s, j) => s.trim() !== '' && Number.isNaN(ages[j]));
-    if (bad >= 0) failWith({ code: 'not-numeric', message: `age '${raw[bad]}' is not a number`, file: fileName, row: keep[bad] + 2, column: c });
+    if (bad >= 0) failWith({ code: 'not-numeric', message: `age '${raw[bad]}' is not a number`, file: fileName, row: keep[bad] + firstRow, column: c });
     const bands = ageBands(ages, edges);
     if (bands.invalid > 0) process.stderr.write(`candour audit: ${bands.invalid} negative age(s) in '${c}' counted as Missing\n`);
     const name = `${c} (band)`;
@@ -440,7 +463,8 @@ var t=document.createElement('table');var c=document.createElement('caption');c.
 var head=['attribute','group','cases','FPR','FNR','precision','FPR ratio','verdict'];var tr=document.createElement('tr');
 head.forEach(function(h){var th=document.createElement('th');th.textContent=h;tr.appendChild(th);});t.appendChild(tr);
 r.subgroups.forEach(function(s){var d=(s.disparity||{}).fpr;var a=s.atThreshold||{};
-var cells=[s.attribute,s.group,num(s.n),pct(a.fpr),pct(a.fnr),pct(a.precision),d?(d.ratio===null?'—':d.ratio.toFixed(2))+(d.lo!==null&&d.hi!==null?' ('+d.lo.toFixed(2)+' to '+d.hi.toFixed(2)+')':''):'reference',d?(d.verdict||'—'):''];
+var held=s.withheld&&s.withheld['disparity.fpr'];
+var cells=[s.attribute,s.group,num(s.n),pct(a.fpr),pct(a.fnr),pct(a.precision),d?(d.ratio===null?'—':d.ratio.toFixed(2))+(d.lo!==null&&d.hi!==null?' ('+d.lo.toFixed(2)+' to '+d.hi.toFixed(2)+')':''):(held?'withheld':'reference'),d?(d.verdict||'—'):''];
 var row=document.createElement('tr');cells.forEach(function(v){var td=document.createElement('td');td.textContent=v;row.appendChild(td);});t.appendChild(row);});
 app.appendChild(t);});
 })();`,

@@ -171,6 +171,25 @@ describe('candour audit grouping flags', () => {
   });
 });
 
+describe('candour audit on other formats', () => {
+  it('reads Parquet through the shared loader', async () => {
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'y', data: [1, 0, 1, 0, 1, 0], type: 'INT32' },
+        { name: 'score', data: [0.9, 0.2, 0.7, 0.4, 0.6, 0.1], type: 'DOUBLE' },
+        { name: 'g', data: ['a', 'b', 'a', 'b', 'a', 'b'], type: 'STRING' },
+      ],
+    });
+    const p = path.join(dir, 't.parquet');
+    writeFileSync(p, new Uint8Array(buf));
+    expect(await run(['--data', p, '--outcome', 'y', '--score', 'score', '--group', 'g', '--replicates', '5'])).toBe(0);
+    const b = JSON.parse(out) as Bundle;
+    expect(b.data.rows).toBe(6);
+    expect(b.results[0].subgroups.map((s) => [s.group, s.n, s.atThreshold.tp])).toEqual([['a', 3, 3], ['b', 3, 0]]);
+  });
+});
+
 describe('parseCsvText', () => {
   it('reads quoted fields with commas, doubled quotes, newlines, CRLF and a BOM', () => {
     const r = parseCsvText('\ufeffa,b\r\n"x, y","say ""hi"""\r\n"two\nlines",3\r\n\r\n', 'f.csv');
