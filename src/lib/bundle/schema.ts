@@ -90,6 +90,8 @@ export interface SubgroupResult {
   /** Set by disclosure control: field name (e.g. 'n', 'averagePrecision', 'disparity.fpr') -> why it is null. */
   withheld?: Record<string, SuppressionReason>;
   disparity: Partial<Record<DisparityMetric, Disparity>>;
+  /** This group's confusion counts at the global top 1%..100% cuts (see OperatingRow). */
+  operating?: OperatingRow[];
   [extra: string]: unknown;
 }
 
@@ -143,6 +145,22 @@ export interface CalibrationBin {
 }
 
 /**
+ * Confusion counts when the top K% of cases are flagged, one row per whole K = 1..100: what the
+ * report's operating-point control moves along (it snaps to the nearest row, never interpolates).
+ * Counts are null only where disclosure control withheld them.
+ */
+export interface OperatingRow {
+  topPct: number;
+  /** Score at the cut (flag when score >= threshold); may be omitted in a shareable bundle. */
+  threshold: number | null;
+  nFlagged: number | null;
+  tp: number | null;
+  fp: number | null;
+  fn: number | null;
+  tn: number | null;
+}
+
+/**
  * Curves. The local report may hold full step curves; disclosure control replaces them by values
  * at fixed grid points (`grid: true`): PR at recall 0.05, 0.10, ..., 1 (the best precision
  * reachable at that recall or more), ROC at FPR 0, 0.05, ..., 1 (the best TPR at that FPR or less),
@@ -152,6 +170,8 @@ export interface CurveSet {
   pr?: PrPoint[];
   roc?: RocPoint[];
   calibration?: CalibrationBin[];
+  /** Confusion counts at top 1%, 2%, ..., 100% (see OperatingRow). */
+  operating?: OperatingRow[];
   /** true once the curves are summarised at fixed grid points. */
   grid?: boolean;
   [extra: string]: unknown;

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bundle, OperatingRow } from '../../src/lib/bundle/schema.ts';
+import {
+  comparisonRows,
+  driverRows,
+  forestInputOf,
+  groupTableRows,
+  headlineOf,
+  modelLabel,
+  monthlyVolume,
+  naturalFrequencySentences,
+  operatingRowsOf,
+  pairedComparisonRows,
+  snapOperatingRow,
+  verdictLines,
+} from '../../src/lib/report/view.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const load = (name: string): Bundle => JSON.parse(readFileSync(path.join(here, '../fixtures/bundles', name), 'utf8'));
+
+const ROWS: OperatingRow[] = Array.from({ length: 100 }, (_, i) => ({ topPct: i + 1, threshold: 1 - (i + 1) / 100, nFlagged: (i + 1) * 10, tp: Math.min(100, (i + 1) * 6), fp: (i + 1) * 10 - Math.min(100, (i + 1) * 6), fn: 100 - Math.min(100, (i + 1) * 6), tn: 900 - ((i + 1) * 10 - Math.min(100, (i + 1) * 6)) }));
+
+describe('labels and headline', () => {
+  it('names models for people', () => {
+    expect(modelLabel({ model: 'logistic', features: 'structured+text' })).toBe('Logistic regression (with case notes)');
+    expect(modelLabel({ model: 'external', features: null })).toBe('Existing score');
+  });
+  it('headline of the COMPAS audit: AP against chance with its interval and the verdict', () => {
+    const b = load('compas-audit.json');
+    const h = headlineOf(b, b.results[0]);
+    expect(h.label).toBe('Existing score');
+    expect(h.ap).toMatch(/^0\.\d\d \(95% interval 0\.\d\d to 0\.\d\d\)$/);
+    expect(h.sentence).toMatch(/^Better than chance/);
+    expect(h.tag.text).toMatch(/Criteria (met|not met)/);
+    expect(h.criteria).toMatch(/^Fixed before the results were seen/);
+  });
+  it('says plainly when the AP is missing', () => {
+    const b = load('compas-audit.json');
+    const r = { ...b.results[0], metrics: { ...b.results[0].metrics, averagePrecision: { value: null, lo: null, hi: null } } };
+    expect(headlineOf({ ...b, preregistration: null }, r)).toMatchObject({ ap: 'not available', criteria: 'No success criteria were fixed before the results were seen.' });
+  });
+});
+
+describe('operating point', () => {
+  it('snaps top K% to the nearest row and says which', () => {
+    const s = snapOperatingRow(ROWS, { mode: 'topPct', topPct: 10.4, threshold: 0.5, capacity: 10 }, null)!;
+    expect(s.row.topPct).toBe(10);
+    expect(s.note).toBe('Showing the top 10% row: 100 cases flagged (score 0.900 or more).');
+  });
+  it('snaps a threshold to the row with the nearest score cut', () => {
+    const s = snapOperatingRow(ROWS, { mode: 'threshold', topPct: 10, threshold: 0.752, capacity: 10 }, null)!;
+    expect(s.row.topPct).toBe(25);
+    expect(s.note).toMatch(/^Showing the top 25% row \(score 0\.750 or more, 250 cases flagged\)/);
+  });
+  it('converts capacity with the monthly volume', () => {
+    const s = snapOperatingRow(ROWS, { mode: 'capacity', topPct: 10, threshold: 0.5, capacity: 30 }, 200)!;
+    expect(s.row.topPct).toBe(15);
+    expect(s.note).toMatch(/^Reviewing 30 of about 200 referrals a month is the top 15\.0%/);
+    expect(snapOperatingRow(ROWS, { mode: 'capacity', topPct: 7, threshold: 0.5, capacity: 30 }, null)!.row.topPct).toBe(7);
+  });
+  it('no rows: null, so the page says the bundle has none', () => {
+    expect(snapOperatingRow(null, { mode: 'topPct', topPct: 10, threshold: 0.5, capacity: 1 }, 100)).toBeNull();
+    expect(operatingRowsOf({ curves: {} })).toBeNull();
+  });
+  it('threshold without recorded scores falls back and says so', () => {
+    const rows = ROWS.map((r) => ({ ...r, threshold: null }));
+    expect(snapOperatingRow(rows, { mode: 'threshold', topPct: 10, threshold: 0.5, capacity: 1 }, 100)!.note).toMatch(/does not record scores/);
+  });
+  it('natural frequencies', () => {
+    expect(naturalFrequencySentences({ topPct: 10, threshold: 0.5, nFlagged: 100, tp: 60, fp: 40, fn: 90, tn: 810 })).toEqual([
+      'Of every 10 children the model flags, about 6 went on to need help and 4 were false alarms.',
+      'Of every 10 children who went on to need help, the model flags about 4 and misses 6.',
+      'In all it flags 100 of 1,000 children (10%).',
+    ]);
+    expect(naturalFrequencySentences({ topPct: 1, threshold: null, nFlagged: null, tp: null, fp: null, fn: 1, tn: 1 })[0]).toMatch(/withheld/);
+    expect(naturalFrequencySentences({ topPct: 1, threshold: 2, nFlagged: 0, tp: 0, fp: 0, fn: 0, tn: 5 })[0]).toBe('At this point the model flags no child.');
+  });
+  it('monthly volume from the task or the test rows', () => {
+    const b = load('synthetic-models.json');
+    expect(monthlyVolume(b)!.perMonth).toBeGreaterThan(0);
+    expect(monthlyVolume({ ...b, task: { ...b.task, volume: undefined }, data: { ...b.data, rows: 1200 } })).toEqual({ perMonth: 100, note: '100 referrals a month (the 1,200 test cases spread over a year)' });
+    expect(monthlyVolume({ ...b, task: { ...b.task, volume: undefined }, data: { ...b.data, rows: null } })).toBeNull();
+  });
+});
+
+describe('comparison and drivers', () => {
+  it('model comparison rows with paired differences', () => {
+    const b = load('synthetic-models.json');
+    const rows = comparisonRows(b);
+    expect(rows.map((r) => r.label)).toEqual(['Simple baseline', 'Logistic regression (without case notes)', 'Logistic regression (with case notes)', 'Boosted trees (without case notes)']);
+    expect(rows[0].difference).toBe('the comparator');
+    expect(rows[1].difference).toMatch(/^[+−]0\.\d\d \([+−]0\.\d\d to [+−]0\.\d\d\): (clearly better|clearly worse|not clearly different) vs baseline/);
+    const paired = pairedComparisonRows(b);
+    expect(paired[0]).toMatchObject({ a: 'Logistic regression (with case notes)', b: 'Logistic regression (without case notes)' });
+  });
+  it('missing comparison and drivers are said plainly', () => {
+    const b = load('compas-audit.json');
+    expect(comparisonRows(b)[0].difference).toBe('not in this bundle');
+    expect(pairedComparisonRows(b)).toEqual([]);
+    expect(driverRows(b.results[0])).toEqual({ coefficients: null, importance: null });
+  });
+  it('coefficients largest first, with intervals', () => {
+    const b = load('synthetic-models.json');
+    const d = driverRows(b.results[1], 5);
+    expect(d.coefficients).toHaveLength(5);
+    expect(d.coefficients![0].size).toBe(1);
+    expect(d.importance!.length).toBeGreaterThan(0);
+  });
+});
+
+describe('fairness', () => {
+  it('COMPAS false positive rate: African-American vs Caucasian is a disparity', () => {
+    const b = load('compas-audit.json');
+    const f = forestInputOf(b.results[0], 'race', 'fpr', 'threshold', { lower: 0.8, upper: 1.25 }, 'f');
+    expect(f.reference).toBe('Caucasian');
+    const aa = f.rows.find((r) => r.label.startsWith('African-American'))!;
+    // ProPublica: 44.85% vs 23.45% -> ratio 1.91.
+    expect(aa.ratio).toBeCloseTo(0.4485 / 0.2345, 2);
+    expect(aa.verdict).toBe('disparity');
+    expect(f.rows.find((r) => r.label === 'Caucasian')!.note).toBe('reference group');
+    const lines = verdictLines(f);
+    expect(lines.find((l) => l.group.startsWith('African-American'))!.tag.text).toBe('Disparity');
+    for (const l of lines.filter((x) => x.tag.text === 'Inconclusive')) expect(l.words).toMatch(/^Inconclusive: (about [\d,]+ more cases needed|more cases would be needed to tell) in this group to tell\.$/);
+  });
+  it('group table keeps small groups, flagged, and says withheld for suppressed cells', () => {
+    const b = load('compas-audit.json');
+    const r = b.results[0];
+    const rows = groupTableRows(r, 'race', 'threshold');
+    expect(rows.length).toBe(r.subgroups.filter((s) => s.attribute === 'race').length);
+    expect(rows.some((x) => x.flags.includes('small group: read with care'))).toBe(true);
+    const suppressed = { ...r, subgroups: r.subgroups.map((s) => (s.group === 'Asian' ? { ...s, n: null, positives: null, prevalence: null, suppressed: true, disparity: {}, atThreshold: { ...s.atThreshold, fpr: null } } : s)) };
+    const asian = groupTableRows(suppressed, 'race', 'threshold').find((x) => x.group === 'Asian')!;
+    expect(asian.n).toBe('withheld (small numbers)');
+    expect(asian.fpr).toBe('withheld (small numbers)');
+    const f = forestInputOf(suppressed, 'race', 'fpr', 'threshold', { lower: 0.8, upper: 1.25 }, 'f');
+    expect(f.rows.find((x) => x.label.startsWith('Asian'))).toMatchObject({ ratio: null, note: 'withheld (small numbers)' });
+  });
+});
