@@ -63,6 +63,19 @@ function scanColumn(col: RawColumn, readNumbers: boolean): Scan {
   let missingCount = 0, numbers = 0, dates = 0, numFlags = 0, dateFlags = 0, usOrder = 0, firstUsRow = -1, integers = 0;
   for (let i = 0; i < n; i++) {
     const s = offsets[i], e = offsets[i + 1];
+    const c0 = e > s ? bytes[s] : 0;
+    // Most cells start with a digit: try the number first and skip the missing-value check.
+    if (readNumbers && c0 >= 0x30 && c0 <= 0x39) {
+      flagsOut.flags = 0;
+      const x = parseNumberCell(bytes, s, e, flagsOut);
+      if (x === x) {
+        values[i] = x;
+        numbers++;
+        numFlags |= flagsOut.flags;
+        if (Number.isInteger(x)) integers++;
+        continue;
+      }
+    }
     if (isMissingCell(bytes, s, e)) {
       missing[i] = 1;
       missingCount++;

@@ -170,6 +170,230 @@ export function uniqueNames(raw: string[], file: string, issues: AppError[]): st
   return out;
 }
 
+/**
+ * The byte-level state machine. A class with a synchronous feed() so V8 can
+ * optimise the hot loop (state kept in locals; closures over mutated
+ * variables in an async function ran 5x slower).
+ */
+class CsvParser {
+  delimiter = 0x2c;
+  readonly header = new RawColumnBuilder(64, 1024);
+  cols: RawColumnBuilder[] = [];
+  ncols = -1; // unknown until the header row ends
+  private readonly scratch = new RawColumnBuilder(4, 256);
+  target: RawColumnBuilder = this.header;
+  col = 0;
+  record = 1; // 1-based record number of the current row
+  rows = 0; // data rows kept
+  sawHigh = false;
+  quoted = false; // current cell was quoted
+  quoteStartRecord = 0;
+  state = 0; // 0 start of cell, 1 unquoted, 2 quoted, 3 quote seen inside quoted
+  private pendingCR = false;
+  private rowEmpty = true; // no byte of the current row seen yet
+  names: string[] = [];
+  headerRecord = 1;
+  extraCells = 0;
+  blankLines = 0;
+  /** Data-row counts at which blank lines were skipped (for row numbers). */
+  readonly blankAfter: number[] = [];
+  readonly shortRows = new IssueList('short-row');
+  readonly longRows = new IssueList('long-row');
+  readonly strayQuotes = new IssueList('stray-quote');
+
+  constructor(private readonly file: string, private readonly issues: AppError[]) {}
+
+  private headerNames(): string[] {
+    const hb = this.header.finish();
+    const utf8 = isValidUtf8(hb.bytes);
+    const rawNames: string[] = [];
+    for (let j = 0; j < hb.count; j++) rawNames.push(decodeHeader(hb.bytes, hb.offsets[j], hb.offsets[j + 1], utf8));
+    return uniqueNames(rawNames, this.file, this.issues);
+  }
+
+  private endCell(): void {
+    if (this.ncols < 0) this.header.end();
+    else if (this.col < this.ncols) this.cols[this.col].end();
+    else {
+      this.scratch.discardOpen();
+      this.extraCells++;
+    }
+    this.col++;
+    if (this.ncols >= 0) this.target = this.col < this.ncols ? this.cols[this.col] : this.scratch;
+  }
+
+  private endRow(): void {
+    const { file } = this;
+    if (this.ncols < 0) {
+      // The header row; blank lines before it are skipped.
+      if (this.col === 1 && this.header.count === 1 && this.header.offsets[1] === 0 && !this.quoted) {
+        this.header.unend();
+        this.col = 0;
+        this.record++;
+        return;
+      }
+      this.ncols = this.col;
+      this.headerRecord = this.record;
+      this.names = this.headerNames();
+      this.cols = Array.from({ length: this.ncols }, () => new RawColumnBuilder(1024, 8192));
+      this.target = this.cols[0];
+      this.col = 0;
+      this.record++;
+      return;
+    }
+    const ncols = this.ncols;
+    const c0 = this.cols[0];
+    if (this.col === 1 && ncols > 1 && !this.quoted && c0.count > 0 && c0.offsets[c0.count] === c0.offsets[c0.count - 1]) {
+      c0.unend();
+      this.blankLines++;
+      this.blankAfter.push(this.rows);
+      this.record++;
+      this.col = 0;
+      this.target = c0;
+      return;
+    }
+    if (this.col < ncols) {
+      const have = this.col;
+      const r = this.record;
+      const names = this.names;
+      this.shortRows.add(() => ({ code: 'short-row', message: `row has ${have} of ${ncols} cells; the missing cells are read as missing`, file, row: r, column: names[have] }));
+      while (this.col < ncols) this.cols[this.col++].end();
+    } else if (this.col > ncols) {
+      const have = this.col;
+      const r = this.record;
+      this.longRows.add(() => ({ code: 'long-row', message: `row has ${have} cells but the header has ${ncols}; the ${have - ncols} extra cell(s) are not in the table`, file, row: r }));
+    }
+    this.rows++;
+    this.record++;
+    this.col = 0;
+    this.target = c0;
+  }
+
+  feed(buf: Uint8Array): void {
+    const d = this.delimiter;
+    const n = buf.length;
+    let i = 0;
+    let state = this.state;
+    let high = false;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (n > 0 && buf[0] === LF) i = 1;
+    }
+    while (i < n) {
+      if (state === 0) {
+        this.quoted = false;
+        if (buf[i] === QUOTE) {
+          state = 2;
+          this.quoted = true;
+          this.quoteStartRecord = this.record;
+          this.rowEmpty = false;
+          i++;
+          continue;
+        }
+        state = 1;
+      }
+      if (state === 1) {
+        let j = i;
+        let c = 0;
+        while (j < n) {
+          c = buf[j];
+          if (c === d || c === LF || c === CR) break;
+          if (c >= 0x80) high = true;
+          j++;
+        }
+        const target = this.target;
+        if (j > i) {
+          target.append(buf, i, j);
+          this.rowEmpty = false;
+        }
+        if (j === n) {
+          i = n;
+          break;
+        }
+        state = 0;
+        if (c === d) {
+          // Fast path for the common case: a data cell inside the header's width.
+          const col = this.col + 1;
+          if (col < this.ncols) {
+            target.end();
+            this.col = col;
+            this.target = this.cols[col];
+          } else this.endCell();
+          this.rowEmpty = false;
+          i = j + 1;
+          continue;
+        }
+        this.endCell();
+        this.endRow();
+        this.rowEmpty = true;
+        if (c === CR) {
+          if (j + 1 < n) {
+            if (buf[j + 1] === LF) j++;
+          } else this.pendingCR = true;
+        }
+        i = j + 1;
+        continue;
+      }
+      if (state === 2) {
+        let j = i;
+        while (j < n) {
+          const c = buf[j];
+          if (c === QUOTE) break;
+          if (c >= 0x80) high = true;
+          j++;
+        }
+        this.target.append(buf, i, j);
+        if (j === n) {
+          i = n;
+          break;
+        }
+        state = 3;
+        i = j + 1;
+        continue;
+      }
+      // state 3: a quote inside a quoted cell: doubled quote, or the cell's end.
+      const c = buf[i];
+      if (c === QUOTE) {
+        this.target.appendByte(QUOTE);
+        state = 2;
+        i++;
+      } else if (c === d) {
+        this.endCell();
+        state = 0;
+        i++;
+      } else if (c === LF || c === CR) {
+        this.endCell();
+        this.endRow();
+        this.rowEmpty = true;
+        state = 0;
+        if (c === CR) {
+          if (i + 1 < n) {
+            if (buf[i + 1] === LF) i++;
+          } else this.pendingCR = true;
+        }
+        i++;
+      } else {
+        // `"abc"def`: keep every byte (the quote was literal text) and say so.
+        const r = this.record, cj = this.col, file = this.file, names = this.names, known = this.ncols >= 0;
+        this.strayQuotes.add(() => ({ code: 'stray-quote', message: 'text follows a closing quote; the cell was read as written', file, row: r, column: known ? names[cj] : undefined }));
+        this.target.appendByte(QUOTE);
+        state = 1;
+      }
+    }
+    this.state = state;
+    if (high) this.sawHigh = true;
+  }
+
+  /** End of input: close a last row that has no final line break. */
+  finish(): void {
+    if (!this.rowEmpty || this.state === 3 || this.col > 0) {
+      this.endCell();
+      this.endRow();
+    }
+    this.state = 0;
+  }
+}
+
 /** Parse a CSV/TSV source into a typed Arrow table. */
 export async function parseCsv(source: Source, opts: CsvOptions = {}): Promise<Result<CsvTable>> {
   const file = source.name;
@@ -214,93 +438,9 @@ export async function parseCsv(source: Source, opts: CsvOptions = {}): Promise<R
   const ext = file.toLowerCase().split('.').pop() ?? '';
 
   const issues: AppError[] = [];
-  const shortRows = new IssueList('short-row');
-  const longRows = new IssueList('long-row');
-  const strayQuotes = new IssueList('stray-quote');
-  let extraCells = 0;
-  let blankLines = 0;
-  /** Data-row indices after which blank lines were skipped (for row numbers). */
-  const blankAfter: number[] = [];
-
-  const header = new RawColumnBuilder(64, 1024);
-  let cols: RawColumnBuilder[] = [];
-  let ncols = -1; // unknown until the header row ends
-  const scratch = new RawColumnBuilder(4, 256);
-  let target: RawColumnBuilder = header;
-  let col = 0;
-  let record = 1; // 1-based record number of the current row
-  let rows = 0; // data rows kept
-  let sawHigh = false;
-  let quoted = false; // current cell was quoted
-  let quoteStartRecord = 0;
-  let state = 0; // 0 start of cell, 1 unquoted, 2 quoted, 3 quote seen inside quoted
-  let pendingCR = false;
-  let rowEmpty = true; // no byte of the current row seen yet
+  const parser = new CsvParser(file, issues);
   let reserved = false;
   let consumed = 0; // bytes parsed (after transcoding)
-  let names: string[] = [];
-  let headerRecord = 1;
-  const headerNames = (): string[] => {
-    const hb = header.finish();
-    const utf8 = isValidUtf8(hb.bytes);
-    const rawNames: string[] = [];
-    for (let j = 0; j < hb.count; j++) rawNames.push(decodeHeader(hb.bytes, hb.offsets[j], hb.offsets[j + 1], utf8));
-    return uniqueNames(rawNames, file, issues);
-  };
-
-  const endCell = (): void => {
-    if (ncols < 0) header.end();
-    else if (col < ncols) cols[col].end();
-    else {
-      scratch.discardOpen();
-      extraCells++;
-    }
-    col++;
-    if (ncols >= 0) target = col < ncols ? cols[col] : scratch;
-  };
-  const endRow = (): void => {
-    if (ncols < 0) {
-      // The header row; blank lines before it are skipped.
-      if (col === 1 && header.count === 1 && header.offsets[1] === 0 && !quoted) {
-        header.unend();
-        col = 0;
-        record++;
-        return;
-      }
-      ncols = col;
-      headerRecord = record;
-      names = headerNames();
-      cols = Array.from({ length: ncols }, () => new RawColumnBuilder(1024, 8192));
-      target = cols[0];
-      col = 0;
-      record++;
-      return;
-    }
-    if (col === 1 && ncols > 1 && !quoted && cols[0].count > 0 && cols[0].offsets[cols[0].count] === cols[0].offsets[cols[0].count - 1]) {
-      cols[0].unend();
-      blankLines++;
-      blankAfter.push(rows);
-      record++;
-      col = 0;
-      target = cols[0];
-      return;
-    }
-    if (col < ncols) {
-      const have = col;
-      const r = record;
-      shortRows.add(() => ({ code: 'short-row', message: `row has ${have} of ${ncols} cells; the missing cells are read as missing`, file, row: r, column: names[have] }));
-      while (col < ncols) cols[col++].end();
-    } else if (col > ncols) {
-      const have = col;
-      const r = record;
-      longRows.add(() => ({ code: 'long-row', message: `row has ${have} cells but the header has ${ncols}; the ${have - ncols} extra cell(s) are not in the table`, file, row: r }));
-    }
-    rows++;
-    record++;
-    col = 0;
-    target = cols[0] ?? scratch;
-  };
-
   for await (const buf of stream) {
     if (!sniffed) {
       sniffed = true;
@@ -311,141 +451,44 @@ export async function parseCsv(source: Source, opts: CsvOptions = {}): Promise<R
         break;
       }
       if (delimiter < 0) delimiter = sniffDelimiter(buf.subarray(0, HEAD_BYTES), complete, ext === 'tsv' || ext === 'tab');
+      parser.delimiter = delimiter;
     }
-    const d = delimiter;
-    const n = buf.length;
-    let i = 0;
-    if (pendingCR) {
-      pendingCR = false;
-      if (n > 0 && buf[0] === LF) i = 1;
-    }
-    while (i < n) {
-      if (state === 0) {
-        quoted = false;
-        if (buf[i] === QUOTE) {
-          state = 2;
-          quoted = true;
-          quoteStartRecord = record;
-          rowEmpty = false;
-          i++;
-          continue;
-        }
-        state = 1;
-      }
-      if (state === 1) {
-        let j = i;
-        while (j < n) {
-          const c = buf[j];
-          if (c === d || c === LF || c === CR) break;
-          if (c >= 0x80) sawHigh = true;
-          j++;
-        }
-        target.append(buf, i, j);
-        if (j > i) rowEmpty = false;
-        if (j === n) {
-          i = n;
-          break;
-        }
-        const c = buf[j];
-        endCell();
-        state = 0;
-        if (c === d) {
-          rowEmpty = false;
-          i = j + 1;
-          continue;
-        }
-        endRow();
-        rowEmpty = true;
-        if (c === CR) {
-          if (j + 1 < n) {
-            if (buf[j + 1] === LF) j++;
-          } else pendingCR = true;
-        }
-        i = j + 1;
-        continue;
-      }
-      if (state === 2) {
-        let j = i;
-        while (j < n && buf[j] !== QUOTE) {
-          if (buf[j] >= 0x80) sawHigh = true;
-          j++;
-        }
-        target.append(buf, i, j);
-        if (j === n) {
-          i = n;
-          break;
-        }
-        state = 3;
-        i = j + 1;
-        continue;
-      }
-      // state 3: a quote inside a quoted cell: doubled quote, or the cell's end.
-      const c = buf[i];
-      if (c === QUOTE) {
-        target.appendByte(QUOTE);
-        state = 2;
-        i++;
-      } else if (c === d) {
-        endCell();
-        state = 0;
-        i++;
-      } else if (c === LF || c === CR) {
-        endCell();
-        endRow();
-        rowEmpty = true;
-        state = 0;
-        if (c === CR) {
-          if (i + 1 < n) {
-            if (buf[i + 1] === LF) i++;
-          } else pendingCR = true;
-        }
-        i++;
-      } else {
-        // `"abc"def`: keep every byte (the quote was literal text) and say so.
-        const r = record, cj = col;
-        strayQuotes.add(() => ({ code: 'stray-quote', message: 'text follows a closing quote; the cell was read as written', file, row: r, column: ncols >= 0 ? names[cj] : undefined }));
-        target.appendByte(QUOTE);
-        state = 1;
-      }
-    }
-    consumed += n;
+    parser.feed(buf);
+    consumed += buf.length;
     // After the first chunk, reserve each column's room from its share so far (growth by doubling would touch twice the memory).
-    if (!reserved && ncols >= 0 && rows > 100 && total > 8 * HEAD_BYTES && !utf16) {
+    if (!reserved && parser.ncols >= 0 && parser.rows > 100 && total > 8 * HEAD_BYTES && !utf16) {
       reserved = true;
       const scale = (total / Math.max(1, consumed)) * 1.05;
-      for (const c of cols) c.reserve(c.count * scale, c.length * scale + 64);
+      for (const c of parser.cols) c.reserve(c.count * scale, c.length * scale + 64);
     }
   }
   if (headError) return fail(headError);
-  if (state === 2) {
+  if (parser.state === 2) {
     return fail({
       code: 'unterminated-quote',
       message: 'the file ends inside a quoted cell (a closing quote is missing, or the file was cut short)',
       file,
-      row: quoteStartRecord,
-      column: ncols >= 0 ? names[col] : undefined,
+      row: parser.quoteStartRecord,
+      column: parser.ncols >= 0 ? parser.names[parser.col] : undefined,
     });
   }
-  // A last row without a final line break.
-  if (!rowEmpty || state === 3 || col > 0) {
-    endCell();
-    endRow();
-  }
+  parser.finish();
+  const { ncols, rows, names, headerRecord, blankLines, blankAfter, extraCells, header } = parser;
   if (ncols < 0) return fail({ code: 'empty-file', message: 'the file has no header row (it is empty or blank)', file });
   if (rows === 0) return fail({ code: 'no-rows', message: 'the file has a header row but no data rows', file, row: headerRecord + 1 });
 
-  let rawCols: RawColumn[] = cols.map((c) => c.finish());
-  if (sawHigh && !utf16) {
+  let rawCols: RawColumn[] = parser.cols.map((c) => c.finish());
+  parser.cols = [];
+  if (parser.sawHigh && !utf16) {
     const utf8 = isValidUtf8(header.finish().bytes) && rawCols.every((c) => isValidUtf8(c.bytes));
     if (!utf8) {
       encoding = 'windows-1252';
       rawCols = rawCols.map(rawColumnFromCp1252);
     }
   }
-  cols = [];
   if (blankLines > 0)
     issues.push({ code: 'blank-lines', message: `${blankLines} blank line(s) were skipped`, file, row: blankAfter[0] + headerRecord + 1 });
-  for (const list of [shortRows, longRows, strayQuotes]) {
+  for (const list of [parser.shortRows, parser.longRows, parser.strayQuotes]) {
     issues.push(...list.listed);
     if (list.count > list.listed.length)
       issues.push({ code: list.code, message: `${list.count} rows had this problem in all (the first ${list.listed.length} are listed)`, file });

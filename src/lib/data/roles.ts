@@ -1,0 +1,108 @@
+/**
+ * Column roles: what the analyst says each column is for. guessRoles gives
+ * sensible first guesses from names and types; the analyst confirms them.
+ */
+import type { Table } from 'apache-arrow';
+import type { ColumnInfo } from './schema.ts';
+import { stringColumn } from './schema.ts';
+import { isIdName } from './build-table.ts';
+
+export interface RoleMapping {
+  outcome?: string;
+  /** The outcome value that means "yes". */
+  positive?: string;
+  /** The decision date (e.g. date of referral). */
+  date?: string;
+  id?: string;
+  /** Protected characteristics for the fairness audit. */
+  groups: string[];
+  text: string[];
+  /** An existing risk score (audit mode). */
+  score?: string;
+  exclude: string[];
+}
+
+const OUTCOME_NAME = /outcome|target|label|^y$|recid|income|escalat|cp[ _-]?plan|protection plan|looked[ _-]?after|\bcla\b|re-?referr|s47|section 47|harm/i;
+const OUTCOME_STRONG = /outcome|target|label/i;
+const DECISION_DATE = /referral|decision|contact|start|assessment|date/i;
+const BIRTH = /birth|dob/i;
+const GROUP_NAME = /gender|\bsex\b|ethnic|\brace\b|^age\b|age band|age group|\bage\b|disab/i;
+const SCORE_NAME = /score|risk|prob|pred|decile/i;
+const YES = /^(1|1\.0|y|yes|true|t|a\) yes|positive|pos)$/i;
+
+/** Distinct non-missing values of a column as text, up to `cap` (+1 to show it was exceeded). */
+function levelsOf(table: Table, name: string, cap: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of stringColumn(table, name)) {
+    if (s === null || s.trim() === '') continue;
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+    if (counts.size > cap) break;
+  }
+  return counts;
+}
+
+/** The level of a binary column that most likely means "yes": 1, Yes, True...; else the rarer one. */
+export function guessPositive(levels: Map<string, number>): string | undefined {
+  const names = [...levels.keys()];
+  const yes = names.find((v) => YES.test(v.trim()));
+  if (yes !== undefined) return yes;
+  if (names.length !== 2) return undefined;
+  return levels.get(names[0])! <= levels.get(names[1])! ? names[0] : names[1];
+}
+
+export function guessRoles(columns: ColumnInfo[], table: Table): RoleMapping {
+  const m: RoleMapping = { groups: [], text: [], exclude: [] };
+  const binary = (c: ColumnInfo): Map<string, number> | null => {
+    if (c.type === 'text' || c.type === 'id' || c.type === 'date') return null;
+    const lv = levelsOf(table, c.name, 2);
+    return lv.size === 2 ? lv : null;
+  };
+  // Outcome: a binary column with an outcome-like name (explicit words first).
+  for (const strong of [true, false]) {
+    if (m.outcome) break;
+    for (const c of columns) {
+      if (!(strong ? OUTCOME_STRONG : OUTCOME_NAME).test(c.name) || SCORE_NAME.test(c.name)) continue;
+      const lv = binary(c);
+      if (lv) {
+        m.outcome = c.name;
+        m.positive = guessPositive(lv);
+        break;
+      }
+    }
+  }
+  m.id = columns.find((c) => c.type === 'id' && isIdName(c.name))?.name ?? columns.find((c) => c.type === 'id')?.name;
+  const dates = columns.filter((c) => c.type === 'date' && !BIRTH.test(c.name));
+  m.date = (dates.find((c) => /referral/i.test(c.name)) ?? dates.find((c) => DECISION_DATE.test(c.name)) ?? dates[0])?.name;
+  for (const c of columns) {
+    if (c.name === m.outcome || c.name === m.id) continue;
+    if (GROUP_NAME.test(c.name) && c.type !== 'date' && c.type !== 'text' && c.type !== 'id') m.groups.push(c.name);
+    else if (c.type === 'text') m.text.push(c.name);
+    else if (!m.score && c.type === 'number' && SCORE_NAME.test(c.name)) m.score = c.name;
+  }
+  // Columns with nothing in them, or one value only, cannot inform anything.
+  for (const c of columns) {
+    if (c.name === m.outcome) continue;
+    if (c.missing !== undefined && c.missing === table.numRows) m.exclude.push(c.name);
+    else if (c.distinct === 1) m.exclude.push(c.name);
+  }
+  return m;
+}
+
+/**
+ * A stable key for a set of column names (order, case and surrounding spaces
+ * ignored), so a mapping can be remembered for the next file with the same
+ * columns. Holds no data, only a hash of the names.
+ */
+export function mappingKey(columnNames: string[]): string {
+  const names = columnNames.map((n) => n.trim().toLowerCase()).sort();
+  const text = names.join('\u001f');
+  let h1 = 0x811c9dc5, h2 = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  const hex = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+  return `cols-${names.length}-${hex(h1)}${hex(h2)}`;
+}
