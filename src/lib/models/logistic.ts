@@ -22,7 +22,8 @@ export interface LogisticOptions {
   standardErrors?: boolean;
   cancel?: CancelToken;
   onIteration?: (iter: number, loss: number) => void;
-  /** A gradient computed elsewhere (the tfjs engine) for the same packed parameters. */
+  /** A gradient computed elsewhere (the tfjs engine) for the same packed parameters; used for the
+   *  L-BFGS phase, while the Newton finish (float64) stays on typed arrays. */
   lossGrad?: LossGrad;
 }
 
@@ -201,7 +202,8 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   const C = opts.C ?? 1;
   if (!(C > 0)) throw new RangeError(`invalid C: ${C}`);
   const size = packedSize(d);
-  const fg = opts.lossGrad ?? logisticLossGrad(d, y, C);
+  const fg = logisticLossGrad(d, y, C);
+  const fgFirst = opts.lossGrad ?? fg;
   // Start at the prevalence (intercept = logit of it), which is the optimum of the intercept-only model.
   let pos = 0;
   for (let i = 0; i < d.n; i++) pos += y[i];
@@ -223,7 +225,7 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   // L-BFGS does the cheap early work; on dense designs Newton steps then finish to machine
   // precision in a few iterations (quadratic convergence), where L-BFGS would crawl along the
   // weakly curved directions one-hot columns and the intercept share.
-  const res = minimizeLbfgs(fg, theta0, {
+  const res = minimizeLbfgs(fgFirst, theta0, {
     gtol: (newton ? 1e-4 : 1e-8) * nn,
     maxIter: opts.maxIter ?? 2000,
     cancel: opts.cancel,
