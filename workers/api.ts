@@ -1,17 +1,23 @@
 /**
  * The contract between the page and the compute worker: types only.
+ * The loaded table lives in the worker; the page gets summaries and reports.
  * Expected failures are data (`status: 'failed'`); anything thrown is a bug.
  */
+import type { Bundle } from '../src/lib/bundle/schema.ts';
 import type { AppError } from '../src/lib/errors.ts';
+import type { ColumnInfo, ColumnType } from '../src/lib/data/schema.ts';
+import type { LoadReport } from '../src/lib/data/load.ts';
 import type { BackendInfo, BackendName } from '../src/lib/models/tf-backend.ts';
+import type { PresetName } from '../src/lib/synth/scenarios.ts';
+import type { EvaluateSpec, AuditSpec } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
 
-export type Phase = 'starting' | 'generating' | 'parsing' | 'fitting' | 'evaluating' | 'auditing';
+export type Phase = 'starting' | 'generating' | 'reading' | 'fitting' | 'evaluating' | 'auditing' | 'fingerprinting';
 
 export type Progress =
   | { kind: 'phase'; runId: RunId; phase: Phase; done: number; total: number; detail?: string }
-  | { kind: 'epoch'; runId: RunId; model: string; epoch: number; loss: number };
+  | { kind: 'epoch'; runId: RunId; model: string; step: number; total: number; loss: number; valLoss?: number };
 
 export type RunResult<T> =
   | { status: 'done'; runId: RunId; value: T }
@@ -25,7 +31,7 @@ export interface SelfTest {
   ms: number;
 }
 
-/** The minimal demo run's answer (the full report replaces it as the core grows). */
+/** The minimal demo run's answer. */
 export interface DemoSummary {
   rows: number;
   positives: number;
@@ -38,6 +44,21 @@ export interface DemoSummary {
   ms: number;
 }
 
+/** What the page knows about the table held in the worker. */
+export interface TableSummary {
+  name: string;
+  rows: number;
+  columns: ColumnInfo[];
+  /** How the file was read (format, encoding, skipped rows, issues); absent for synthetic data. */
+  report?: LoadReport;
+  /** The first rows as text, for a preview table (stays on this computer). */
+  preview: (string | null)[][];
+  /** SHA-256 of the input bytes (or of the generated table): recorded in bundles, never the data. */
+  fingerprint: string;
+  /** Set when the table was generated. */
+  synthetic?: { preset: PresetName; title: string; description: string; seed: number };
+}
+
 export interface InitOptions {
   /** Absolute URL of the app's folder (document.baseURI), used to find the .wasm files. */
   baseUrl: string;
@@ -48,5 +69,15 @@ export interface ComputeApi {
   init(opts: InitOptions): Promise<BackendInfo>;
   selfTest(): Promise<SelfTest>;
   demo(runId: RunId, rows: number, onProgress: (p: Progress) => void): Promise<RunResult<DemoSummary>>;
+  /** Read a file the user chose; the table stays in the worker. */
+  loadFile(runId: RunId, file: File, opts: { sheet?: string }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
+  /** Generate a synthetic extract from a preset; the table stays in the worker. */
+  synthesize(runId: RunId, opts: { preset: PresetName; rows: number; seed: number }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
+  /** Change column types of the loaded table. */
+  retype(overrides: Record<string, ColumnType>): Promise<RunResult<TableSummary>>;
+  /** Train and evaluate models on the loaded table. */
+  evaluate(runId: RunId, spec: EvaluateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
+  /** Evaluate an existing score column (audit mode). */
+  audit(runId: RunId, spec: AuditSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
   cancel(runId: RunId): void;
 }

@@ -1,19 +1,48 @@
 /**
  * The compute worker's implementation, testable without a Worker: the worker entry only
- * exposes `createCompute()` through Comlink.
+ * exposes `createCompute()` through Comlink. The loaded table lives here; the page gets
+ * summaries and reports.
  */
+import { tableToIPC, type Table } from 'apache-arrow';
 import { initBackend, matmulCheck, type BackendInfo } from '../src/lib/models/tf-backend.ts';
 import { demoRun } from '../src/lib/demo.ts';
-import type { ComputeApi, InitOptions } from './api.ts';
+import { AppFailure, throwIfCancelled } from '../src/lib/errors.ts';
+import { loadTable, retype, type LoadedTable } from '../src/lib/data/load.ts';
+import { sourceFromBlob } from '../src/lib/data/source.ts';
+import { fingerprintOf, sha256HexOf } from '../src/lib/data/fingerprint.ts';
+import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
+import { PRESETS, scenarioFrom } from '../src/lib/synth/scenarios.ts';
+import { generateCases } from '../src/lib/synth/generate.ts';
+import { runAudit } from '../src/lib/run/audit-run.ts';
+import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
+import type { ComputeApi, InitOptions, TableSummary } from './api.ts';
 import { Runs, throttle } from './runs.ts';
+
+const PREVIEW_ROWS = 10;
+
+function previewOf(table: Table, columns: ColumnInfo[]): (string | null)[][] {
+  const n = Math.min(PREVIEW_ROWS, table.numRows);
+  const cols = columns.map((c) => stringColumn(table.slice(0, n), c.name));
+  return Array.from({ length: n }, (_, i) => cols.map((c) => c[i]));
+}
 
 export function createCompute(): ComputeApi {
   const runs = new Runs();
   let backend: Promise<BackendInfo> | undefined;
+  let loaded: (LoadedTable & { summary: TableSummary }) | null = null;
 
   const ensureBackend = (opts?: InitOptions) => {
     backend ??= initBackend({ wasmBaseUrl: opts ? new URL('wasm/', opts.baseUrl).href : undefined, force: opts?.force });
     return backend;
+  };
+  const hold = (l: LoadedTable, rest: Omit<TableSummary, 'rows' | 'columns' | 'preview'>): TableSummary => {
+    const summary: TableSummary = { ...rest, rows: l.table.numRows, columns: l.columns, preview: previewOf(l.table, l.columns) };
+    loaded = { ...l, summary };
+    return summary;
+  };
+  const need = () => {
+    if (!loaded) throw new AppFailure({ code: 'no-data', message: 'load a file or generate synthetic data first' });
+    return loaded;
   };
 
   return {
@@ -29,6 +58,81 @@ export function createCompute(): ComputeApi {
         demoRun(rows, { seed: 20201, cancel: token, onProgress: (done, total) => progress({ kind: 'phase', runId, phase: 'evaluating', done, total }) }, info.backend),
       );
     },
+    loadFile: (runId, file, opts, onProgress) => {
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const source = sourceFromBlob(file.name, file);
+        const result = await loadTable(source, {
+          sheet: opts.sheet,
+          cancel: token,
+          onProgress: (done, total) => progress({ kind: 'phase', runId, phase: 'reading', done, total }),
+        });
+        if (!result.ok) throw new AppFailure(result.error);
+        throwIfCancelled(token);
+        progress({ kind: 'phase', runId, phase: 'fingerprinting', done: 0, total: 1 });
+        const fingerprint = await fingerprintOf(source);
+        return hold(result.value, { name: file.name, report: result.value.report, fingerprint });
+      });
+    },
+    synthesize: (runId, opts, onProgress) => {
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const preset = PRESETS[opts.preset];
+        const scenario = scenarioFrom(opts.preset, { rows: opts.rows, seed: opts.seed });
+        const { table } = generateCases(scenario, {
+          cancel: token,
+          onProgress: (done, total) => progress({ kind: 'phase', runId, phase: 'generating', done, total }),
+        });
+        const columns: ColumnInfo[] = table.schema.fields.map((f) => ({ name: f.name, type: inferSyntheticType(f.name, String(f.type)), inferredType: inferSyntheticType(f.name, String(f.type)) }));
+        const fingerprint = await sha256HexOf(tableToIPC(table, 'file'));
+        const loadedTable: LoadedTable = { table, columns, report: { format: 'arrow', rows: table.numRows, skippedRows: 0, issues: [], issueCounts: {} } };
+        return hold(loadedTable, {
+          name: `synthetic-${opts.preset}-${opts.rows}-seed${opts.seed}`,
+          fingerprint,
+          synthetic: { preset: opts.preset, title: preset.title, description: preset.description, seed: opts.seed },
+        });
+      });
+    },
+    retype: async (overrides) => {
+      const current = need();
+      const result = retype(current, overrides);
+      if (!result.ok) return { status: 'failed', runId: 0, error: result.error };
+      return { status: 'done', runId: 0, value: hold(result.value, { ...current.summary }) };
+    },
+    audit: async (runId, spec, onProgress) => {
+      const info = await ensureBackend();
+      const progress = throttle(onProgress);
+      return runs.run(runId, (token) => {
+        const { table, columns, summary } = need();
+        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) =>
+          progress({ kind: 'phase', runId, phase: p.phase === 'overall' ? 'evaluating' : 'auditing', done: p.done, total: p.total }),
+        );
+        if (!result.ok) throw new AppFailure(result.error);
+        return result.value;
+      });
+    },
+    evaluate: async (runId, spec, onProgress) => {
+      const info = await ensureBackend();
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const { table, columns, summary } = need();
+        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) =>
+          progress(p.kind === 'epoch' ? { ...p, runId } : { ...p, runId }),
+        );
+        if (!result.ok) throw new AppFailure(result.error);
+        return result.value;
+      });
+    },
     cancel: (runId) => runs.cancel(runId),
   };
+}
+
+/** Column types of the generated flat table follow its documented meaning. */
+function inferSyntheticType(name: string, arrowType: string): ColumnInfo['type'] {
+  if (name === 'child_id' || name === 'referral_id') return 'id';
+  if (name === 'note') return 'text';
+  if (name === 'referral_date') return 'date';
+  if (name === 'referral_source') return 'code';
+  if (/Utf8|Dictionary/i.test(arrowType)) return 'category';
+  return 'number';
 }

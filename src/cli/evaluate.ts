@@ -1,5 +1,102 @@
-/** Placeholder until the evaluate subcommand lands. */
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('candour evaluate: not available in this build\n');
-  return 2;
+/**
+ * `candour evaluate`: train and evaluate models on an extract, honestly split, and write the
+ * report (bundle JSON) — the same run as the app's.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs, usage, numberFlag, UsageError, type FlagSpec } from './args.ts';
+import { loadFile, typeOverrides } from './load-file.ts';
+import { runEvaluation } from '../lib/run/evaluate-run.ts';
+import { MODEL_KINDS, type EvaluateSpec, type ModelKind, type SplitSpec } from '../lib/run/spec.ts';
+import { AppFailure } from '../lib/errors.ts';
+import { writeBundleFile } from './write-bundle.ts';
+
+const SPEC: Record<string, FlagSpec> = {
+  data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
+  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  outcome: { kind: 'string', required: true, help: 'the outcome column' },
+  positive: { kind: 'string', help: 'the outcome value that means yes (guessed from 1/yes/true)' },
+  models: { kind: 'string', help: `comma-separated models (default baseline,logistic,gbdt; from ${MODEL_KINDS.join(',')})` },
+  split: { kind: 'string', help: 'random|temporal|kfold|column:COL (default temporal with --date, else random; grouped by --id)' },
+  'test-fraction': { kind: 'string', help: 'share of cases in the test side (default 0.3)' },
+  folds: { kind: 'string', help: 'k for --split kfold (default 5)' },
+  'gap-days': { kind: 'string', help: 'temporal split: days left out before the cut, the outcome window (default 365)' },
+  date: { kind: 'string', help: 'the decision date column (e.g. referral date)' },
+  id: { kind: 'string', help: 'the child ID column (whole children resampled; never on both sides of a split)' },
+  group: { kind: 'list', help: 'a column to audit for fairness' },
+  text: { kind: 'list', help: 'a free-text column (hashed TF-IDF features)' },
+  drop: { kind: 'list', help: 'a column never to use as a feature' },
+  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
+  threshold: { kind: 'string', help: 'operating point: flag when score >= T (default 0.5)' },
+  top: { kind: 'string', help: 'operating point: flag the top K% (default 10)' },
+  replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
+  seed: { kind: 'string', help: 'random seed (default 1)' },
+  json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
+  bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+function splitSpec(text: string | undefined, args: { date?: string; id?: string; testFraction?: number; folds?: number; gapDays?: number }): SplitSpec {
+  const kind = text ?? (args.date ? 'temporal' : 'random');
+  if (kind === 'temporal') {
+    if (!args.date) throw new UsageError('--split temporal needs --date COL');
+    return { kind: 'temporal', date: args.date, testFraction: args.testFraction, gapDays: args.gapDays };
+  }
+  if (kind === 'random') return args.id ? { kind: 'grouped', id: args.id, testFraction: args.testFraction } : { kind: 'random', testFraction: args.testFraction };
+  if (kind === 'kfold') return { kind: 'kfold', folds: args.folds };
+  if (kind === 'grouped') {
+    if (!args.id) throw new UsageError('--split grouped needs --id COL');
+    return { kind: 'grouped', id: args.id, testFraction: args.testFraction };
+  }
+  if (kind.startsWith('column:') && kind.length > 7) return { kind: 'column', column: kind.slice(7) };
+  throw new UsageError(`--split must be random, temporal, kfold or column:COL, got '${kind}'`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, Object.fromEntries(Object.entries(SPEC).map(([k, v]) => [k, argv.includes('--help') ? { ...v, required: false } : v])));
+  if (args.help) {
+    process.stdout.write(usage('evaluate', 'train and evaluate models on an extract, honestly split', SPEC) + '\n');
+    return 0;
+  }
+  const models = ((args.models as string | undefined) ?? 'baseline,logistic,gbdt').split(',').map((m) => m.trim()).filter(Boolean);
+  for (const m of models) if (!MODEL_KINDS.includes(m as ModelKind)) throw new UsageError(`unknown model '${m}' (choose from ${MODEL_KINDS.join(', ')})`);
+  const date = args.date as string | undefined;
+  const id = args.id as string | undefined;
+  const types = typeOverrides(args.type as string[] | undefined);
+  const spec: EvaluateSpec = {
+    outcome: args.outcome as string,
+    positive: args.positive as string | undefined,
+    models: models as ModelKind[],
+    split: splitSpec(args.split as string | undefined, {
+      date,
+      id,
+      testFraction: args['test-fraction'] === undefined ? undefined : numberFlag(args, 'test-fraction', 0.3),
+      folds: args.folds === undefined ? undefined : numberFlag(args, 'folds', 5),
+      gapDays: args['gap-days'] === undefined ? undefined : numberFlag(args, 'gap-days', 365),
+    }),
+    date,
+    id,
+    groups: (args.group as string[] | undefined) ?? [],
+    text: (args.text as string[] | undefined) ?? [],
+    drop: (args.drop as string[] | undefined) ?? [],
+    types,
+    seed: numberFlag(args, 'seed', 1),
+    replicates: numberFlag(args, 'replicates', 1000),
+    threshold: args.threshold === undefined ? undefined : numberFlag(args, 'threshold', 0.5),
+    topPct: args.top === undefined ? undefined : numberFlag(args, 'top', 10),
+  };
+  const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
+  let last = '';
+  const result = await runEvaluation(file.table, file.columns, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu' }, (p) => {
+    const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
+    if (line !== last) {
+      last = line;
+      process.stderr.write(line + '\n');
+    }
+  });
+  if (!result.ok) throw new AppFailure(result.error);
+  const json = JSON.stringify(result.value, null, 2) + '\n';
+  if (args.json) writeFileSync(args.json as string, json);
+  if (args.bundle) writeBundleFile(result.value, args.bundle as string);
+  if (!args.json && !args.bundle) process.stdout.write(json);
+  return 0;
 }

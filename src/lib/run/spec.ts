@@ -5,8 +5,9 @@
 import type { Bundle } from '../bundle/schema.ts';
 import type { ColumnType } from '../data/schema.ts';
 
-export type ModelKind = 'baseline' | 'logistic' | 'gbdt' | 'mlp';
-export const MODEL_KINDS: readonly ModelKind[] = ['baseline', 'logistic', 'gbdt', 'mlp'];
+import type { ModelKind } from '../models/train.ts';
+
+export { MODEL_KINDS, type ModelKind } from '../models/train.ts';
 
 export type SplitSpec =
   | { kind: 'temporal'; date: string; testFraction?: number; gapDays?: number }

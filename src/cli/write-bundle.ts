@@ -1,0 +1,21 @@
+/**
+ * `--bundle OUT.html`: the shareable, self-contained evaluation bundle, with disclosure control
+ * applied. Its viewer is the app's own report pages, built into `dist/viewer/` by `npm run build`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Bundle } from '../lib/bundle/schema.ts';
+import { bundleHtml } from '../lib/bundle/write-html.ts';
+import { shareableBundle } from '../lib/bundle/share.ts';
+import { AppFailure } from '../lib/errors.ts';
+
+const VIEWER_DIR = fileURLToPath(new URL('../../dist/viewer/', import.meta.url));
+
+export function writeBundleFile(report: Bundle, path: string): void {
+  const js = `${VIEWER_DIR}viewer.js`;
+  const css = `${VIEWER_DIR}viewer.css`;
+  if (!existsSync(js)) throw new AppFailure({ code: 'no-viewer', message: 'the bundle viewer is not built yet: run `npm run build` once, then try again' });
+  const html = bundleHtml(shareableBundle(report), { js: readFileSync(js, 'utf8'), css: existsSync(css) ? readFileSync(css, 'utf8') : '' });
+  writeFileSync(path, html);
+  process.stderr.write(`wrote the shareable bundle ${path} (${Math.round(html.length / 1024)} KB)\n`);
+}

@@ -1,0 +1,294 @@
+/**
+ * A whole evaluation, as the app's worker and `candour evaluate` both run it:
+ * outcome -> split that cannot cheat -> features fitted on training rows only -> each model
+ * trained -> scores on the test side -> metrics with intervals, operating points, subgroup
+ * audit -> text ablation and model comparisons (paired bootstrap) -> the report (Bundle).
+ */
+import type { Table } from 'apache-arrow';
+import { BUNDLE_SCHEMA, type Bundle, type Estimate, type ModelResult } from '../bundle/schema.ts';
+import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
+import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
+import { fitPipeline, transform, withoutText, type Design, type FeatureSpec } from '../features/pipeline.ts';
+import { columnSplit, groupedSplit, kfoldSplits, randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
+import { evaluateScores, modelResultOf, pairedDifference } from '../evaluate/evaluate-scores.ts';
+import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
+import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
+import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { trainModel, type TrainedModel } from '../models/train.ts';
+import { VERSION } from '../version.ts';
+import { outcomeLabels } from './outcome.ts';
+import { addOperatingTables } from './operating.ts';
+import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
+import type { EvaluateSpec, ModelKind } from './spec.ts';
+
+export type RunProgress =
+  | { kind: 'phase'; phase: 'fitting' | 'evaluating' | 'auditing'; done: number; total: number; detail?: string }
+  | { kind: 'epoch'; model: string; step: number; total: number; loss: number; valLoss?: number };
+
+/** Days in the outcome window used as the temporal split's gap when none is given (12 months). */
+const DEFAULT_GAP_DAYS = 365;
+
+type FeatureSet = 'structured' | 'structured+text';
+
+interface Trained {
+  kind: ModelKind;
+  features: FeatureSet;
+  model: TrainedModel;
+  /** Test scores aligned with the test labels. */
+  scores: Float64Array;
+}
+
+/** Which columns become which kind of feature, from their types and the analyst's roles. */
+export function featureSpecOf(columns: ColumnInfo[], spec: EvaluateSpec, extraExcluded: string[] = []): FeatureSpec {
+  const excluded = new Set([spec.outcome, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : []), ...spec.drop, ...extraExcluded]);
+  const out: FeatureSpec = { numeric: [], categorical: [], text: [], dates: [], dateColumn: spec.date };
+  for (const c of columns) {
+    if (excluded.has(c.name)) continue;
+    const type = spec.types?.[c.name] ?? c.type;
+    if (spec.text.includes(c.name)) out.text.push(c.name);
+    else if (type === 'number') out.numeric.push(c.name);
+    else if (type === 'code' || type === 'category') out.categorical.push(c.name);
+    else if (type === 'date' && spec.date) out.dates!.push(c.name);
+    // ids, free text not chosen as text, and dates without a decision date are never features.
+  }
+  return out;
+}
+
+function splitOf(table: Table, rows: Int32Array, labels: Uint8Array, spec: EvaluateSpec): Result<Split[]> {
+  const pick = <T>(values: readonly T[]) => Array.from(rows, (i) => values[i]);
+  const dates = spec.date ? Float64Array.from(rows, (i, _k) => numericColumn(table, spec.date!)[i]) : undefined;
+  const s = spec.split;
+  switch (s.kind) {
+    case 'temporal': {
+      if (!table.getChild(s.date)) return { ok: false, error: { code: 'missing-column', message: `there is no date column named '${s.date}'`, column: s.date } };
+      const all = numericColumn(table, s.date);
+      const d = Float64Array.from(rows, (i) => all[i]);
+      const r = temporalSplit(labels, d, { gapDays: s.gapDays ?? DEFAULT_GAP_DAYS, testFraction: s.testFraction });
+      return r.ok ? { ok: true, value: [r.value] } : r;
+    }
+    case 'random': {
+      const r = randomSplit(labels, { seed: spec.seed, testFraction: s.testFraction, dates });
+      return r.ok ? { ok: true, value: [r.value] } : r;
+    }
+    case 'kfold':
+      return kfoldSplits(labels, { k: s.folds, seed: spec.seed, dates });
+    case 'grouped': {
+      if (!table.getChild(s.id)) return { ok: false, error: { code: 'missing-column', message: `there is no ID column named '${s.id}'`, column: s.id } };
+      const r = groupedSplit(labels, pick(stringColumn(table, s.id)), { seed: spec.seed, testFraction: s.testFraction, groupColumn: s.id, dates });
+      return r.ok ? { ok: true, value: [r.value] } : r;
+    }
+    case 'column': {
+      if (!table.getChild(s.column)) return { ok: false, error: { code: 'missing-column', message: `there is no split column named '${s.column}'`, column: s.column } };
+      const r = columnSplit(labels, pick(stringColumn(table, s.column)), s.column, dates);
+      return r.ok ? { ok: true, value: [r.value] } : r;
+    }
+  }
+}
+
+const unwrap = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new AppFailure(r.error);
+  return r.value;
+};
+
+/**
+ * Train each requested model on each fold's training rows and score its test rows. With one
+ * split the test side is that split's; with k folds every row is scored once, out of fold.
+ */
+async function trainAll(
+  table: Table,
+  rows: Int32Array,
+  labels: Uint8Array,
+  splits: Split[],
+  fspec: FeatureSpec,
+  spec: EvaluateSpec,
+  ctx: RunContext,
+  onProgress: (p: RunProgress) => void,
+): Promise<{ testRows: Int32Array; trained: Trained[]; notes: string[] }> {
+  const testK = splits.length === 1 ? splits[0].test : Int32Array.from(splits.flatMap((s) => Array.from(s.test)));
+  const position = new Map<number, number>();
+  testK.forEach((k, j) => position.set(k, j));
+  const nTest = testK.length;
+  const wantText = fspec.text.length > 0;
+  const ablation = wantText && (spec.textAblation ?? true);
+  const notes: string[] = [];
+
+  const jobs: { kind: ModelKind; features: FeatureSet }[] = [];
+  for (const kind of spec.models) {
+    const textUsable = wantText && kind === 'logistic';
+    if (kind === 'baseline' || !textUsable) jobs.push({ kind, features: 'structured' });
+    else {
+      if (ablation) jobs.push({ kind, features: 'structured' });
+      jobs.push({ kind, features: 'structured+text' });
+    }
+    if (wantText && (kind === 'gbdt' || kind === 'mlp')) notes.push(`The ${kind === 'gbdt' ? 'boosted trees use' : 'neural network uses'} the structured columns only: the hashed text has too many sparse columns for it.`);
+  }
+  const results = jobs.map((j) => ({ ...j, scores: new Float64Array(nTest), model: null as TrainedModel | null }));
+  const totalSteps = jobs.length * splits.length;
+  let step = 0;
+
+  for (const split of splits) {
+    throwIfCancelled(ctx.cancel);
+    const trainRows = Int32Array.from(split.train, (k) => rows[k]);
+    const testRows = Int32Array.from(split.test, (k) => rows[k]);
+    const yTrain = Uint8Array.from(split.train, (k) => labels[k]);
+    const linear = unwrap(fitPipeline(table, trainRows, fspec, {}));
+    const linTrain = unwrap(transform(linear, table, trainRows));
+    const linTest = unwrap(transform(linear, table, testRows));
+    let treeDesigns: { train: Design; test: Design } | null = null;
+    for (const r of results) {
+      throwIfCancelled(ctx.cancel);
+      onProgress({ kind: 'phase', phase: 'fitting', done: step, total: totalSteps, detail: `${r.kind}${r.features === 'structured+text' ? ' with text' : ''}` });
+      let train: Design, test: Design;
+      if (r.kind === 'gbdt') {
+        if (!treeDesigns) {
+          const trees = unwrap(fitPipeline(table, trainRows, { ...fspec, text: [] }, { forTrees: true }));
+          treeDesigns = { train: unwrap(transform(trees, table, trainRows)), test: unwrap(transform(trees, table, testRows)) };
+        }
+        ({ train, test } = treeDesigns);
+      } else if (r.features === 'structured') {
+        train = withoutText(linTrain);
+        test = withoutText(linTest);
+      } else {
+        train = linTrain;
+        test = linTest;
+      }
+      const model = await trainModel(r.kind, train, yTrain, {
+        seed: spec.seed,
+        cancel: ctx.cancel,
+        onProgress: (p) => onProgress({ kind: 'epoch', model: r.kind, step: p.step, total: p.total, loss: p.loss ?? NaN, valLoss: p.valLoss }),
+      });
+      const s = model.predict(test);
+      split.test.forEach((k, j) => (r.scores[position.get(k)!] = s[j]));
+      r.model = model;
+      step++;
+    }
+  }
+  onProgress({ kind: 'phase', phase: 'fitting', done: totalSteps, total: totalSteps });
+  return { testRows: testK, trained: results.map((r) => ({ kind: r.kind, features: r.features, model: r.model!, scores: r.scores })), notes };
+}
+
+export async function runEvaluation(
+  table: Table,
+  columns: ColumnInfo[],
+  spec: EvaluateSpec,
+  ctx: RunContext,
+  onProgress: (p: RunProgress) => void = () => undefined,
+): Promise<Result<Bundle>> {
+  const withFile = (e: AppError): Result<Bundle> => ({ ok: false, error: { ...e, file: e.file ?? ctx.name } });
+  const known = new Set(columns.map((c) => c.name));
+  for (const c of [...spec.groups, ...spec.text, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : [])]) {
+    if (!known.has(c)) return withFile({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
+  }
+  if (spec.models.length === 0) return withFile({ code: 'no-models', message: 'choose at least one model' });
+  try {
+    const outcome = outcomeLabels(table, spec.outcome, spec.positive, ctx.name);
+    if (!outcome.ok) return outcome;
+    const { rows, labels } = outcome.value;
+    const splits = unwrap(splitOf(table, rows, labels, spec));
+    const fspec = featureSpecOf(columns, spec, spec.split.kind === 'column' ? [spec.split.column] : []);
+    if (fspec.numeric.length + fspec.categorical.length + fspec.text.length + (fspec.dates?.length ?? 0) === 0) {
+      return withFile({ code: 'no-features', message: 'no column is left to use as a feature' });
+    }
+    const { testRows, trained, notes } = await trainAll(table, rows, labels, splits, fspec, spec, ctx, onProgress);
+
+    const yTest = Uint8Array.from(testRows, (k) => labels[k]);
+    const tableRows = Int32Array.from(testRows, (k) => rows[k]);
+    const groups: AuditAttribute[] = spec.groups.map((g) => {
+      const values = stringColumn(table, g);
+      return { attribute: g, values: Array.from(tableRows, (i) => values[i]) };
+    });
+    const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), tableRows) : undefined;
+    const threshold = spec.threshold ?? DEFAULT_THRESHOLD;
+    const topPct = spec.topPct ?? DEFAULT_TOP_PCT;
+    const replicates = spec.replicates ?? DEFAULT_REPLICATES;
+
+    const results: ModelResult[] = [];
+    trained.forEach((t, m) => {
+      throwIfCancelled(ctx.cancel);
+      const ev = evaluateScores(yTest, t.scores, {
+        threshold,
+        topPct,
+        replicates,
+        seed: spec.seed,
+        clusters,
+        cancel: ctx.cancel,
+        onProgress: (done, total) => onProgress({ kind: 'phase', phase: 'evaluating', done: m * total + done, total: trained.length * total, detail: t.kind }),
+      });
+      const result = modelResultOf(ev, t.kind, t.kind === 'baseline' ? null : t.features);
+      if (t.kind !== 'baseline') {
+        result.subgroups = subgroupAudit(yTest, t.scores, groups, {
+          threshold,
+          topPct,
+          replicates,
+          seed: spec.seed,
+          clusters,
+          cancel: ctx.cancel,
+          onProgress: (done, total) => {
+            if (done === total || done % 50 === 0) onProgress({ kind: 'phase', phase: 'auditing', done, total, detail: t.kind });
+          },
+        });
+      }
+      addOperatingTables(result, yTest, t.scores, groups);
+      result.training = { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve, details: t.model.details ?? null };
+      results.push(result);
+    });
+
+    // Paired comparisons on the same test cases: each model against the baseline, and text ablation.
+    const comparisons: { a: string; b: string; metric: 'averagePrecision'; difference: Estimate }[] = [];
+    const label = (t: Trained) => (t.kind === 'baseline' ? 'baseline' : `${t.kind} (${t.features})`);
+    const baseline = trained.find((t) => t.kind === 'baseline');
+    for (const t of trained) {
+      throwIfCancelled(ctx.cancel);
+      const textTwin = t.features === 'structured+text' ? trained.find((u) => u.kind === t.kind && u.features === 'structured') : undefined;
+      if (textTwin) comparisons.push({ a: label(t), b: label(textTwin), metric: 'averagePrecision', difference: pairedDifference(yTest, t.scores, textTwin.scores, { metric: 'averagePrecision', replicates, seed: spec.seed, clusters }) });
+      if (baseline && t !== baseline) comparisons.push({ a: label(t), b: 'baseline', metric: 'averagePrecision', difference: pairedDifference(yTest, t.scores, baseline.scores, { metric: 'averagePrecision', replicates, seed: spec.seed, clusters }) });
+    }
+
+    const splitDescription: SplitDescription | { method: 'kfold'; k: number; folds: SplitDescription[] } =
+      splits.length === 1 ? splits[0].description : { method: 'kfold', k: splits.length, folds: splits.map((s) => s.description) };
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) positives += labels[i];
+    const roles: Record<string, string> = { [spec.outcome]: 'outcome' };
+    for (const g of spec.groups) roles[g] = 'group';
+    for (const t of spec.text) roles[t] = 'text';
+    for (const d of spec.drop) roles[d] = 'exclude';
+    if (spec.id) roles[spec.id] = 'id';
+    if (spec.date) roles[spec.date] = 'date';
+    return {
+      ok: true,
+      value: {
+        schema: BUNDLE_SCHEMA,
+        tool: { name: 'candour', version: VERSION, backend: ctx.backend ?? 'cpu' },
+        createdAt: ctx.createdAt ?? new Date().toISOString(),
+        data: {
+          name: ctx.name,
+          rows: labels.length,
+          positives,
+          prevalence: labels.length ? positives / labels.length : null,
+          fingerprint: ctx.fingerprint,
+          columns: describeColumns(columns, roles),
+          excluded: { missingOutcome: outcome.value.missing },
+          testRows: yTest.length,
+        },
+        task: {
+          mode: 'evaluate',
+          outcome: spec.outcome,
+          positive: outcome.value.positive,
+          split: splitDescription as unknown as Record<string, unknown>,
+          operatingPoint: { threshold, topPct },
+          models: spec.models,
+          features: fspec,
+          seed: spec.seed,
+          bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
+          notes,
+        },
+        preregistration: spec.preregistration ?? null,
+        results,
+        comparisons,
+      },
+    };
+  } catch (e) {
+    if (e instanceof AppFailure) return withFile(e.error);
+    throw e;
+  }
+}
