@@ -88,6 +88,7 @@ export class FlatRows {
   date: Float64Array;
   risk: Float64Array;
   need: Uint8Array;
+  deprivation: Float64Array;
   trueGroup: string[] = [];
 
   constructor(readonly capacity: number) {
@@ -98,6 +99,7 @@ export class FlatRows {
     this.date = new Float64Array(c);
     this.risk = new Float64Array(c);
     this.need = new Uint8Array(c);
+    this.deprivation = new Float64Array(c);
   }
 
   get full(): boolean {
@@ -204,6 +206,7 @@ export function appendFlatRows(rows: FlatRows, child: Child, lastComplete: numbe
     rows.note.push(noteFor(noteRng, textMode, r.source, factors, age, k, child.hidden));
     rows.risk[i] = r.risk;
     rows.need[i] = r.need;
+    rows.deprivation[i] = child.deprivation;
     rows.trueGroup.push(child.group);
   }
   return incomplete;

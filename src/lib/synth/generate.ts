@@ -126,6 +126,7 @@ function truthOf(rows: FlatRows, n: number, counts: TruthCounts): TruthChunk {
     risk: rows.risk.slice(0, n),
     need: rows.need.slice(0, n),
     group: rows.trueGroup.slice(0, n),
+    deprivation: rows.deprivation.slice(0, n),
     counts: { ...counts },
   };
 }

@@ -28,9 +28,11 @@ export interface Scenario {
    */
   labelBias: { group: EthnicGroup; amount: number };
   /**
-   * Proxy: deprivation (a latent normal behind `deprivation_decile`) has correlation `strength`
-   * (0 to 0.9) with belonging to `group`, and raises the rate of contacts and re-referrals by
-   * `referralEffect` on the log scale per standard deviation. It never changes true need.
+   * Proxy: deprivation (a latent normal behind `deprivation_decile`, given in the truth) has
+   * correlation `strength` (0 to 0.9) with belonging to `group`, and raises the rate of contacts
+   * and re-referrals by `referralEffect` on the log scale per standard deviation. It never changes
+   * true need. The recorded decile's correlation is somewhat weaker (binning squeezes a shifted
+   * minority into the top deciles: 0.5 gives about 0.42 for a group of 9%).
    */
   proxy: { group: EthnicGroup; strength: number; referralEffect: number };
   /**

@@ -35,6 +35,8 @@ export interface TruthChunk {
   need: Uint8Array;
   /** The child's true ethnicity group (the recorded one may be NOBT or missing). */
   group: string[];
+  /** The child's latent deprivation (standard normal, higher = poorer) behind `deprivation_decile`, (n). */
+  deprivation: Float64Array;
   /** Cumulative counts up to and including this chunk. */
   counts: TruthCounts;
 }
@@ -94,13 +96,13 @@ export class TruthJsonWriter {
   constructor(private readonly header: TruthHeader) {}
 
   start(): string {
-    return JSON.stringify(this.header).slice(0, -1) + ',"caseColumns":["referral_id","true_risk","true_need","true_group"],"cases":[';
+    return JSON.stringify(this.header).slice(0, -1) + ',"caseColumns":["referral_id","true_risk","true_need","true_group","true_deprivation"],"cases":[';
   }
 
   cases(c: TruthChunk): string {
     const parts: string[] = [];
     for (let i = 0; i < c.referralId.length; i++) {
-      parts.push(`${this.first ? '' : ','}\n[${JSON.stringify(c.referralId[i])},${roundRisk(c.risk[i])},${c.need[i]},${JSON.stringify(c.group[i])}]`);
+      parts.push(`${this.first ? '' : ','}\n[${JSON.stringify(c.referralId[i])},${roundRisk(c.risk[i])},${c.need[i]},${JSON.stringify(c.group[i])},${roundRisk(c.deprivation[i])}]`);
       this.first = false;
     }
     this.counts = c.counts;
