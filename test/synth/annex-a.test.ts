@@ -1,0 +1,170 @@
+/**
+ * Annex A lists: exact column names from the spec, a workbook that unzips and parses back, and
+ * a flat table that can be rebuilt from the lists alone by the documented rules.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
+import { addMonths, ageInYears, parseIsoDay } from '../../src/lib/synth/dates.ts';
+import { annexACsvFiles, annexAWorkbook, generateAnnexA, generateCases, scenarioFrom, type AnnexAList } from '../../src/lib/synth/index.ts';
+
+const repoRoot = path.resolve(__dirname, '../..');
+const spec = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/data/annex-a/annexa-spec.json'), 'utf8'));
+
+const scenario = scenarioFrom(undefined, { rows: 2500, seed: 5 });
+const { lists, flat, truth } = generateAnnexA(scenario);
+
+/** A tiny .xlsx reader for the test: shared strings, inline strings, numbers; cells by reference. */
+function readWorkbook(bytes: Uint8Array): Map<string, (string | number | null)[][]> {
+  const files = unzipSync(bytes);
+  const text = (name: string) => strFromU8(files[name]);
+  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const shared = files['xl/sharedStrings.xml'] ? [...text('xl/sharedStrings.xml').matchAll(/<si><t[^>]*>([\s\S]*?)<\/t><\/si>/g)].map((m) => unescape(m[1])) : [];
+  const rels = new Map([...text('xl/_rels/workbook.xml.rels').matchAll(/Id="(rId\d+)"[^>]*Target="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+  const out = new Map<string, (string | number | null)[][]>();
+  for (const m of text('xl/workbook.xml').matchAll(/<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"\/>/g)) {
+    const xml = text('xl/' + rels.get(m[2]));
+    const rows: (string | number | null)[][] = [];
+    for (const r of xml.matchAll(/<row r="(\d+)">([\s\S]*?)<\/row>/g)) {
+      const row: (string | number | null)[] = [];
+      for (const c of r[2].matchAll(/<c r="([A-Z]+)\d+"([^>]*)>(?:<v>([^<]*)<\/v>|<is><t[^>]*>([\s\S]*?)<\/t><\/is>)<\/c>/g)) {
+        let col = 0;
+        for (const ch of c[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
+        while (row.length < col - 1) row.push(null);
+        const t = /t="(\w+)"/.exec(c[2])?.[1];
+        row.push(t === 's' ? shared[Number(c[3])] : t === 'inlineStr' ? unescape(c[4]) : Number(c[3]));
+      }
+      rows[Number(r[1]) - 1] = row;
+    }
+    out.set(unescape(m[1]), rows);
+  }
+  return out;
+}
+
+describe('Annex A lists', () => {
+  it('use exactly the spec column names for Lists 1-8', () => {
+    for (const l of lists) expect(l.columns).toEqual(spec.lists[`List ${l.list}`].columns.map((c: { name: string }) => c.name));
+    expect(lists.map((l) => l.sheet)).toEqual(['List 1', 'List 2', 'List 3', 'List 4', 'List 5', 'List 6', 'List 7', 'List 8']);
+  });
+
+  it('hold only events on or before the extract date, and use the template code labels', () => {
+    const extract = parseIsoDay(scenario.extractDate);
+    for (const l of lists) {
+      expect(l.rows.length).toBeGreaterThan(0);
+      l.types.forEach((t, j) => {
+        if (t === 'date') for (const r of l.rows) if (r[j] !== null) expect(r[j] as number).toBeLessThanOrEqual(extract);
+      });
+    }
+    const codeLabels = (set: string) => new Set(spec.code_sets[set].map((c: { label: string }) => c.label));
+    const l3 = lists[2];
+    const sources = codeLabels('contact_referral_source');
+    const src = l3.rows.map((r) => r[l3.columns.indexOf('Referral Source')] as string);
+    const unknown = src.filter((s) => !sources.has(s));
+    expect(unknown.length).toBeGreaterThan(0); // a few unrecognised codes, as in real returns
+    expect(unknown.length / src.length).toBeLessThan(0.01);
+    const eth = codeLabels('ethnicity');
+    const ethValues = l3.rows.map((r) => r[2] as string);
+    expect(ethValues.filter((e) => eth.has(e)).length / ethValues.length).toBeGreaterThan(0.95);
+    expect(ethValues.some((e) => / - /.test(e))).toBe(true); // raw CMS spellings
+  });
+
+  it('write a workbook that unzips and parses back cell for cell', () => {
+    const book = readWorkbook(annexAWorkbook(lists));
+    expect([...book.keys()]).toEqual(lists.map((l) => l.sheet));
+    for (const l of lists) {
+      const rows = book.get(l.sheet)!;
+      expect(rows[0]).toEqual(l.columns);
+      expect(rows.length).toBe(l.rows.length + 1);
+      for (const k of [0, Math.floor(l.rows.length / 2), l.rows.length - 1]) {
+        const want = l.rows[k].map((v, j) => (l.types[j] === 'date' && typeof v === 'number' ? v + 25569 : v));
+        const got = rows[k + 1];
+        want.forEach((v, j) => expect(got[j] ?? null).toEqual(v === '' ? null : v));
+      }
+    }
+  });
+
+  it('write one CSV per list with UK dates', () => {
+    const files = annexACsvFiles(lists);
+    expect(files.map((f) => f.name)).toEqual(['List_1.csv', 'List_2.csv', 'List_3.csv', 'List_4.csv', 'List_5.csv', 'List_6.csv', 'List_7.csv', 'List_8.csv']);
+    const first = files[2].text.split('\r\n');
+    expect(first[0]).toBe(lists[2].columns.map((c) => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
+    expect(first[1]).toMatch(/^\d+,[^,]+,[^,]+,(\d\d\/\d\d\/\d{4})?,[\d.]*,\d\d\/\d\d\/\d{4},/);
+  });
+
+  it('extend the same rows as generateCases for the same seed', () => {
+    const { table } = generateCases(scenario);
+    expect(flat.numRows).toBeGreaterThanOrEqual(2500);
+    expect(stringColumn(flat, 'referral_id').slice(0, 2500)).toEqual(stringColumn(table, 'referral_id'));
+    expect(truth.counts.rows).toBe(flat.numRows);
+  });
+});
+
+/** The flat columns rebuilt from the lists by the rules in flat-columns.ts, as an importer would. */
+function rebuild(all: AnnexAList[], extractDate: string) {
+  const extract = parseIsoDay(extractDate);
+  const col = (l: AnnexAList, name: string) => l.columns.indexOf(name);
+  const byChild = (l: AnnexAList, dateCol: string) => {
+    const m = new Map<string, number[]>();
+    for (const r of l.rows) {
+      const id = r[0] as string;
+      if (!m.has(id)) m.set(id, []);
+      m.get(id)!.push(r[col(l, dateCol)] as number);
+    }
+    return m;
+  };
+  const [l1, , l3, l4, l5, , l7, l8] = all;
+  const contacts = byChild(l1, 'Date of Contact');
+  const assessments = byChild(l4, 'Continuous Assessment Start Date');
+  const s47 = byChild(l5, 'Strategy discussion initiating Section 47 Enquiry Start Date');
+  const plans = byChild(l7, 'Child Protection Plan Start Date');
+  const care = byChild(l8, 'Date Started to be Looked After');
+  const before = (m: Map<string, number[]>, id: string, d: number) => (m.get(id) ?? []).filter((x) => x < d).length;
+  const gender = (g: string) => ({ 'a) Male': 'Male', Male: 'Male', 'b) Female': 'Female', Female: 'Female', 'd) Neither': 'Neither' })[g] ?? 'Unknown';
+  const ethnicity = (e: string) => {
+    const m = /^[a-t]\) ([A-Z]{4})$/.exec(e) ?? /^([A-Z]{4}) - /.exec(e);
+    return m ? m[1] : null;
+  };
+  const refs = [...l3.rows].sort((a, b) => (a[0] as string).localeCompare(b[0] as string) || (a[5] as number) - (b[5] as number));
+  const rows: Record<string, unknown>[] = [];
+  let prevId = '', n = 0, prevDate = NaN;
+  for (const r of refs) {
+    const id = r[0] as string;
+    const d = r[5] as number;
+    if (id !== prevId) {
+      n = 0;
+      prevDate = NaN;
+    }
+    n++;
+    const complete = addMonths(d, 12) <= extract;
+    if (complete) {
+      const end = addMonths(d, 12);
+      const outcome = [...(plans.get(id) ?? []), ...(care.get(id) ?? [])].some((x) => x > d && x <= end) ? 1 : 0;
+      const src = /^\w+\) (\w+):/.exec(r[6] as string)?.[1] ?? null;
+      rows.push({
+        child_id: id, referral_id: `${id}-${n}`, referral_date: d * 86400000, age_at_referral: r[3] === null ? null : ageInYears(r[3] as number, d),
+        gender: gender(r[1] as string), ethnicity: ethnicity(r[2] as string), referral_source: src && src !== '11' ? src : null,
+        prev_contacts: before(contacts, id, d), prev_referrals: n - 1, prev_assessments: before(assessments, id, d), prev_s47: before(s47, id, d),
+        prev_cp_plans: before(plans, id, d), prev_cla_episodes: before(care, id, d), days_since_prev_referral: Number.isNaN(prevDate) ? null : d - prevDate, outcome,
+      });
+    }
+    prevId = id;
+    prevDate = d;
+  }
+  return rows;
+}
+
+describe('the flat table agrees with the lists', () => {
+  it('row for row, for every column an importer can rebuild', () => {
+    const rebuilt = rebuild(lists, scenario.extractDate);
+    expect(rebuilt.length).toBe(flat.numRows);
+    const numeric = ['referral_date', 'age_at_referral', 'prev_contacts', 'prev_referrals', 'prev_assessments', 'prev_s47', 'prev_cp_plans', 'prev_cla_episodes', 'days_since_prev_referral', 'outcome'];
+    for (const c of numeric) {
+      const have = [...numericColumn(flat, c)].map((x) => (Number.isNaN(x) ? null : x));
+      expect(rebuilt.map((r) => r[c]), c).toEqual(have);
+    }
+    for (const c of ['child_id', 'referral_id', 'gender', 'ethnicity', 'referral_source']) expect(rebuilt.map((r) => r[c]), c).toEqual(stringColumn(flat, c));
+    expect(numericColumn(flat, 'outcome').some((x) => x === 1)).toBe(true);
+  });
+});
