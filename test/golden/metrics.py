@@ -9,6 +9,8 @@ import math
 import warnings
 
 import numpy as np
+import os
+import pandas as pd
 import sklearn
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (average_precision_score, brier_score_loss, confusion_matrix, log_loss,
@@ -105,5 +107,19 @@ for c in cases:
                 pt, pp = calibration_curve(y, s, n_bins=nb, strategy="uniform")
                 r["calibration"].append({"nBins": nb, "probTrue": arr(pt), "probPred": arr(pp), "ece": ece(y, s, nb)})
     out["cases"].append(r)
+
+# Real data: ProPublica's COMPAS extract (../shared/data relative to the repository root),
+# the decile score against two-year recidivism, overall and by race.
+compas = pd.read_csv(os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "compas", "compas_all.csv"))
+real = []
+for race, g in [("all", compas)] + [(r, compas[compas.race == r]) for r in sorted(compas.race.unique())]:
+    y = g.two_year_recid.to_numpy()
+    s = g.decile_score.to_numpy().astype(float)
+    item = {"race": race, "n": int(len(g)), "averagePrecision": float(average_precision_score(y, s))}
+    item["rocAuc"] = try_(lambda: roc_auc_score(y, s))
+    item["atThreshold5"] = confusion(y, s >= 5)
+    item["topK"] = [top_k(y, s, k) for k in [10, 30]]
+    real.append(item)
+out["compas"] = {"file": "../shared/data/compas/compas_all.csv", "score": "decile_score", "outcome": "two_year_recid", "groups": real}
 
 print(json.dumps(out, indent=1))
