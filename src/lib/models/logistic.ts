@@ -127,26 +127,37 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number): LossGrad 
   };
 }
 
-/** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major. */
+/** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major.
+ *  Each row adds w_i x_i x_i^T over its non-zero entries only: one-hot designs are mostly zeros,
+ *  so this costs n nnz^2 / 2 rather than n p^2 / 2. */
 export function logisticHessian(d: Design, theta: Float64Array, C: number): Float64Array {
   const { n, p, X } = d;
   const m = p + 1;
   const H = new Float64Array(m * m);
   const z = new Float64Array(n);
   linearPredictor(d, theta, z);
-  const xi = new Float64Array(m);
-  xi[p] = 1;
+  const nzIdx = new Int32Array(m);
+  const nzVal = new Float64Array(m);
   for (let i = 0; i < n; i++) {
     const s = sigmoid(z[i]);
     const wgt = s * (1 - s);
     if (wgt === 0) continue;
-    for (let j = 0; j < p; j++) xi[j] = X[i * p + j];
-    // Upper triangle only; mirrored below.
-    for (let a = 0; a < m; a++) {
-      const va = wgt * xi[a];
-      if (va === 0) continue;
-      const row = a * m;
-      for (let b = a; b < m; b++) H[row + b] += va * xi[b];
+    let k = 0;
+    const o = i * p;
+    for (let j = 0; j < p; j++) {
+      const v = X[o + j];
+      if (v !== 0) {
+        nzIdx[k] = j;
+        nzVal[k++] = v;
+      }
+    }
+    nzIdx[k] = p;
+    nzVal[k++] = 1;
+    // Upper triangle only (indices ascending); mirrored below.
+    for (let a = 0; a < k; a++) {
+      const va = wgt * nzVal[a];
+      const row = nzIdx[a] * m;
+      for (let b = a; b < k; b++) H[row + nzIdx[b]] += va * nzVal[b];
     }
   }
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) H[a * m + b] = H[b * m + a];
@@ -270,8 +281,9 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       record(f);
       gradMax = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
       if (gradMax <= 1e-10 * nn || decrease <= 1e-15 * Math.abs(f)) {
+        // The Hessian of the step before is kept for the standard errors: the last step is
+        // tiny at this point, so recomputing it would not change them in the digits reported.
         converged = true;
-        L = cholesky(logisticHessian(d, theta, C), m);
         break;
       }
     }
