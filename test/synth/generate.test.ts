@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableToIPC, type Table } from 'apache-arrow';
+import { RecordBatchFileWriter, RecordBatchStreamWriter, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
 import { AppFailure } from '../../src/lib/errors.ts';
 import { addMonths, parseIsoDay } from '../../src/lib/synth/dates.ts';
@@ -40,6 +40,17 @@ describe('generateCases', () => {
     const notes = chunks.flatMap((c) => stringColumn(c.table, 'note'));
     expect(notes).toEqual(stringColumn(table, 'note'));
     expect(chunks.flatMap((c) => [...c.truth.risk])).toEqual([...truth.cases.risk]);
+  });
+
+  it('shares dictionaries across chunks, so an IPC file or stream written batch by batch reads back whole', () => {
+    const batches = [...generateCaseChunks(small, 700)].flatMap((c) => c.table.batches);
+    expect(batches.length).toBeGreaterThan(3);
+    for (const Writer of [RecordBatchFileWriter, RecordBatchStreamWriter]) {
+      const back = tableFromIPC(Writer.writeAll(batches).toUint8Array(true));
+      expect(back.numRows).toBe(3000);
+      expect(stringColumn(back, 'referral_source')).toEqual(stringColumn(table, 'referral_source'));
+      expect(stringColumn(back, 'gender')).toEqual(stringColumn(table, 'gender'));
+    }
   });
 
   it('keeps only referrals whose 12-month window is complete, in child then date order', () => {
