@@ -163,7 +163,7 @@ describe('planted disparity (synthetic, seeded)', () => {
 });
 
 describe('bootstrap intervals', () => {
-  it('equal an independent recomputation with the same replicate weights (metrics called directly)', async () => {
+  it('equal an independent recomputation with the same replicate weights (metrics called directly, top-K cut re-taken on each resample)', async () => {
     const { bootstrapWeights, percentileInterval } = await import('../../src/lib/evaluate/bootstrap.ts');
     const { averagePrecision } = await import('../../src/lib/evaluate/metrics.ts');
     const { confusionAt, topKThreshold } = await import('../../src/lib/evaluate/operating-point.ts');
@@ -178,7 +178,12 @@ describe('bootstrap intervals', () => {
     const sub = (idx: number[], w?: Float64Array) => ({
       l: Uint8Array.from(idx, (i) => labels[i]), s: Float64Array.from(idx, (i) => scores[i]), w: w ? Float64Array.from(idx, (i) => w[i]) : undefined,
     });
-    const top = topKThreshold(scores, 20).threshold;
+    // The top-20% cut of a replicate: expand the multiplicities into a resample and take its n_target-th highest score.
+    const cutOf = (w: Float64Array) => {
+      const resample: number[] = [];
+      for (let i = 0; i < w.length; i++) for (let k = 0; k < w[i]; k++) resample.push(scores[i]);
+      return topKThreshold(Float64Array.from(resample), 20).threshold;
+    };
     const ap: number[] = [];
     const fprB: number[] = [];
     const ratio: number[] = [];
@@ -186,6 +191,7 @@ describe('bootstrap intervals', () => {
       const B = sub(idxB, w);
       const A = sub(idxA, w);
       ap.push(averagePrecision(B.l, B.s, B.w) ?? NaN);
+      const top = cutOf(w);
       const fb = confusionAt(B.l, B.s, top, B.w).fpr!;
       fprB.push(confusionAt(B.l, B.s, 0.5, B.w).fpr!);
       ratio.push(fb / confusionAt(A.l, A.s, top, A.w).fpr!);

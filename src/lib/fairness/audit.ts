@@ -6,14 +6,16 @@
  * Uncertainty comes from one stratified bootstrap over all cases: replicate r gives
  * every case a multiplicity w_r(i), and every group's metrics in replicate r use the
  * same w_r. So a group's metric and the reference's metric move together across
- * replicates and the interval of their ratio is a paired one. The operating points are
- * a fixed policy: the threshold and the top-K% cut are computed once on all cases and
- * held fixed in every replicate (we audit the policy as deployed, not a re-fitted one).
+ * replicates and the interval of their ratio is a paired one. The policies are global:
+ * the threshold is one number for everyone; the top-K% cut is computed on all cases (in
+ * each replicate, on that replicate's resampled cases, as evaluateScores does, since the
+ * policy is "review the top K%", not "review above this score") and then applied to
+ * every group.
  */
 import type { Disparity, DisparityMetric, Estimate, OperatingPointResult, SubgroupResult, TopKResult } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
 import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
-import { confusionAt, operatingPointFromCounts, topKThreshold } from '../evaluate/operating-point.ts';
+import { confusionAt, operatingPointFromCounts, topKTarget, topKThreshold } from '../evaluate/operating-point.ts';
 import { bootstrapWeights, percentileInterval } from '../evaluate/bootstrap.ts';
 import { averagePrecisionFromSums, groupSums, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
@@ -71,7 +73,7 @@ interface GroupData {
   /** The group's cases sorted once by score; replicates only reweight it. */
   ranking: Ranking;
   sums: GroupSums | undefined;
-  /** Number of leading tied-score groups flagged at the threshold and at the top-K% cut. */
+  /** Number of leading tied-score groups flagged at the threshold, and at the current replicate's top-K% cut. */
   cutThr: number;
   cutTop: number;
   /** replicate values (NaN = undefined) by metric name. */
@@ -82,6 +84,22 @@ function pick(values: Float64Array, index: Uint32Array): Float64Array {
   const out = new Float64Array(index.length);
   for (let k = 0; k < index.length; k++) out[k] = values[index[k]];
   return out;
+}
+
+/** The top-K% cut score of one replicate: the score at which the cumulative (weighted)
+ *  count of cases, highest first, reaches n_target (ties at the cut all flagged). */
+function topKCutOf(all: Ranking, sums: GroupSums, topPct: number): number {
+  let total = 0;
+  for (let k = 0; k < sums.tp.length; k++) total += sums.tp[k] + sums.fp[k];
+  const nTarget = topKTarget(total, topPct);
+  if (nTarget === 0) return Infinity;
+  let cum = 0;
+  for (let k = 0; k < sums.tp.length; k++) {
+    cum += sums.tp[k] + sums.fp[k];
+    // Tolerance for weights summing to n_target up to rounding.
+    if (cum >= nTarget - 1e-9) return all.groupScore[k];
+  }
+  return all.groupScore[all.groupScore.length - 1];
 }
 
 /** Confusion when the first `cut` tied-score groups of a ranking are flagged. */
@@ -234,12 +252,17 @@ export function subgroupAudit(
 
   if (replicates > 0 && n > 0) {
     const clusters = options.clusters;
+    const all = rankingOf(labels, scores);
+    let allSums: GroupSums | undefined;
     let r = 0;
     for (const w of bootstrapWeights(labels, { replicates, seed, clusters, reuseBuffer: true })) {
       throwIfCancelled(options.cancel);
       if (r >= replicates) break;
+      allSums = groupSums(all, w, allSums);
+      const cut = topKCutOf(all, allSums, topPct);
       for (const a of perAttribute) {
         for (const g of a.groups) {
+          g.cutTop = groupsAtOrAbove(g.ranking, cut);
           const wg = g.weights;
           for (let k = 0; k < g.index.length; k++) wg[k] = w[g.index[k]];
           // Same values as averagePrecision/rocAuc(g.labels, g.scores, wg), without re-sorting per replicate.
@@ -248,7 +271,7 @@ export function subgroupAudit(
           g.draws.auc[r] = nanIfNull(rocAucFromSums(g.sums));
           // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
           recordRates(g.draws, 'thr', r, confusionFromSums(g.sums, g.cutThr, threshold));
-          recordRates(g.draws, 'top', r, confusionFromSums(g.sums, g.cutTop, top.threshold));
+          recordRates(g.draws, 'top', r, confusionFromSums(g.sums, g.cutTop, cut));
         }
       }
       r++;
