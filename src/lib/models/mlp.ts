@@ -190,11 +190,11 @@ export async function fitMlp(d: Design, y: Uint8Array, opts: MlpOptions): Promis
           const loss = tf.add(logLoss(z, ys), tf.mul(pen, alpha / (2 * m))) as tf.Scalar;
           // Backward: d(mean log-loss)/dz = (sigmoid(z) - y) / m; ReLU passes gradient where its output > 0.
           let delta: tf.Tensor2D = tf.div(tf.sub(tf.sigmoid(z), ys), m);
-          const grads: tf.NamedTensor[] = [];
+          const grads: tf.NamedTensorMap = {};
           for (let l = Ws.length - 1; l >= 0; l--) {
             const a = inputs[l];
-            grads.push({ name: Ws[l].name, tensor: tf.add(tf.matMul(a, delta, true, false), tf.mul(Ws[l], alpha / m)) });
-            grads.push({ name: bs[l].name, tensor: tf.sum(delta, 0) });
+            grads[Ws[l].name] = tf.add(tf.matMul(a, delta, true, false), tf.mul(Ws[l], alpha / m));
+            grads[bs[l].name] = tf.sum(delta, 0);
             if (l > 0) delta = tf.mul(tf.matMul(delta, Ws[l], false, true), tf.step(a));
           }
           optimizer!.applyGradients(grads);
