@@ -39,15 +39,20 @@ export function assertReplicates(replicates: number): void {
  * Inlined (not `rng().int`) because a bootstrap of 24,000 cases × 1000 replicates draws
  * 24 million of them and the call overhead dominated.
  */
-function indexDrawer(seed: number): (m: number, out: Uint32Array) => void {
+function indexDrawer(seed: number): {
+  /** out[j] = uniform in [0, m) for j < m. */
+  draw: (m: number, out: Uint32Array) => void;
+  /** w[targets[u]] += 1 for targets.length uniform draws u (one stratum's resample). */
+  scatter: (targets: Uint32Array, w: Float64Array) => void;
+} {
   const r = rng(seed);
   let a = r.int(4294967296) | 0;
   let b = r.int(4294967296) | 0;
   let c = r.int(4294967296) | 0;
   let d = r.int(4294967296) | 0;
-  return (m, out) => {
+  // Both loops inline sfc32 with the state in locals so it stays in registers.
+  const draw = (m: number, out: Uint32Array) => {
     const scale = m / 4294967296;
-    // Local copies keep the state in registers through the hot loop.
     let A = a, B = b, C = c, D = d;
     for (let j = 0; j < m; j++) {
       const t = (((A + B) | 0) + D) | 0;
@@ -61,11 +66,27 @@ function indexDrawer(seed: number): (m: number, out: Uint32Array) => void {
     }
     a = A; b = B; c = C; d = D;
   };
+  const scatter = (targets: Uint32Array, w: Float64Array) => {
+    const m = targets.length;
+    const scale = m / 4294967296;
+    let A = a, B = b, C = c, D = d;
+    for (let j = 0; j < m; j++) {
+      const t = (((A + B) | 0) + D) | 0;
+      D = (D + 1) | 0;
+      A = B ^ (B >>> 9);
+      B = (C + (C << 3)) | 0;
+      C = (C << 21) | (C >>> 11);
+      C = (C + t) | 0;
+      w[targets[((t >>> 0) * scale) | 0]] += 1;
+    }
+    a = A; b = B; c = C; d = D;
+  };
+  return { draw, scatter };
 }
 
 /** A sampler for stratified (optionally clustered) bootstrap weights, deterministic for a seed. */
 export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32Array): WeightSampler {
-  const draw = indexDrawer(seed);
+  const { draw, scatter } = indexDrawer(seed);
   const n = labels.length;
   if (!clusters) {
     let nPos = 0;
@@ -76,13 +97,10 @@ export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32
       if (labels[i] === 1) pos[a++] = i;
       else neg[b++] = i;
     }
-    const picks = new Uint32Array(Math.max(pos.length, neg.length));
     return (w) => {
       w.fill(0);
-      draw(pos.length, picks);
-      for (let j = 0; j < pos.length; j++) w[pos[picks[j]]] += 1;
-      draw(neg.length, picks);
-      for (let j = 0; j < neg.length; j++) w[neg[picks[j]]] += 1;
+      scatter(pos, w);
+      scatter(neg, w);
     };
   }
   if (clusters.length !== n) {
