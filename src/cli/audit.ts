@@ -33,9 +33,11 @@ const FLAGS: Record<string, FlagSpec> = {
   age: { kind: 'list', help: 'age column (years) to audit by age band' },
   'age-bands': { kind: 'string', help: 'lower edges of the age bands after the first (default 1,5,10,16)' },
   ethnicity: { kind: 'list', help: 'ethnicity column to audit by major group (White, Mixed, Asian, Black, Other, Unknown)' },
+  'ethnicity-detailed': { kind: 'list', help: 'ethnicity column to audit by detailed DfE code (WBRI, MWBC, ...)' },
   intersect: { kind: 'list', help: 'two audited attributes to cross, as A,B' },
   reference: { kind: 'list', help: 'reference group for an attribute, as ATTRIBUTE=GROUP (default: largest)' },
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
+  'what-if': { kind: 'boolean', help: 'add group thresholds that equalise recall, and their overall cost (JSON only)' },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
   threshold: { kind: 'string', help: 'flag when score >= T (default 0.5)' },
   top: { kind: 'string', help: 'also audit flagging the top K% of scores (default 10)' },
@@ -286,9 +288,10 @@ async function audit(argv: string[]): Promise<number> {
   const groupCols = (args.group as string[] | undefined) ?? [];
   const ageCols = (args.age as string[] | undefined) ?? [];
   const ethCols = (args.ethnicity as string[] | undefined) ?? [];
+  const ethDetailedCols = (args['ethnicity-detailed'] as string[] | undefined) ?? [];
   const oi = columnIndex(header, outcomeCol, fileName);
   const si = columnIndex(header, scoreCol, fileName);
-  for (const c of [...groupCols, ...ageCols, ...ethCols]) columnIndex(header, c, fileName);
+  for (const c of [...groupCols, ...ageCols, ...ethCols, ...ethDetailedCols]) columnIndex(header, c, fileName);
   const idCol = args.id as string | undefined;
   const ii = idCol !== undefined ? columnIndex(header, idCol, fileName) : -1;
 
@@ -347,15 +350,17 @@ async function audit(argv: string[]): Promise<number> {
     byName.set(name, bands.values);
     attributes.push({ attribute: name, values: bands.values });
   }
-  for (const c of ethCols) {
-    const g = ethnicityGroups(column(header.indexOf(c)), 'major');
+  const ethnicity: [string, 'major' | 'detailed'][] = [...ethCols.map((c) => [c, 'major'] as [string, 'major']), ...ethDetailedCols.map((c) => [c, 'detailed'] as [string, 'detailed'])];
+  for (const [c, level] of ethnicity) {
+    const g = ethnicityGroups(column(header.indexOf(c)), level);
     const unread = Object.entries(g.unrecognised);
     if (unread.length > 0) {
       const total = unread.reduce((s, [, k]) => s + k, 0);
       const examples = unread.slice(0, 3).map(([v]) => `'${v}'`).join(', ');
-      process.stderr.write(`candour audit: ${total} ethnicity value(s) in '${c}' not recognised (e.g. ${examples}): audited as 'Unrecognised'\n`);
+      const as = level === 'major' ? "audited as 'Unrecognised'" : 'audited as written';
+      process.stderr.write(`candour audit: ${total} ethnicity value(s) in '${c}' not recognised (e.g. ${examples}): ${as}\n`);
     }
-    const name = `${c} (major group)`;
+    const name = `${c} (${level === 'major' ? 'major group' : 'code'})`;
     byName.set(name, g.values);
     attributes.push({ attribute: name, values: g.values });
   }
@@ -387,7 +392,7 @@ async function audit(argv: string[]): Promise<number> {
   }
 
   const roles = new Map<string, string>([[outcomeCol, 'outcome'], [scoreCol, 'score']]);
-  for (const c of [...groupCols, ...ageCols, ...ethCols]) roles.set(c, 'group');
+  for (const c of [...groupCols, ...ageCols, ...ethCols, ...ethDetailedCols]) roles.set(c, 'group');
   if (idCol !== undefined) roles.set(idCol, 'id');
   const isNumeric = (k: number) => rows.every((row) => row[k].trim() === '' || Number.isFinite(Number(row[k])));
   const columns: ColumnDescriptor[] = header.map((name, k) => ({
@@ -406,6 +411,7 @@ async function audit(argv: string[]): Promise<number> {
     seed,
     clusters,
     tolerance,
+    whatIf: args['what-if'] === true,
     dataInfo: {
       name: fileName,
       fingerprint: dataFingerprint(bytes),

@@ -171,6 +171,29 @@ describe('candour audit grouping flags', () => {
   });
 });
 
+describe('candour audit options', () => {
+  const lines = ['id,y,score,eth'];
+  const eths = ['WBRI', 'a) WBRI', 'BCRB', 'AIND', 'White Irish'];
+  for (let i = 0; i < 80; i++) lines.push(`c${Math.floor(i / 2)},${i % 3 === 0 ? 1 : 0},${((i * 37) % 100) / 100},${eths[i % 5]}`);
+  const text = lines.join('\n');
+  it('a tolerance band that does not contain 1 is exit 2', async () => {
+    expect(await run(['--data', csv('o.csv', text), '--outcome', 'y', '--score', 'score', '--tolerance', '1.1,1.3', '--replicates', '5'])).toBe(2);
+    expect(err).toMatch(/invalid tolerance: \[1\.1, 1\.3\]/);
+  });
+  it('--id resamples whole clusters; --ethnicity-detailed groups by code; --what-if adds group thresholds', async () => {
+    const code = await run(['--data', csv('o.csv', text), '--outcome', 'y', '--score', 'score', '--id', 'id', '--ethnicity-detailed', 'eth', '--what-if', '--replicates', '10']);
+    expect(code).toBe(0);
+    const b = JSON.parse(out) as Bundle;
+    expect((b.task.bootstrap as { clustered: boolean }).clustered).toBe(true);
+    expect(b.data.columns.find((c) => c.name === 'id')).toMatchObject({ role: 'id', type: 'id' });
+    expect(b.results[0].subgroups.map((s) => s.group)).toEqual(['WBRI', 'BCRB', 'AIND', 'White Irish']);
+    expect(err).toMatch(/16 ethnicity value\(s\) in 'eth' not recognised .*audited as written/);
+    const whatIf = b.results[0].whatIf as { attributes: { attribute: string; groups: unknown[] }[] };
+    expect(whatIf.attributes[0].attribute).toBe('eth (code)');
+    expect(whatIf.attributes[0].groups).toHaveLength(4);
+  });
+});
+
 describe('candour audit on other formats', () => {
   it('reads Parquet through the shared loader', async () => {
     const { parquetWriteBuffer } = await import('hyparquet-writer');

@@ -3,6 +3,7 @@
  * cases in the group would settle it.
  */
 import type { Verdict } from '../bundle/schema.ts';
+import { AppFailure } from '../errors.ts';
 
 /** The band of ratios (group / reference) counted as "no disparity beyond tolerance". */
 export interface Tolerance {
@@ -15,10 +16,10 @@ export const DEFAULT_TOLERANCE: Tolerance = { lower: 0.8, upper: 1.25 };
 const Z_ALPHA = 1.959963984540054;
 const Z_POWER = 0.8416212335729143;
 
-/** Throws a terse Error for a band that is not 0 < lower <= 1 <= upper. */
+/** Throws AppFailure ('invalid-tolerance') for a band that is not 0 < lower <= 1 <= upper: it is the analyst's input. */
 export function checkTolerance(t: Tolerance): void {
   if (!(t.lower > 0 && t.lower <= 1 && t.upper >= 1 && Number.isFinite(t.upper))) {
-    throw new Error(`invalid tolerance: [${t.lower}, ${t.upper}] must satisfy 0 < lower <= 1 <= upper`);
+    throw new AppFailure({ code: 'invalid-tolerance', message: `invalid tolerance: [${t.lower}, ${t.upper}] must satisfy 0 < lower <= 1 <= upper` });
   }
 }
 
@@ -71,7 +72,11 @@ export function casesNeeded(
   return Math.max(n + 1, Math.ceil(m));
 }
 
-/** Sample standard deviation of the finite, positive-ratio logs in `ratios`; null with fewer than 2. */
+/**
+ * Sample standard deviation of the logs of the finite, positive ratios in `ratios`; null
+ * with fewer than 2. A replicate in which the group's rate is 0 has no log and is skipped,
+ * which understates the spread for very small groups (those are flagged `small` anyway).
+ */
 export function seOfLogRatio(ratios: ArrayLike<number>): number | null {
   let k = 0;
   let mean = 0;

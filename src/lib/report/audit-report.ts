@@ -12,6 +12,7 @@ import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../evaluate/bootstrap.ts';
 import { evaluateScores, modelResultOf } from '../evaluate/evaluate-scores.ts';
 import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { equalOpportunityThresholds } from '../fairness/what-if.ts';
 import { DEFAULT_SMALL_CELL, type SmallCellRule } from '../fairness/groups.ts';
 import { DEFAULT_TOLERANCE, checkTolerance, type Tolerance } from '../fairness/power.ts';
 import { VERSION } from '../version.ts';
@@ -41,6 +42,12 @@ export interface AuditReportInput {
   smallCell?: SmallCellRule;
   dataInfo: { name: string; fingerprint: string; columns: ColumnDescriptor[]; [extra: string]: unknown };
   task: { outcome: string; positive: string; score?: string; [extra: string]: unknown };
+  /**
+   * Also compute, per attribute, the "equal opportunity" what-if (group thresholds equalising
+   * recall, and what that costs overall) into `results[0].whatIf`. Off by default; never changes
+   * the audited policy. Local JSON only: disclosure control leaves it out of a shareable bundle.
+   */
+  whatIf?: boolean;
   /** Success criteria locked before results were seen. Recorded as given; the verdict stays null until criteria evaluation exists. */
   preregistration?: Bundle['preregistration'];
   /** ISO time; default now. Fixed in tests so reports compare equal. */
@@ -101,6 +108,13 @@ export function buildAuditReport(input: AuditReportInput): Bundle {
     },
   });
   result.verdict = null;
+  if (input.whatIf) {
+    result.whatIf = {
+      kind: 'equal opportunity (group thresholds equalising recall to the global policy)',
+      note: 'a what-if for discussion, not the audited policy',
+      attributes: input.groups.map((g) => equalOpportunityThresholds(labels, scores, g.attribute, g.values, threshold)),
+    };
+  }
 
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
