@@ -23,29 +23,33 @@ const DICTIONARY_LEVELS: Partial<Record<FlatColumn, readonly string[]>> = {
 };
 
 function utf8Data(values: readonly (string | null)[]): Data<Utf8> {
-  const enc = new TextEncoder();
   const n = values.length;
   const offsets = new Int32Array(n + 1);
-  const parts: Uint8Array[] = new Array(n);
-  let total = 0;
-  let nulls = 0;
   const validity = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  let chars = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v === null) {
-      nulls++;
-      parts[i] = EMPTY;
-    } else {
+    if (v === null) nulls++;
+    else {
       validity[i >> 3] |= 1 << (i & 7);
-      parts[i] = enc.encode(v);
+      chars += v.length;
     }
-    total += parts[i].length;
-    offsets[i + 1] = total;
+    offsets[i + 1] = chars;
   }
-  const bytes = new Uint8Array(total);
-  for (let i = 0; i < n; i++) bytes.set(parts[i], offsets[i]);
+  // One encode of the joined text instead of one per string: when it is all ASCII (ids, codes,
+  // notes) the byte offsets are the character offsets.
+  let bytes = ENCODER.encode(values.join(''));
+  if (bytes.length !== chars) {
+    const parts = values.map((v) => (v === null ? EMPTY : ENCODER.encode(v)));
+    let total = 0;
+    for (let i = 0; i < n; i++) offsets[i + 1] = total += parts[i].length;
+    bytes = new Uint8Array(total);
+    for (let i = 0; i < n; i++) bytes.set(parts[i], offsets[i]);
+  }
   return makeData({ type: new Utf8(), length: n, nullCount: nulls, nullBitmap: nulls ? validity : null, valueOffsets: offsets, data: bytes });
 }
+const ENCODER = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
 const DICT_TYPES = new Map<FlatColumn, Dictionary<Utf8, Int32>>();
