@@ -135,6 +135,14 @@ function curves(y: number[], s: number[]): { pr: PrPoint[]; roc: RocPoint[]; cal
   return { pr, roc, calibration };
 }
 
+/** Counts at the top 1..100% cuts of all cases, for the cases in idx. */
+function operatingRows(y: number[], s: number[], cuts: number[], idx: number[]) {
+  return cuts.map((t, i) => {
+    const c = confusion(idx.map((j) => y[j]), idx.map((j) => s[j]), t);
+    return { topPct: i + 1, threshold: t, nFlagged: c.nFlagged, tp: c.tp, fp: c.fp, fn: c.fn, tn: c.tn };
+  });
+}
+
 function topK(y: number[], s: number[], pct: number): TopKResult {
   const nTarget = Math.max(1, Math.ceil((y.length * pct) / 100));
   const t = [...s].sort((a, b) => b - a)[nTarget - 1];
@@ -153,11 +161,13 @@ function disparity(g: OperatingPointResult, ref: OperatingPointResult, refName: 
 
 export function bundleFromCases(cases: Case[], opts: { threshold?: number; topPct?: number; name?: string } = {}): Bundle {
   const threshold = opts.threshold ?? 0.5, topPct = opts.topPct ?? 10;
-  const y = cases.map((c) => c.outcome);
+  const y: number[] = cases.map((c) => c.outcome);
   const P = y.reduce((a, b) => a + b, 0);
   const results: ModelResult[] = MODELS.map((model) => {
     const s = cases.map((c) => c.scores[model]);
     const overallTop = topK(y, s, topPct);
+    const sorted = [...s].sort((a, b) => b - a);
+    const cuts = Array.from({ length: 100 }, (_, k) => sorted[Math.max(1, Math.ceil((y.length * (k + 1)) / 100)) - 1]);
     const subgroups: SubgroupResult[] = [];
     for (const attribute of ATTRIBUTES) {
       const groups = [...new Set(cases.map((c) => c[attribute]))].sort();
@@ -175,7 +185,7 @@ export function bundleFromCases(cases: Case[], opts: { threshold?: number; topPc
         subgroups.push({
           attribute, group, n: idx.length, positives: pos, prevalence: pos / idx.length,
           averagePrecision: est(averagePrecision(gy, gs), pos), rocAuc: est(rocAuc(gy, gs), pos),
-          atThreshold: at, topK: tk, suppressed: false, small: idx.length < 30,
+          atThreshold: at, topK: tk, suppressed: false, small: idx.length < 30, operating: operatingRows(y, s, cuts, idx),
           disparity: group === ref ? {} : {
             fpr: disparity(at, refAt, ref, 'fpr'), fnr: disparity(at, refAt, ref, 'fnr'),
             precision: disparity(at, refAt, ref, 'precision'), flaggedRate: disparity(at, refAt, ref, 'flaggedRate'),
@@ -187,7 +197,7 @@ export function bundleFromCases(cases: Case[], opts: { threshold?: number; topPc
     return {
       model, features: model === 'baseline' ? null : 'structured',
       metrics: { averagePrecision: est(averagePrecision(y, s), P), rocAuc: est(rocAuc(y, s), P), brier: { value: brier, lo: brier * 0.9, hi: brier * 1.1 }, prevalence: P / y.length },
-      atThreshold: confusion(y, s, threshold), topK: overallTop, subgroups, verdict: 'not met', curves: curves(y, s),
+      atThreshold: confusion(y, s, threshold), topK: overallTop, subgroups, verdict: 'not met', curves: { ...curves(y, s), operating: operatingRows(y, s, cuts, y.map((_, i) => i)) },
     };
   });
   return {

@@ -30,6 +30,10 @@
  * 6. Curves are replaced by values at fixed grid points (`curveGrid`, default 0.05..1 step 0.05):
  *    PR as the best precision at recall >= r, ROC as the best TPR at FPR <= f, without score
  *    thresholds; calibration bins are cells (n, positives) under rules 2-5.
+ * 6b. The operating table (`curves.operating`, `subgroup.operating`: counts at the top 1..100%)
+ *    keeps only the rows at OPERATING_GRID (5%, 10%, ..., 100%); every kept row is a confusion
+ *    table under rules 1-5, linked across groups like the others. Nested tables can still be
+ *    differenced (row 10% minus row 5%); rounding blurs that, suppression does not cover it.
  * 7. Fields that are not part of the schema are left out and listed in `disclosure.dropped`, so
  *    nothing unknown (a row, an ID, a note) can ride along; `task`, `tool`, `preregistration`
  *    and `transparency` are configuration written by the analyst and kept as they are.
@@ -56,18 +60,24 @@ export const DEFAULT_CURVE_GRID: number[] = Array.from({ length: 20 }, (_, i) =>
 
 type Status = 'ok' | 'primary' | 'secondary';
 interface Ref { obj: Record<string, unknown>; field: string }
-interface Cell { key: string; value: number; status: Status; refs: Ref[]; order: number }
+interface Cell { key: string; value: number; status: Status; refs: Ref[]; order: number; structural?: boolean }
 
 const COUNT_KINDS = ['tp', 'fp', 'fn', 'tn', 'flagged', 'unflagged', 'pos', 'neg', 'n'] as const;
 type Kind = (typeof COUNT_KINDS)[number];
 type TableKeys = Record<Kind, string>;
 
 const OP_FIELDS = ['threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn', 'precision', 'recall', 'fpr', 'fnr', 'flaggedRate', 'falseOmissionRate', 'intervals', 'topPct', 'nTarget'];
-const SUBGROUP_FIELDS = ['attribute', 'group', 'n', 'positives', 'prevalence', 'averagePrecision', 'rocAuc', 'atThreshold', 'topK', 'suppressed', 'small', 'disparity'];
+const SUBGROUP_FIELDS = ['attribute', 'group', 'n', 'positives', 'prevalence', 'averagePrecision', 'rocAuc', 'atThreshold', 'topK', 'suppressed', 'small', 'disparity', 'disparityTopK', 'calibration', 'isReference', 'operating'];
+const ROW_FIELDS = ['topPct', 'threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn'];
+const GROUP_CALIBRATION_FIELDS = ['meanScore', 'outcomeRate', 'difference', 'observedToExpected'];
+/** Disparity blocks and the operating point whose rates they compare. */
+const DISPARITY_BLOCKS = [['disparity', 'atThreshold'], ['disparityTopK', 'topK']] as const;
+/** Rows of the operating table kept in a shareable bundle: top 5%, 10%, ..., 100%. */
+export const OPERATING_GRID: number[] = Array.from({ length: 20 }, (_, i) => (i + 1) * 5);
 const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves'];
 const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns'];
 const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency'];
-const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded'];
+const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'replicatesDefined'];
 const RATE_CELLS: Record<string, Kind[]> = {
   precision: ['tp', 'fp'], recall: ['tp', 'fn'], fnr: ['tp', 'fn'], fpr: ['fp', 'tn'],
   flaggedRate: ['flagged', 'n'], falseOmissionRate: ['fn', 'tn'],
@@ -144,14 +154,33 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
   };
 
   interface OpEntry { op: OperatingPointResult; keys: TableKeys }
-  interface GroupEntry { sg: SubgroupResult; at: TableKeys | null; top: TableKeys | null; own: string[] }
-  interface ModelEntry { r: ModelResult; at: TableKeys | null; top: TableKeys | null; groups: GroupEntry[]; cal: { bin: CalibrationBin; n: string; pos: string }[] }
+  interface GroupEntry { sg: SubgroupResult; at: TableKeys | null; top: TableKeys | null; own: string[]; rows: Map<number, TableKeys> }
+  interface RowEntry { row: Record<string, unknown>; keys: TableKeys }
+  const rowEntries: RowEntry[] = [];
+  /** The operating table cut to OPERATING_GRID rows, each registered as a confusion table. */
+  const operatingRows = (rows: unknown, prefix: string, shared: (k: 'n' | 'pos' | 'neg', v: number) => string, path: string): { rows: Record<string, unknown>[]; keys: Map<number, TableKeys> } => {
+    const keys = new Map<number, TableKeys>();
+    const kept: Record<string, unknown>[] = [];
+    if (!Array.isArray(rows)) return { rows: kept, keys };
+    for (const raw of rows) {
+      if (!isObj(raw) || !isNum(raw.topPct) || !OPERATING_GRID.includes(raw.topPct)) continue;
+      const row = keepFields(raw, ROW_FIELDS, `${path}.operating`, dropped);
+      const k = table(row as unknown as OperatingPointResult, `${prefix}|row${raw.topPct}`, shared);
+      // At the top 100% everyone is flagged by definition: zeros there say nothing about anyone.
+      if (raw.topPct === 100) for (const z of [k.fn, k.tn, k.unflagged]) if (cells.get(z)!.value === 0) cells.get(z)!.structural = true;
+      keys.set(raw.topPct, k);
+      rowEntries.push({ row, keys: k });
+      kept.push(row);
+    }
+    return { rows: kept, keys };
+  };
+  interface ModelEntry { r: ModelResult; at: TableKeys | null; top: TableKeys | null; groups: GroupEntry[]; cal: { bin: CalibrationBin; n: string; pos: string }[]; rows: Map<number, TableKeys> }
   const ops: OpEntry[] = [];
   const models: ModelEntry[] = [];
 
   out.results = (Array.isArray(out.results) ? out.results : []).map((raw, mi) => {
     const r = keepFields(raw as unknown as Record<string, unknown>, RESULT_FIELDS, `results[${mi}]`, dropped) as unknown as ModelResult;
-    const entry: ModelEntry = { r, at: null, top: null, groups: [], cal: [] };
+    const entry: ModelEntry = { r, at: null, top: null, groups: [], cal: [], rows: new Map() };
     const overall = (k: 'n' | 'pos' | 'neg', v: number) => cell(`all|${k}|${v}`, v);
     for (const opName of ['atThreshold', 'topK'] as const) {
       if (!isObj(r[opName])) continue;
@@ -163,7 +192,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     r.subgroups = (Array.isArray(r.subgroups) ? r.subgroups : []).map((sgRaw, gi) => {
       const path = `results[${mi}].subgroups[${gi}]`;
       const sg = keepFields(sgRaw as unknown as Record<string, unknown>, SUBGROUP_FIELDS, path, dropped) as unknown as SubgroupResult;
-      const g: GroupEntry = { sg, at: null, top: null, own: [] };
+      const g: GroupEntry = { sg, at: null, top: null, own: [], rows: new Map() };
       const id = `${JSON.stringify(sg.attribute)}|${JSON.stringify(sg.group)}`;
       const shared = (k: 'n' | 'pos' | 'neg', v: number) => cell(`g|${id}|${k}|${v}`, v);
       const sgo = sg as unknown as Record<string, unknown>;
@@ -181,20 +210,39 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
         g[opName === 'atThreshold' ? 'at' : 'top'] = keys;
         ops.push({ op: sg[opName], keys });
       }
-      if (isObj(sg.disparity)) {
-        for (const [m, d] of Object.entries(sg.disparity)) {
-          if (isObj(d)) sg.disparity[m as keyof typeof sg.disparity] = keepFields(d, DISPARITY_FIELDS, `${path}.disparity.${m}`, dropped) as never;
-        }
-      } else sg.disparity = {};
+      for (const [block] of DISPARITY_BLOCKS) {
+        if (isObj(sgo[block])) {
+          const ds = sgo[block] as Record<string, unknown>;
+          for (const [m, d] of Object.entries(ds)) if (isObj(d)) ds[m] = keepFields(d, DISPARITY_FIELDS, `${path}.${block}.${m}`, dropped);
+        } else if (block === 'disparity') sg.disparity = {};
+      }
+      if (isObj(sgo.calibration)) keepFields(sgo.calibration, GROUP_CALIBRATION_FIELDS, `${path}.calibration`, dropped);
+      if (sgo.operating !== undefined) {
+        const { rows, keys } = operatingRows(sgo.operating, `m${mi}|${id}`, shared, path);
+        sgo.operating = rows;
+        g.rows = keys;
+      }
       entry.groups.push(g);
       return sg;
     });
+    if (isObj(r.curves) && (r.curves as CurveSet).operating !== undefined) {
+      const curves = r.curves as CurveSet;
+      const { rows, keys } = operatingRows(curves.operating, `m${mi}|*`, overall, `results[${mi}].curves`);
+      curves.operating = rows as never;
+      entry.rows = keys;
+    }
     // Within an attribute the groups' cells sum to the population's (when they do in the data).
-    for (const opName of ['at', 'top'] as const) {
-      const whole = entry[opName];
+    const linked: [TableKeys | null, (g: GroupEntry) => TableKeys | null | undefined][] = [
+      [entry.at, (g) => g.at], [entry.top, (g) => g.top],
+      ...[...entry.rows].map(([pct, k]): [TableKeys, (g: GroupEntry) => TableKeys | undefined] => [k, (g) => g.rows.get(pct)]),
+    ];
+    for (const [whole, partOf] of linked) {
       if (!whole) continue;
       const byAttr = new Map<string, TableKeys[]>();
-      for (const g of entry.groups) if (g[opName]) byAttr.set(JSON.stringify(g.sg.attribute), [...(byAttr.get(JSON.stringify(g.sg.attribute)) ?? []), g[opName]!]);
+      for (const g of entry.groups) {
+        const t = partOf(g);
+        if (t) byAttr.set(JSON.stringify(g.sg.attribute), [...(byAttr.get(JSON.stringify(g.sg.attribute)) ?? []), t]);
+      }
       for (const parts of byAttr.values()) {
         for (const k of COUNT_KINDS) {
           const partKeys = parts.map((p) => p[k]);
@@ -230,7 +278,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
 
   // --- primary and secondary suppression
   for (const c of cells.values()) {
-    if (c.status === 'ok' && c.value < threshold && (suppressZeros || c.value !== 0)) c.status = 'primary';
+    if (c.status === 'ok' && c.value < threshold && !(c.value === 0 && (c.structural || !suppressZeros))) c.status = 'primary';
   }
   for (let changed = true; changed; ) {
     changed = false;
@@ -238,7 +286,10 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
       const members = [...new Set(eq)].map((k) => cells.get(k)!);
       const withheld = members.filter((c) => c.status !== 'ok').length;
       if (withheld !== 1) continue;
-      const open = members.filter((c) => c.status === 'ok').sort((a, b) => a.value - b.value || a.order - b.order);
+      // Population totals are withheld only when nothing else in the set can be: every headline
+      // number depends on them.
+      const rank = (c: Cell) => (c.key.startsWith('all|') ? 1 : 0);
+      const open = members.filter((c) => c.status === 'ok' && !c.structural).sort((a, b) => rank(a) - rank(b) || a.value - b.value || a.order - b.order);
       if (open.length === 0) continue;
       open[0].status = 'secondary';
       changed = true;
@@ -300,6 +351,12 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     if (w > 0) o.suppressed = true;
   }
 
+  // The cut of a top-K row is one case's score; keep it only coarsely. Rows carry counts only.
+  for (const { row } of rowEntries) {
+    if (isNum(row.threshold)) row.threshold = round(row.threshold);
+    if (isObj(row.withheld)) row.suppressed = true;
+  }
+
   // --- model metrics, subgroups, disparities, curves
   for (const m of models) {
     const r = m.r as unknown as Record<string, unknown>;
@@ -328,22 +385,37 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
         else if (isEstimate(sg[f])) roundEstimate(sg[f] as Estimate);
         else if (isNum(sg[f])) sg[f] = round(sg[f]);
       }
+      if (isObj(sg.calibration)) {
+        const cal = sg.calibration as Record<string, unknown>;
+        for (const f of GROUP_CALIBRATION_FIELDS) {
+          if (gone && cal[f] !== null && cal[f] !== undefined) { cal[f] = null; derived++; mark(sg, `calibration.${f}`, 'derived'); }
+          else cal[f] = round(cal[f]);
+        }
+      }
     }
     for (const g of m.groups) {
       const sg = g.sg as unknown as Record<string, unknown>;
       const ref = (name: string) => m.groups.find((h) => h.sg.attribute === g.sg.attribute && h.sg.group === name)?.sg;
-      for (const [metric, d] of Object.entries(g.sg.disparity)) {
-        if (!d) continue;
-        const other = ref(d.reference);
-        const goneIn = (s: SubgroupResult | undefined) =>
-          s === undefined ? false : metric === 'averagePrecision' ? groupGone.get(s)! : s.atThreshold === undefined ? groupGone.get(s)! : (s.atThreshold as unknown as Record<string, unknown>)[metric] === null && isObj(s.atThreshold.withheld) && field(s.atThreshold.withheld, metric);
-        if (goneIn(g.sg) || goneIn(other)) {
-          derived++;
-          Object.assign(d, { difference: null, ratio: null, lo: null, hi: null, verdict: null, casesNeeded: null });
-          mark(sg, `disparity.${metric}`, 'derived');
-        } else {
-          d.difference = round(d.difference); d.ratio = round(d.ratio); d.lo = round(d.lo); d.hi = round(d.hi);
-          if (isNum(d.casesNeeded)) d.casesNeeded = Math.ceil(d.casesNeeded / rounding) * rounding;
+      for (const [block, opName] of DISPARITY_BLOCKS) {
+        if (!isObj(sg[block])) continue;
+        for (const [metric, dv] of Object.entries(sg[block] as Record<string, unknown>)) {
+          if (!isObj(dv)) continue;
+          const d = dv as unknown as Record<string, unknown> & { reference: string };
+          const other = ref(d.reference);
+          const goneIn = (s: SubgroupResult | undefined) => {
+            if (s === undefined) return false;
+            if (metric === 'averagePrecision' || !isObj(s[opName])) return groupGone.get(s)!;
+            const op = s[opName] as unknown as Record<string, unknown>;
+            return op[metric] === null && isObj(op.withheld) && field(op.withheld, metric);
+          };
+          if (goneIn(g.sg) || goneIn(other)) {
+            derived++;
+            for (const f of ['difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi']) if (f in d || f === 'verdict') d[f] = null;
+            mark(sg, `${block}.${metric}`, 'derived');
+          } else {
+            for (const f of ['difference', 'ratio', 'lo', 'hi', 'differenceLo', 'differenceHi']) if (f in d) d[f] = round(d[f]);
+            if (isNum(d.casesNeeded)) d.casesNeeded = Math.ceil(d.casesNeeded / rounding) * rounding;
+          }
         }
       }
       const anyWithheld = (isObj(sg.withheld) && Object.keys(sg.withheld).length > 0) || !!g.sg.atThreshold?.suppressed || !!g.sg.topK?.suppressed;
@@ -351,6 +423,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     }
     if (isObj(r.curves)) {
       const { curves, withheld: n } = gridCurves(r.curves as CurveSet, grid, popGone, round);
+      if ((r.curves as CurveSet).operating !== undefined) curves.operating = (r.curves as CurveSet).operating;
       derived += n;
       for (const c of m.cal) {
         const bin = c.bin as unknown as Record<string, unknown>;
@@ -435,6 +508,7 @@ export function disclosureRules(threshold: number, rounding: number, rateDecimal
     rounding > 1 ? `Other counts are rounded to the nearest ${rounding}, so they need not add up.` : 'Other counts are not rounded.',
     `Rates, intervals and model metrics are computed on the unrounded data and shown to ${rateDecimals} decimal places; any computed from a withheld count is withheld.`,
     'Curves are shown only at fixed grid points (recall or false positive rate 0.05, 0.10, ... 1), without score thresholds.',
+    'The table of counts by share flagged is kept only at the top 5%, 10%, ... 100%, each row under the same rules, with its score cut to 3 decimals.',
     'No row, identifier, date of a single case or free text is included.',
   ];
 }
