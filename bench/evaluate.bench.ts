@@ -41,6 +41,14 @@ const full = time(() => evaluateScores(labels, scores, { replicates }));
 const clustered = time(() => evaluateScores(labels, scores, { replicates, clusters }));
 const point = time(() => evaluateScores(labels, scores, { replicates: 0 }));
 const apAuc = time(() => [averagePrecision(labels, scores), rocAuc(labels, scores)]);
+const big = 1_000_000;
+const bigLabels = new Uint8Array(big);
+const bigScores = new Float64Array(big);
+for (let i = 0; i < big; i++) {
+  bigLabels[i] = r.bernoulli(0.2) ? 1 : 0;
+  bigScores[i] = 1 / (1 + Math.exp(-(-1.6 + 1.0 * bigLabels[i] + r.normal())));
+}
+const apAucMillion = time(() => [averagePrecision(bigLabels, bigScores), rocAuc(bigLabels, bigScores)], 2);
 const paired = time(() => pairedDifference(labels, scores, scores.map((s) => Math.sqrt(s)), { metric: 'averagePrecision', replicates }));
 
 console.log(
@@ -54,6 +62,7 @@ console.log(
       evaluateScoresClustered: { wallMs: clustered.ms, cpuMs: clustered.cpuMs },
       pointEstimatesOnly: { wallMs: point.ms, cpuMs: point.cpuMs },
       averagePrecisionPlusRocAuc: { wallMs: apAuc.ms, cpuMs: apAuc.cpuMs },
+      averagePrecisionPlusRocAucMillion: { wallMs: apAucMillion.ms, cpuMs: apAucMillion.cpuMs },
       pairedDifferenceAp: { wallMs: paired.ms, cpuMs: paired.cpuMs },
       averagePrecision: full.result.metrics.averagePrecision,
       rocAuc: full.result.metrics.rocAuc,
