@@ -17,7 +17,7 @@ import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
 import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
 import { confusionAt, operatingPointFromCounts, topKTarget, topKThreshold } from '../evaluate/operating-point.ts';
 import { bootstrapWeights, percentileInterval } from '../evaluate/bootstrap.ts';
-import { averagePrecisionFromSums, groupSums, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
+import { averagePrecisionFromSums, groupSums, groupSumsSorted, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
 import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
 import { DEFAULT_TOLERANCE, casesNeeded, checkTolerance, seOfLogRatio, verdictFor, type Tolerance } from './power.ts';
@@ -69,9 +69,12 @@ interface GroupData {
   index: Uint32Array;
   labels: Uint8Array;
   scores: Float64Array;
+  /** Scratch: one replicate's weights in the group's score order. */
   weights: Float64Array;
   /** The group's cases sorted once by score; replicates only reweight it. */
   ranking: Ranking;
+  /** Case index (into the whole data) of the group's k-th case in score order, so a replicate's weights are read in sorted order. */
+  sortedIndex: Uint32Array;
   sums: GroupSums | undefined;
   /** Number of leading tied-score groups flagged at the threshold, and at the current replicate's top-K% cut. */
   cutThr: number;
@@ -241,7 +244,8 @@ export function subgroupAudit(
       for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
       const gs = pick(scores, index);
       const ranking = rankingOf(gl, gs);
-      return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, top.threshold), draws };
+      const sortedIndex = Uint32Array.from(ranking.order, (k) => index[k]);
+      return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sortedIndex, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, top.threshold), draws };
     });
     const reference = referenceGroup(gv.levels, gv.counts, a.reference);
     if (a.reference !== undefined && reference === null) {
@@ -264,9 +268,10 @@ export function subgroupAudit(
         for (const g of a.groups) {
           g.cutTop = groupsAtOrAbove(g.ranking, cut);
           const wg = g.weights;
-          for (let k = 0; k < g.index.length; k++) wg[k] = w[g.index[k]];
-          // Same values as averagePrecision/rocAuc(g.labels, g.scores, wg), without re-sorting per replicate.
-          g.sums = groupSums(g.ranking, wg, g.sums);
+          const si = g.sortedIndex;
+          for (let k = 0; k < si.length; k++) wg[k] = w[si[k]];
+          // Same values as averagePrecision/rocAuc on the group with these weights, without re-sorting per replicate.
+          g.sums = groupSumsSorted(g.ranking, wg, g.sums ?? { tp: new Float64Array(g.ranking.groupEnd.length), fp: new Float64Array(g.ranking.groupEnd.length) });
           g.draws.ap[r] = nanIfNull(averagePrecisionFromSums(g.sums));
           g.draws.auc[r] = nanIfNull(rocAucFromSums(g.sums));
           // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
