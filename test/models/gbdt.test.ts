@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppFailure, Cancelled } from '../../src/lib/errors.ts';
 import { rng } from '../../src/lib/random.ts';
-import { fitBinMapper } from '../../src/lib/models/gbdt-binning.ts';
+import { binRows, fitBinMapper } from '../../src/lib/models/gbdt-binning.ts';
 import { fitGbdt } from '../../src/lib/models/gbdt.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,6 +117,40 @@ describe('fitGbdt parity with scikit-learn HistGradientBoostingClassifier()', ()
     expect(ap).toBeGreaterThanOrEqual(mean - 0.01);
     // Early stopping is on above 10,000 rows: the curve carries validation losses.
     expect(model.curve[model.iterations].valLoss).toBeTypeOf('number');
+  });
+});
+
+describe('binning', () => {
+  it('uses midpoints between distinct values and codes missing values after the last bin', () => {
+    // Two features, row-major: f0 = 1, 2, 2, 3, NaN; f1 = 0, -0, 7, NaN, 0.
+    const X = Float64Array.from([1, 0, 2, -0, 2, 7, 3, NaN, NaN, 0]);
+    const rows = Int32Array.from([0, 1, 2, 3, 4]);
+    const mapper = fitBinMapper(X, 2, rows, 255, 200_000, rng(0));
+    expect(Array.from(mapper.thresholds[0])).toEqual([1.5, 2.5]);
+    expect(Array.from(mapper.thresholds[1])).toEqual([3.5]);
+    expect(Array.from(mapper.nBinsNonMissing)).toEqual([3, 2]);
+    // Column-major codes; the missing code is the feature's nBinsNonMissing.
+    expect(Array.from(binRows(X, 2, rows, mapper))).toEqual([0, 1, 1, 2, 3, 0, 0, 1, 2, 0]);
+  });
+
+  it('takes a uniform subsample of rows when there are more than the limit', () => {
+    const n = 1000;
+    const X = Float64Array.from({ length: n }, (_, i) => i);
+    const rows = Int32Array.from(X.keys());
+    const mapper = fitBinMapper(X, 1, rows, 4, 100, rng(3));
+    const thr = Array.from(mapper.thresholds[0]);
+    expect(thr).toHaveLength(3);
+    // Quartiles of 0..999 from 100 random rows: near 250, 500, 750.
+    thr.forEach((t, k) => expect(Math.abs(t - 250 * (k + 1))).toBeLessThan(120));
+  });
+
+  it('can split on missing alone (a column that is constant when present)', () => {
+    const n = 400;
+    const X = Float64Array.from({ length: n }, (_, i) => (i % 4 === 0 ? NaN : 5));
+    const y = Uint8Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const [pMissing, pPresent] = fitGbdt(X, n, 1, y, { seed: 1 }).predictProba(Float64Array.from([NaN, 5]), 2);
+    expect(pMissing).toBeGreaterThan(0.95);
+    expect(pPresent).toBeLessThan(0.05);
   });
 });
 

@@ -77,7 +77,22 @@ export function fitBinMapper(
     // Most encoded columns (one-hot, counts) have few distinct values: find them without
     // a full sort and stop counting once there are more than maxBins.
     distinct.clear();
-    for (let i = 0; i < k && distinct.size <= maxBins; i++) distinct.add(col[i]);
+    // Two-valued columns (one-hot, indicators) are most of a typical design: a plain scan
+    // decides them far faster than a Set.
+    let a = k > 0 ? col[0] : 0;
+    let b = a;
+    let i2 = 1;
+    for (; i2 < k; i2++) {
+      const v = col[i2];
+      if (v === a || v === b) continue;
+      if (a === b) b = v;
+      else break;
+    }
+    if (i2 >= k) {
+      if (k > 0) distinct.add(a).add(b);
+    } else {
+      for (let i = 0; i < k && distinct.size <= maxBins; i++) distinct.add(col[i]);
+    }
     let thr: Float64Array;
     if (distinct.size <= maxBins) {
       const d = Float64Array.from(distinct).sort();
