@@ -255,6 +255,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
       const curves = r.curves as CurveSet;
       if (Array.isArray(curves.calibration)) {
         curves.calibration.forEach((bin, bi) => {
+          keepFields(bin as unknown as Record<string, unknown>, ['lo', 'hi', 'n', 'positives', 'meanScore', 'observed'], `results[${mi}].curves.calibration[${bi}]`, dropped);
           const n = isNum(bin.n) ? bin.n : NaN, p = isNum(bin.positives) ? bin.positives : NaN;
           const b = bin as unknown as Record<string, unknown>;
           const nK = cell(`m${mi}|cal|${bi}|n`, bin.n, { obj: b, field: 'n' });
@@ -491,12 +492,8 @@ function gridCurves(c: CurveSet, grid: number[], gone: boolean, round: (x: unkno
       return { fpr: f, tpr: round(best) };
     });
   }
-  if (Array.isArray(c.calibration)) {
-    out.calibration = c.calibration.map((b) => {
-      const { lo, hi, n, positives, meanScore, observed, withheld: w } = b;
-      return w ? { lo, hi, n, positives, meanScore, observed, withheld: w } : { lo, hi, n, positives, meanScore, observed };
-    });
-  }
+  // The same bin objects: their counts and rates are handled as cells by the caller.
+  if (Array.isArray(c.calibration)) out.calibration = c.calibration;
   return { curves: out, withheld };
 }
 
