@@ -250,12 +250,15 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     const g = new Float64Array(size);
     const gNew = new Float64Array(size);
     const cand = new Float64Array(size);
+    const absMax = (v: Float64Array) => v.reduce((acc, x) => Math.max(acc, Math.abs(x)), 0);
     let f = fg(theta, g);
-    for (let k = 0; k < 50; k++) {
+    gradMax = absMax(g);
+    // The Hessian is the expensive part (n nnz^2 / 2); a factor is reused for further steps while
+    // they keep shrinking the gradient fast, and refreshed when they stop doing so.
+    L = cholesky(logisticHessian(d, theta, C), m);
+    let lIsCurrent = true;
+    for (let k = 0; k < 50 && L; k++) {
       throwIfCancelled(opts.cancel);
-      L = cholesky(logisticHessian(d, theta, C), m);
-      if (!L) break;
-      gradMax = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
       if (gradMax <= 1e-10 * nn) {
         converged = true;
         break;
@@ -271,6 +274,11 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
         t *= 0.5;
       }
       if (!(fNew <= f)) {
+        if (!lIsCurrent) {
+          L = cholesky(logisticHessian(d, theta, C), m);
+          lIsCurrent = true;
+          continue;
+        }
         converged = gradMax <= 1e-6 * nn;
         break;
       }
@@ -279,14 +287,20 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       const decrease = f - fNew;
       f = fNew;
       record(f);
-      gradMax = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      const before = gradMax;
+      gradMax = absMax(g);
+      lIsCurrent = false;
       if (gradMax <= 1e-10 * nn || decrease <= 1e-15 * Math.abs(f)) {
-        // The Hessian of the step before is kept for the standard errors: the last step is
-        // tiny at this point, so recomputing it would not change them in the digits reported.
         converged = true;
         break;
       }
+      if (gradMax > 0.25 * before) {
+        L = cholesky(logisticHessian(d, theta, C), m);
+        lIsCurrent = true;
+      }
     }
+    // Standard errors from the Hessian at the solution itself.
+    if (wantSe && !lIsCurrent) L = cholesky(logisticHessian(d, theta, C), m);
   }
   let se: Float64Array | null = null;
   let interceptSe: number | null = null;
