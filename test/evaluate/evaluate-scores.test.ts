@@ -106,6 +106,17 @@ describe('evaluateScores', () => {
     expect(ev.metrics.brier.value).toBeCloseTo((0.01 + 0.04 + 0.09 + 0.81) / 4, 15);
   });
 
+  it('does not crash on no cases or one case', () => {
+    const empty = evaluateScores(new Uint8Array(0), new Float64Array(0), { replicates: 10 });
+    expect(empty.metrics.averagePrecision).toEqual({ value: null, lo: null, hi: null });
+    expect(empty.metrics.prevalence).toBeNull();
+    expect([empty.topK.nTarget, empty.topK.threshold, empty.topK.nFlagged]).toEqual([0, null, 0]);
+    const one = evaluateScores(Uint8Array.from([1]), Float64Array.from([0.7]), { replicates: 10 });
+    expect(one.metrics.averagePrecision).toEqual({ value: 1, lo: 1, hi: 1 });
+    expect(one.metrics.rocAuc.value).toBeNull();
+    expect([one.topK.nTarget, one.topK.tp, one.topK.intervals!.fpr!.value]).toEqual([1, 1, null]);
+  });
+
   it('leaves Brier, log loss and calibration null for scores that are not probabilities', () => {
     const deciles = scores.map((v) => Math.ceil(v * 10));
     const ev = evaluateScores(labels, deciles, { replicates: 20, threshold: 5 });
