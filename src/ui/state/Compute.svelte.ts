@@ -1,11 +1,26 @@
 /**
- * The compute worker as seen by the UI: which backend runs and why, and the current run.
- * Only methods change state; components read it.
+ * The compute worker as seen by the UI: which backend runs and why, and the current run with
+ * its progress. Only methods change state; components read it. Every long call goes through
+ * `#track`, so there is one place for progress, cancellation and failures.
  */
 import type { BackendInfo } from '../../lib/models/tf-backend.ts';
-import type { DemoSummary, Progress, RunId } from '../../../workers/api.ts';
+import type { AppError } from '../../lib/errors.ts';
+import type { Bundle } from '../../lib/bundle/schema.ts';
+import type { ColumnType } from '../../lib/data/schema.ts';
+import type { PresetName } from '../../lib/synth/scenarios.ts';
+import type { AuditSpec, EvaluateSpec } from '../../lib/run/spec.ts';
+import type { DemoSummary, Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
 import { progressCallback, startComputeWorker, type Compute } from '../../../workers/client.ts';
 
+/** The current long task (loading, generating, training, auditing). */
+export type TaskState =
+  | { status: 'idle' }
+  | { status: 'running'; runId: RunId; label: string; phase: string; done: number; total: number; startedAt: number; detail?: string }
+  | { status: 'done'; label: string }
+  | { status: 'cancelled'; label: string }
+  | { status: 'failed'; label: string; error: AppError };
+
+/** The start page's minimal demo. */
 export type RunState =
   | { status: 'idle' }
   | { status: 'running'; runId: RunId; label: string; done: number; total: number; startedAt: number }
@@ -13,10 +28,21 @@ export type RunState =
   | { status: 'cancelled' }
   | { status: 'failed'; message: string };
 
+const PHASE_WORDS: Record<string, string> = {
+  starting: 'Starting',
+  generating: 'Making synthetic cases',
+  reading: 'Reading the file',
+  fingerprinting: 'Fingerprinting the file',
+  fitting: 'Training models',
+  evaluating: 'Measuring with confidence intervals',
+  auditing: 'Checking each group of children',
+};
+
 export class ComputeState {
   backend = $state.raw<BackendInfo | null>(null);
   backendError = $state<string | null>(null);
   selfTest = $state.raw<{ maxAbsError: number; ms: number } | null>(null);
+  task = $state.raw<TaskState>({ status: 'idle' });
   run = $state.raw<RunState>({ status: 'idle' });
 
   #compute: Compute | null = null;
@@ -24,6 +50,10 @@ export class ComputeState {
 
   get ready(): boolean {
     return this.backend !== null;
+  }
+
+  get busy(): boolean {
+    return this.task.status === 'running' || this.run.status === 'running';
   }
 
   async start(): Promise<void> {
@@ -39,10 +69,35 @@ export class ComputeState {
     }
   }
 
-  async runDemo(rows = 20_000): Promise<void> {
+  async #worker(): Promise<Compute> {
     if (!this.#compute) await this.start();
-    const compute = this.#compute;
-    if (!compute) return;
+    if (!this.#compute) throw new Error(this.backendError ?? 'the compute worker did not start');
+    return this.#compute;
+  }
+
+  /** Runs one worker call with progress; returns its value, or null when cancelled or failed (see `run`). */
+  async #track<T>(label: string, call: (compute: Compute, runId: RunId, onProgress: (p: Progress) => void) => Promise<RunResult<T>>): Promise<T | null> {
+    const compute = await this.#worker();
+    const runId = this.#nextRunId++;
+    this.task = { status: 'running', runId, label, phase: 'starting', done: 0, total: 1, startedAt: Date.now() };
+    const onProgress = progressCallback((p: Progress) => {
+      const r = this.task;
+      if (r.status !== 'running' || r.runId !== p.runId) return;
+      if (p.kind === 'phase') this.task = { ...r, phase: PHASE_WORDS[p.phase] ?? p.phase, done: p.done, total: p.total, detail: p.detail };
+      else this.task = { ...r, phase: `Training ${p.model}`, done: p.step, total: p.total, detail: Number.isFinite(p.loss) ? `loss ${p.loss.toFixed(4)}` : undefined };
+    });
+    const result = await call(compute, runId, onProgress);
+    if (this.task.status === 'running' && this.task.runId !== runId) return null;
+    if (result.status === 'done') {
+      this.task = { status: 'done', label };
+      return result.value;
+    }
+    this.task = result.status === 'cancelled' ? { status: 'cancelled', label } : { status: 'failed', label, error: result.error };
+    return null;
+  }
+
+  async runDemo(rows = 20_000): Promise<void> {
+    const compute = await this.#worker();
     const runId = this.#nextRunId++;
     this.run = { status: 'running', runId, label: 'Making and scoring synthetic cases', done: 0, total: rows, startedAt: Date.now() };
     const onProgress = progressCallback((p: Progress) => {
@@ -50,13 +105,33 @@ export class ComputeState {
       this.run = { ...this.run, done: p.done, total: p.total };
     });
     const result = await compute.demo(runId, rows, onProgress);
-    if (result.runId !== runId) return;
     if (result.status === 'done') this.run = { status: 'done', result: result.value };
     else if (result.status === 'cancelled') this.run = { status: 'cancelled' };
     else this.run = { status: 'failed', message: result.error.message };
   }
 
+  loadFile(file: File, sheet?: string): Promise<TableSummary | null> {
+    return this.#track(`Loading ${file.name}`, (c, id, p) => c.loadFile(id, file, { sheet }, p));
+  }
+
+  synthesize(preset: PresetName, rows: number, seed: number): Promise<TableSummary | null> {
+    return this.#track('Making synthetic data', (c, id, p) => c.synthesize(id, { preset, rows, seed }, p));
+  }
+
+  retype(overrides: Record<string, ColumnType>): Promise<TableSummary | null> {
+    return this.#track('Changing column types', async (c, id) => ({ ...(await c.retype(overrides)), runId: id }));
+  }
+
+  evaluate(spec: EvaluateSpec): Promise<Bundle | null> {
+    return this.#track('Training and evaluating models', (c, id, p) => c.evaluate(id, spec, p));
+  }
+
+  audit(spec: AuditSpec): Promise<Bundle | null> {
+    return this.#track('Auditing the score', (c, id, p) => c.audit(id, spec, p));
+  }
+
   cancel(): void {
+    if (this.task.status === 'running') this.#compute?.cancel(this.task.runId);
     if (this.run.status === 'running') this.#compute?.cancel(this.run.runId);
   }
 }
