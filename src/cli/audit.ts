@@ -33,7 +33,7 @@ const FLAGS: Record<string, FlagSpec> = {
   age: { kind: 'list', help: 'age column (years) to audit by age band' },
   'age-bands': { kind: 'string', help: 'lower edges of the age bands after the first (default 1,5,10,16)' },
   ethnicity: { kind: 'list', help: 'ethnicity column to audit by major group (White, Mixed, Asian, Black, Other, Unknown)' },
-  'ethnicity-detailed': { kind: 'list', help: 'ethnicity column to audit by detailed DfE code (WBRI, MWBC, ...)' },
+  'ethnicity-code': { kind: 'list', help: 'ethnicity column to audit by detailed DfE code (WBRI, MWBC, ...)' },
   intersect: { kind: 'list', help: 'two audited attributes to cross, as A,B' },
   reference: { kind: 'list', help: 'reference group for an attribute, as ATTRIBUTE=GROUP (default: largest)' },
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
@@ -288,7 +288,7 @@ async function audit(argv: string[]): Promise<number> {
   const groupCols = (args.group as string[] | undefined) ?? [];
   const ageCols = (args.age as string[] | undefined) ?? [];
   const ethCols = (args.ethnicity as string[] | undefined) ?? [];
-  const ethDetailedCols = (args['ethnicity-detailed'] as string[] | undefined) ?? [];
+  const ethDetailedCols = (args['ethnicity-code'] as string[] | undefined) ?? [];
   const oi = columnIndex(header, outcomeCol, fileName);
   const si = columnIndex(header, scoreCol, fileName);
   for (const c of [...groupCols, ...ageCols, ...ethCols, ...ethDetailedCols]) columnIndex(header, c, fileName);

@@ -180,8 +180,8 @@ describe('candour audit options', () => {
     expect(await run(['--data', csv('o.csv', text), '--outcome', 'y', '--score', 'score', '--tolerance', '1.1,1.3', '--replicates', '5'])).toBe(2);
     expect(err).toMatch(/invalid tolerance: \[1\.1, 1\.3\]/);
   });
-  it('--id resamples whole clusters; --ethnicity-detailed groups by code; --what-if adds group thresholds', async () => {
-    const code = await run(['--data', csv('o.csv', text), '--outcome', 'y', '--score', 'score', '--id', 'id', '--ethnicity-detailed', 'eth', '--what-if', '--replicates', '10']);
+  it('--id resamples whole clusters; --ethnicity-code groups by code; --what-if adds group thresholds', async () => {
+    const code = await run(['--data', csv('o.csv', text), '--outcome', 'y', '--score', 'score', '--id', 'id', '--ethnicity-code', 'eth', '--what-if', '--replicates', '10']);
     expect(code).toBe(0);
     const b = JSON.parse(out) as Bundle;
     expect((b.task.bootstrap as { clustered: boolean }).clustered).toBe(true);
