@@ -148,7 +148,7 @@ const AGE_BANDS: [number, number, number][] = [[0, 1, 0.1], [1, 5, 0.21], [5, 10
 const AGE_CUM = cumulative(AGE_BANDS.map((b) => b[2]));
 
 /** Re-referral hazard per year at average adversity and deprivation (tuned so ~22% of referrals are repeats within 12 months). */
-const REREFERRAL_RATE = 0.75;
+const REREFERRAL_RATE = 0.7;
 /** Extra contacts (not leading to a referral) per child-year known to the service. */
 const CONTACT_RATE = 0.9;
 
