@@ -2,7 +2,11 @@
  * Gradient-boosted trees: fitGbdt against scikit-learn's HistGradientBoostingClassifier()
  * on the same synthetic design, in the same run, at 24k, 200k and 1M training rows.
  *
- *   npx tsx bench/gbdt.bench.ts [rows ...]        (default: 24000 200000 1000000)
+ *   npx tsx bench/gbdt.bench.ts [--single-thread-only] [rows ...]   (default: 24000 200000 1000000)
+ *
+ * scikit-learn runs twice: with its default OpenMP threads and with OMP_NUM_THREADS=1.
+ * On a crowded machine OpenMP's spinning threads can make the first run tens of times
+ * slower; `--single-thread-only` skips it.
  *
  * The design looks like the default encoded extract: 10 standardised numeric columns (two
  * with missing values), 10 missing-indicator columns and 13 categoricals one-hot encoded
@@ -105,11 +109,11 @@ interface Row {
   jsCpuSeconds: number;
   jsIterations: number;
   jsAp: number;
-  /** scikit-learn with its default OpenMP threads (all cores). */
-  sk: SkRun;
+  /** scikit-learn with its default OpenMP threads (all cores); null when skipped. */
+  sk: SkRun | null;
   /** scikit-learn with OMP_NUM_THREADS=1, like single-threaded JavaScript. */
   sk1: SkRun;
-  ratio: number;
+  ratio: number | null;
   ratio1: number;
 }
 
@@ -121,7 +125,7 @@ function sklearnRun(file: string, n: number, threads?: number): SkRun {
   return JSON.parse(py.stdout.trim().split('\n').at(-1)!) as SkRun;
 }
 
-function benchOne(n: number, dir: string): Row {
+function benchOne(n: number, dir: string, singleThreadOnly: boolean): Row {
   const { X, y } = design(n + TEST_ROWS, n);
   const file = path.join(dir, `gbdt-${n}`);
   writeFileSync(`${file}.x`, new Uint8Array(Float32Array.from(X).buffer));
@@ -134,7 +138,7 @@ function benchOne(n: number, dir: string): Row {
   const jsSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const jsAp = averagePrecision(y.subarray(n), model.predictProba(X.subarray(n * P), TEST_ROWS));
-  const sk = sklearnRun(file, n);
+  const sk = singleThreadOnly ? null : sklearnRun(file, n);
   const sk1 = sklearnRun(file, n, 1);
   rmSync(`${file}.x`);
   rmSync(`${file}.y`);
@@ -146,23 +150,26 @@ function benchOne(n: number, dir: string): Row {
     jsAp,
     sk,
     sk1,
-    ratio: jsSeconds / sk.fitSeconds,
+    ratio: sk ? jsSeconds / sk.fitSeconds : null,
     ratio1: jsSeconds / sk1.fitSeconds,
   };
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((v) => v > 0);
+const args = process.argv.slice(2);
+const singleThreadOnly = args.includes('--single-thread-only');
+const sizes = args.map(Number).filter((v) => v > 0);
 const dir = mkdtempSync(path.join(tmpdir(), 'candour-gbdt-'));
 try {
   const rows: Row[] = [];
-  console.log(`| training rows | features | fitGbdt s (cpu s) | trees | AP | sklearn s (cpu s) | sklearn 1 thread s | trees | AP | ratio JS/sklearn | ratio JS/sklearn 1 thread |`);
+  console.log(`| training rows | features | fitGbdt s (cpu s) | trees | AP | sklearn s (cpu s) | sklearn 1 thread s (cpu s) | trees | AP | ratio JS/sklearn | ratio JS/sklearn 1 thread |`);
   console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   for (const n of sizes.length ? sizes : [24_000, 200_000, 1_000_000]) {
-    const r = benchOne(n, dir);
+    const r = benchOne(n, dir, singleThreadOnly);
+    const sk = r.sk ? `${r.sk.fitSeconds.toFixed(2)} (${r.sk.cpuSeconds.toFixed(2)})` : 'skipped';
     rows.push(r);
     console.log(
       `| ${n.toLocaleString('en-GB')} | ${P} | ${r.jsSeconds.toFixed(2)} (${r.jsCpuSeconds.toFixed(2)}) | ${r.jsIterations} | ${r.jsAp.toFixed(4)} | ` +
-        `${r.sk.fitSeconds.toFixed(2)} (${r.sk.cpuSeconds.toFixed(2)}) | ${r.sk1.fitSeconds.toFixed(2)} | ${r.sk.iterations} | ${r.sk.ap.toFixed(4)} | ${r.ratio.toFixed(2)} | ${r.ratio1.toFixed(2)} |`,
+        `${sk} | ${r.sk1.fitSeconds.toFixed(2)} (${r.sk1.cpuSeconds.toFixed(2)}) | ${r.sk1.iterations} | ${r.sk1.ap.toFixed(4)} | ${r.ratio === null ? '—' : r.ratio.toFixed(2)} | ${r.ratio1.toFixed(2)} |`,
     );
   }
   console.log(JSON.stringify({ bench: 'gbdt', node: process.version, results: rows }));
