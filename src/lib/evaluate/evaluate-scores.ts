@@ -64,17 +64,21 @@ const AP = 0, AUC = 1, BRIER = 2, LOGLOSS = 3, ECE = 4, THR = 5, TOPK = 10, NSTA
 
 const rate = (a: number, b: number) => (b > 0 ? a / b : NaN);
 
-/** Precomputed per-case quantities in sorted order, so a replicate is one pass. */
+/** Precomputed per-group quantities: every case in a tied-score group shares its score, so its
+ *  Brier and log-loss terms and its calibration bin depend only on the group and the label.
+ *  A replicate is then one pass over the cases (weighted counts per group) and one over groups. */
 interface Kernel {
   r: Ranking;
   sums: GroupSums;
   thresholdGroups: number;
   topPct: number;
   probabilities: boolean;
-  brierSorted: Float64Array;
-  logLossSorted: Float64Array;
-  binSorted: Uint16Array;
-  scoreSorted: Float64Array;
+  /** Per group: Brier term (y − s)² for y = 1 and y = 0, log-loss term for y = 1 and y = 0, bin. */
+  brier1: Float64Array;
+  brier0: Float64Array;
+  logLoss1: Float64Array;
+  logLoss0: Float64Array;
+  bin: Uint16Array;
   binTotal: Float64Array;
   binPos: Float64Array;
   binSum: Float64Array;
@@ -83,21 +87,21 @@ interface Kernel {
 function kernelOf(labels: Uint8Array, scores: Float64Array, threshold: number, topPct: number, nBins: number): Kernel {
   const r = rankingOf(labels, scores);
   const probabilities = isProbability(scores);
-  const perm = <T extends Float64Array | Uint16Array>(x: T, out: T): T => {
-    for (let k = 0; k < r.n; k++) out[k] = x[r.order[k]];
-    return out;
-  };
-  const n = r.n;
+  const G = r.groupEnd.length;
+  const s = r.groupScore;
+  const ones = new Uint8Array(G).fill(1);
+  const zeros = new Uint8Array(G);
   return {
     r,
-    sums: { tp: new Float64Array(r.groupEnd.length), fp: new Float64Array(r.groupEnd.length) },
+    sums: { tp: new Float64Array(G), fp: new Float64Array(G) },
     thresholdGroups: groupsAtOrAbove(r, threshold),
     topPct,
     probabilities,
-    brierSorted: probabilities ? perm(brierLosses(labels, scores), new Float64Array(n)) : new Float64Array(0),
-    logLossSorted: probabilities ? perm(logLosses(labels, scores), new Float64Array(n)) : new Float64Array(0),
-    binSorted: probabilities ? perm(calibrationBins(scores, nBins), new Uint16Array(n)) : new Uint16Array(0),
-    scoreSorted: perm(scores, new Float64Array(n)),
+    brier1: probabilities ? brierLosses(ones, s) : new Float64Array(0),
+    brier0: probabilities ? brierLosses(zeros, s) : new Float64Array(0),
+    logLoss1: probabilities ? logLosses(ones, s) : new Float64Array(0),
+    logLoss0: probabilities ? logLosses(zeros, s) : new Float64Array(0),
+    bin: probabilities ? calibrationBins(s, nBins) : new Uint16Array(0),
     binTotal: new Float64Array(nBins),
     binPos: new Float64Array(nBins),
     binSum: new Float64Array(nBins),
@@ -105,47 +109,23 @@ function kernelOf(labels: Uint8Array, scores: Float64Array, threshold: number, t
 }
 
 /** All statistics of one replicate into out[o..o+NSTAT). weightsSorted[k] is the weight of
- *  case order[k] (all 1 for the point estimate). Two fused passes (cases, then tied-score
- *  groups) because at 24,000 cases × 1000 replicates loop count is what costs. */
+ *  case order[k] (all 1 for the point estimate). */
 function replicateStats(K: Kernel, weightsSorted: Float64Array, out: Float64Array, o: number): void {
-  const { r, sums, probabilities, brierSorted, logLossSorted, binSorted, scoreSorted, binTotal, binPos, binSum } = K;
-  const { sortedLabels, groupEnd } = r;
+  const { r, sums } = K;
+  const { sortedLabels, groupEnd, groupScore } = r;
   const { tp, fp } = sums;
   const G = groupEnd.length;
   let P = 0;
   let W = 0;
-  let brier = 0;
-  let ll = 0;
-  if (probabilities) {
-    binTotal.fill(0);
-    binPos.fill(0);
-    binSum.fill(0);
-  }
   let k = 0;
   for (let g = 0; g < G; g++) {
     let t = 0;
     let all = 0;
     const end = groupEnd[g];
-    if (probabilities) {
-      for (; k < end; k++) {
-        const w = weightsSorted[k];
-        if (w === 0) continue;
-        const y = sortedLabels[k];
-        all += w;
-        t += w * y;
-        brier += w * brierSorted[k];
-        ll += w * logLossSorted[k];
-        const bin = binSorted[k];
-        binTotal[bin] += w;
-        binPos[bin] += w * y;
-        binSum[bin] += w * scoreSorted[k];
-      }
-    } else {
-      for (; k < end; k++) {
-        const w = weightsSorted[k];
-        all += w;
-        t += w * sortedLabels[k];
-      }
+    for (; k < end; k++) {
+      const w = weightsSorted[k];
+      all += w;
+      t += w * sortedLabels[k];
     }
     tp[g] = t;
     fp[g] = all - t;
@@ -153,7 +133,24 @@ function replicateStats(K: Kernel, weightsSorted: Float64Array, out: Float64Arra
     W += all;
   }
   const N = W - P;
-  if (probabilities) {
+  if (K.probabilities) {
+    const { brier1, brier0, logLoss1, logLoss0, bin, binTotal, binPos, binSum } = K;
+    binTotal.fill(0);
+    binPos.fill(0);
+    binSum.fill(0);
+    let brier = 0;
+    let ll = 0;
+    for (let g = 0; g < G; g++) {
+      const t = tp[g];
+      const f = fp[g];
+      if (t + f === 0) continue;
+      brier += t * brier1[g] + f * brier0[g];
+      ll += t * logLoss1[g] + f * logLoss0[g];
+      const b = bin[g];
+      binTotal[b] += t + f;
+      binPos[b] += t;
+      binSum[b] += (t + f) * groupScore[g];
+    }
     out[o + BRIER] = W > 0 ? brier / W : NaN;
     out[o + LOGLOSS] = W > 0 ? ll / W : NaN;
     out[o + ECE] = eceFromBinSums(binTotal, binPos, binSum) ?? NaN;
@@ -196,30 +193,6 @@ function permuted(x: Int32Array, order: Uint32Array): Int32Array {
   const out = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) out[k] = x[order[k]];
   return out;
-}
-
-/** Brier, log loss and ECE of one replicate: one sequential pass over the sorted cases. */
-function probabilityStats(K: Kernel, weights: Float64Array | undefined, out: Float64Array, o: number, W: number): void {
-  const { sortedLabels } = K.r;
-  const { brierSorted, logLossSorted, binSorted, scoreSorted, binTotal, binPos, binSum } = K;
-  binTotal.fill(0);
-  binPos.fill(0);
-  binSum.fill(0);
-  let b = 0;
-  let l = 0;
-  for (let k = 0; k < K.r.n; k++) {
-    const w = weights ? weights[k] : 1;
-    if (w === 0) continue;
-    b += w * brierSorted[k];
-    l += w * logLossSorted[k];
-    const bin = binSorted[k];
-    binTotal[bin] += w;
-    binPos[bin] += w * sortedLabels[k];
-    binSum[bin] += w * scoreSorted[k];
-  }
-  out[o + BRIER] = W > 0 ? b / W : NaN;
-  out[o + LOGLOSS] = W > 0 ? l / W : NaN;
-  out[o + ECE] = eceFromBinSums(binTotal, binPos, binSum) ?? NaN;
 }
 
 function writeRates(out: Float64Array, o: number, tp: number, fp: number, P: number, N: number): void {
