@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { tableFromArrays } from 'apache-arrow';
 import { strFromU8, unzipSync } from 'fflate';
 import { csvField, csvLine, rowsToCsv, tableCsvChunks, tableToCsv } from '../../src/lib/data/write-csv.ts';
+import { stringColumn } from '../../src/lib/data/schema.ts';
+import { generateCases, scenarioFrom } from '../../src/lib/synth/index.ts';
 import { columnLetters, excelSerial, xlsxBytes, xmlEscape } from '../../src/lib/data/xlsx-write.ts';
 
 /** A strict RFC 4180 reader for the round trip. */
@@ -55,6 +57,25 @@ describe('CSV writer', () => {
     expect(text.split('\r\n')[0]).toBe('id,x,when');
     expect(text.split('\r\n')[1]).toBe('a,1.5,2024-02-29');
     expect([...tableCsvChunks(t, { header: false })].join('')).toBe(text.slice(text.indexOf('\r\n') + 2));
+  });
+});
+
+describe('CSV of the flat table', () => {
+  it('writes dictionary, number, date and text columns (with nulls) that parse back to the same values', () => {
+    const { table } = generateCases(scenarioFrom(undefined, { rows: 2000, seed: 9 }));
+    const rows = parseCsv(tableToCsv(table));
+    const header = rows[0];
+    const body = rows.slice(1);
+    expect(body.length).toBe(2000);
+    for (const c of ['referral_source', 'ethnicity', 'gender', 'note', 'child_id']) {
+      const j = header.indexOf(c);
+      expect(body.map((r) => (r[j] === '' ? null : r[j])), c).toEqual(stringColumn(table, c));
+    }
+    const dep = header.indexOf('deprivation_decile');
+    const want = stringColumn(table, 'deprivation_decile');
+    expect(want.some((v) => v === null)).toBe(true);
+    expect(body.map((r) => (r[dep] === '' ? null : r[dep]))).toEqual(want);
+    expect(body[0][header.indexOf('referral_date')]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 

@@ -54,11 +54,12 @@ export function calibratedIntercept(scenario: Scenario): number {
   else if (fb <= 0) b0 = b;
   else {
     let side = 0;
-    for (let it = 0; it < 30; it++) {
+    for (let it = 0; it < 20; it++) {
       const c = b - (fb * (b - a)) / (fb - fa);
       const fc = f(c);
       b0 = c;
-      if (Math.abs(fc) < 1e-3 || Math.abs(b - a) < 1e-4) break;
+      // 0.01 on the logit scale is well inside the pilot's own sampling error (about 0.03)
+      if (Math.abs(fc) < 0.01 || Math.abs(b - a) < 1e-3) break;
       if (fc > 0) {
         b = c; fb = fc;
         if (side === 1) fa /= 2;
