@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { operatingRows, operatingRowsWithin } from '../../src/lib/evaluate/operating-table.ts';
+import { operatingRows as rowsAt, topKCuts } from '../../src/lib/report/operating-rows.ts';
+
+const operatingRows = (labels: Uint8Array, scores: Float64Array) => rowsAt(labels, scores);
+const operatingRowsWithin = (labels: Uint8Array, scores: Float64Array, rows: number[], _global: unknown) => {
+  const members = new Set(rows);
+  return rowsAt(labels, scores, topKCuts(scores), (i) => members.has(i));
+};
 import { confusionAtTopK } from '../../src/lib/evaluate/operating-point.ts';
 
-describe('operatingRows', () => {
+describe('operating rows (properties)', () => {
   it('hand-worked: ten cases, ties at the cut are all flagged', () => {
     const scores = Float64Array.from([0.9, 0.8, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]);
     const labels = Uint8Array.from([1, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
@@ -45,7 +51,4 @@ describe('operatingRows', () => {
     expect(a[19]).toMatchObject({ nFlagged: 2, tp: 2 });
   });
 
-  it('gives no rows for no cases', () => {
-    expect(operatingRows(new Uint8Array(0), new Float64Array(0))).toEqual([]);
-  });
 });

@@ -3,7 +3,7 @@
  * report's live control and the workshop pictures work from aggregates alone.
  */
 import type { ModelResult } from '../bundle/schema.ts';
-import { operatingRows, operatingRowsWithin } from '../evaluate/operating-table.ts';
+import { operatingRows, topKCuts } from '../report/operating-rows.ts';
 import { groupVector } from '../fairness/groups.ts';
 
 export interface GroupValues {
@@ -12,16 +12,14 @@ export interface GroupValues {
 }
 
 export function addOperatingTables(result: ModelResult, labels: Uint8Array, scores: Float64Array, groups: readonly GroupValues[]): void {
-  const global = operatingRows(labels, scores);
-  result.curves = { ...(result.curves ?? {}), operating: global };
+  const cuts = topKCuts(scores);
+  result.curves = { ...(result.curves ?? {}), operating: operatingRows(labels, scores, cuts) };
   for (const g of groups) {
     const { codes, levels } = groupVector(g.attribute, g.values);
-    const members = levels.map(() => [] as number[]);
-    for (let i = 0; i < codes.length; i++) members[codes[i]].push(i);
     for (const s of result.subgroups) {
       if (s.attribute !== g.attribute) continue;
       const k = levels.indexOf(s.group);
-      if (k >= 0) s.operating = operatingRowsWithin(labels, scores, members[k], global);
+      if (k >= 0) s.operating = operatingRows(labels, scores, cuts, (i) => codes[i] === k);
     }
   }
 }
