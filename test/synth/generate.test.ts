@@ -104,6 +104,18 @@ describe('generateCases', () => {
   });
 });
 
+describe('calibration', () => {
+  it('hits the base rate across the range of the knobs', () => {
+    for (const over of [{ baseRate: 0.02, years: 2 }, { baseRate: 0.3, years: 10 }, { baseRate: 0.05, signal: 3 }, { baseRate: 0.12, signal: 0 }]) {
+      const { table } = generateCases(scenarioFrom(undefined, { rows: 4000, seed: 2, ...over }));
+      const out = numericColumn(table, 'outcome');
+      const rate = out.reduce((a, b) => a + b, 0) / out.length;
+      // pilot error plus this sample's own
+      expect(Math.abs(rate - over.baseRate), JSON.stringify(over)).toBeLessThan(0.2 * over.baseRate + 3 * Math.sqrt((over.baseRate * (1 - over.baseRate)) / 4000));
+    }
+  });
+});
+
 describe('scenarioFrom', () => {
   it('merges defaults, preset and overrides field by field', () => {
     const s = scenarioFrom('biased-recording', { labelBias: { group: 'Asian', amount: 0.03 } });

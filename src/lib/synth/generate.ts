@@ -48,7 +48,7 @@ export function calibratedIntercept(scenario: Scenario): number {
     const r = Math.min(Math.max(rate(b), 1e-6), 1 - 1e-6);
     return Math.log(r / (1 - r)) - target;
   };
-  let a = -10, fa = f(a), b = 4, fb = f(b);
+  let a = -40, fa = f(a), b = 10, fb = f(b);
   let b0 = a;
   if (fa >= 0) b0 = a;
   else if (fb <= 0) b0 = b;
