@@ -7,7 +7,7 @@
  * 10,000 rows. Tight typed-array code: at council sizes it is far faster than tensor ops.
  */
 import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
-import { rng } from '../random.ts';
+import { rng, type Rng } from '../random.ts';
 import { binRows, fitBinMapper } from './gbdt-binning.ts';
 import { TreeGrower, type Tree } from './gbdt-tree.ts';
 
@@ -211,7 +211,7 @@ function checkInput(X: Float64Array, n: number, p: number, y: Uint8Array): void 
  * ceil(fraction * n) validation rows, shared between the classes in proportion.
  * Row indices come back sorted so that later passes read X in order.
  */
-function stratifiedSplit(y: Uint8Array, n: number, fraction: number, random: ReturnType<typeof rng>): [Int32Array, Int32Array] {
+function stratifiedSplit(y: Uint8Array, n: number, fraction: number, random: Rng): [Int32Array, Int32Array] {
   const nVal = Math.ceil(fraction * n);
   let nPos = 0;
   for (let i = 0; i < n; i++) nPos += y[i];
