@@ -9,6 +9,7 @@ import type { ColumnInfo, ColumnType } from '../src/lib/data/schema.ts';
 import type { LoadReport } from '../src/lib/data/load.ts';
 import type { BackendInfo, BackendName } from '../src/lib/models/tf-backend.ts';
 import type { PresetName } from '../src/lib/synth/scenarios.ts';
+import type { DemoResult } from '../src/lib/demo.ts';
 import type { EvaluateSpec, AuditSpec } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
@@ -32,17 +33,7 @@ export interface SelfTest {
 }
 
 /** The minimal demo run's answer. */
-export interface DemoSummary {
-  rows: number;
-  positives: number;
-  topPct: number;
-  flagged: number;
-  truePositives: number;
-  precision: number | null;
-  recall: number | null;
-  backend: string;
-  ms: number;
-}
+export type DemoSummary = DemoResult;
 
 /** What the page knows about the table held in the worker. */
 export interface TableSummary {
