@@ -37,7 +37,16 @@ function time<T>(f: () => T, runs = 3): { ms: number; cpuMs: number; result: T }
   return { ms: Math.round(best), cpuMs: Math.round(bestCpu), result };
 }
 
-const full = time(() => evaluateScores(labels, scores, { replicates }));
+// How busy is the machine? PLATFORM.md measured ~12 GB/s for a single-accumulator sum, i.e.
+// ~16 ms for 24M doubles on a quiet machine; the ratio scales the other figures.
+const block = new Float64Array(24_000_000).fill(1);
+const sumTime = time(() => {
+  let a = 0;
+  for (let i = 0; i < block.length; i++) a += block[i];
+  return a;
+});
+
+const full = time(() => evaluateScores(labels, scores, { replicates }), 5);
 const clustered = time(() => evaluateScores(labels, scores, { replicates, clusters }));
 const point = time(() => evaluateScores(labels, scores, { replicates: 0 }));
 const apAuc = time(() => [averagePrecision(labels, scores), rocAuc(labels, scores)]);
@@ -58,6 +67,7 @@ console.log(
       n,
       replicates,
       loadAverage1m: os.loadavg()[0],
+      sum24MDoubles: { wallMs: sumTime.ms, cpuMs: sumTime.cpuMs, quietMachineMs: 16 },
       evaluateScores: { wallMs: full.ms, cpuMs: full.cpuMs },
       evaluateScoresClustered: { wallMs: clustered.ms, cpuMs: clustered.cpuMs },
       pointEstimatesOnly: { wallMs: point.ms, cpuMs: point.cpuMs },

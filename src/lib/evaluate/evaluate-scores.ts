@@ -10,7 +10,7 @@
  * sorted cases (see ranking.ts), so 1000 replicates over 24,000 cases take well under a second.
  */
 import type { CurveSet, Estimate, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
-import { type CancelToken, throwIfCancelled } from '../errors.ts';
+import { AppFailure, type CancelToken, throwIfCancelled } from '../errors.ts';
 import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, weightSampler } from './bootstrap.ts';
 import { calibrationBins, calibrationCurve, DEFAULT_CALIBRATION_BINS, eceFromBinSums, type CalibrationCurve } from './calibration.ts';
 import { precisionRecallCurveOf, rocCurveOf, type PrCurve, type RocCurve } from './curves.ts';
@@ -26,7 +26,6 @@ import {
   type GroupSums,
   type Ranking,
 } from './ranking.ts';
-import { AppFailure } from '../errors.ts';
 
 export interface EvaluateOptions {
   /** Flag when score >= threshold. Default 0.5. */
