@@ -1,0 +1,224 @@
+/**
+ * The analyst's project configuration: column roles, the question (split, groups, tolerance,
+ * operating point), models and success criteria. Plain data that is kept in localStorage across
+ * reloads — never a cell of case data — and turned into the worker's run spec here, so the
+ * pages only render and the same checks hold in every caller.
+ */
+import type { AppError } from '../errors.ts';
+import type { ColumnInfo } from '../data/schema.ts';
+import type { RoleMapping } from '../data/roles.ts';
+import type { Criterion } from '../evaluate/prereg.ts';
+import type { AuditSpec, EvaluateSpec, SplitSpec } from '../run/spec.ts';
+import { MODEL_KINDS, type ModelKind } from '../models/train.ts';
+
+export type SplitKind = 'temporal' | 'random' | 'kfold' | 'grouped';
+export type OperatingMode = 'threshold' | 'topPct' | 'capacity';
+
+export interface QuestionConfig {
+  split: SplitKind;
+  /** Share of cases held out for testing (temporal, random, grouped). */
+  testFraction: number;
+  folds: number;
+  /** Ratio band (group / reference) counted as "no disparity". */
+  tolerance: { lower: number; upper: number };
+  operating: { mode: OperatingMode; threshold: number; topPct: number; /** cases a month the team can review */ capacity: number };
+  seed: number;
+  replicates: number;
+}
+
+export interface ProjectConfig {
+  roles: RoleMapping;
+  question: QuestionConfig;
+  models: ModelKind[];
+  /** Train with and without the free-text columns and compare. */
+  textAblation: boolean;
+  /** Criteria being drafted (not yet locked). */
+  criteria: Criterion[];
+}
+
+export const DEFAULT_QUESTION: QuestionConfig = {
+  split: 'temporal',
+  testFraction: 0.25,
+  folds: 5,
+  tolerance: { lower: 0.8, upper: 1.25 },
+  operating: { mode: 'topPct', threshold: 0.5, topPct: 10, capacity: 40 },
+  seed: 1,
+  replicates: 1000,
+};
+
+export const emptyRoles = (): RoleMapping => ({ groups: [], text: [], exclude: [] });
+
+export const defaultConfig = (): ProjectConfig => ({
+  roles: emptyRoles(),
+  question: structuredClone(DEFAULT_QUESTION),
+  models: ['baseline', 'logistic', 'gbdt'],
+  textAblation: true,
+  criteria: [],
+});
+
+const SPLITS: readonly SplitKind[] = ['temporal', 'random', 'kfold', 'grouped'];
+const MODES: readonly OperatingMode[] = ['threshold', 'topPct', 'capacity'];
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const num = (x: unknown, lo: number, hi: number, d: number) => (typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi ? x : d);
+const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
+const strs = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+
+/** Roles from stored JSON, each field checked (anything odd is dropped). */
+export function parseRoles(x: unknown): RoleMapping {
+  const r = isObj(x) ? x : {};
+  return {
+    outcome: str(r.outcome), positive: typeof r.positive === 'string' ? r.positive : undefined, date: str(r.date), id: str(r.id),
+    groups: strs(r.groups), text: strs(r.text), score: str(r.score), exclude: strs(r.exclude),
+  };
+}
+
+/** Criteria from stored JSON: only well-formed ones survive. */
+export function parseCriteria(x: unknown): Criterion[] {
+  if (!Array.isArray(x)) return [];
+  return x.filter((c): c is Criterion => isObj(c) && typeof c.metric === 'string' && (c.op === '>=' || c.op === '<=') && typeof c.value === 'number' && Number.isFinite(c.value));
+}
+
+/** The configuration from stored JSON text; a corrupt or missing entry falls back to defaults, never fails. */
+export function parseConfig(text: string | null): ProjectConfig {
+  const d = defaultConfig();
+  let raw: Record<string, unknown> = {};
+  try {
+    const v: unknown = text ? JSON.parse(text) : {};
+    if (isObj(v)) raw = v;
+  } catch {
+    return d;
+  }
+  const q = isObj(raw.question) ? raw.question : {};
+  const op = isObj(q.operating) ? q.operating : {};
+  const tol = isObj(q.tolerance) ? q.tolerance : {};
+  const dq = d.question;
+  const lower = num(tol.lower, 1e-6, 1, dq.tolerance.lower);
+  const upper = num(tol.upper, 1, 1e6, dq.tolerance.upper);
+  const models = strs(raw.models).filter((m): m is ModelKind => (MODEL_KINDS as readonly string[]).includes(m));
+  return {
+    roles: parseRoles(raw.roles),
+    question: {
+      split: SPLITS.includes(q.split as SplitKind) ? (q.split as SplitKind) : dq.split,
+      testFraction: num(q.testFraction, 0.05, 0.9, dq.testFraction),
+      folds: Math.round(num(q.folds, 2, 20, dq.folds)),
+      tolerance: { lower, upper },
+      operating: {
+        mode: MODES.includes(op.mode as OperatingMode) ? (op.mode as OperatingMode) : dq.operating.mode,
+        threshold: num(op.threshold, -1e9, 1e9, dq.operating.threshold),
+        topPct: num(op.topPct, 0.01, 100, dq.operating.topPct),
+        capacity: num(op.capacity, 0.01, 1e9, dq.operating.capacity),
+      },
+      seed: Math.round(num(q.seed, 0, 2 ** 31 - 1, dq.seed)),
+      replicates: Math.round(num(q.replicates, 0, 100_000, dq.replicates)),
+    },
+    models: models.length ? models : d.models,
+    textAblation: typeof raw.textAblation === 'boolean' ? raw.textAblation : d.textAblation,
+    criteria: parseCriteria(raw.criteria),
+  };
+}
+
+/** Roles kept only where they name a column of this table; the positive value is kept with its outcome. */
+export function rolesForColumns(roles: RoleMapping, columns: ColumnInfo[]): RoleMapping {
+  const names = new Set(columns.map((c) => c.name));
+  const one = (n: string | undefined) => (n !== undefined && names.has(n) ? n : undefined);
+  const many = (ns: string[]) => [...new Set(ns.filter((n) => names.has(n)))];
+  const outcome = one(roles.outcome);
+  return { outcome, positive: outcome ? roles.positive : undefined, date: one(roles.date), id: one(roles.id), groups: many(roles.groups), text: many(roles.text), score: one(roles.score), exclude: many(roles.exclude) };
+}
+
+/** Audit mode: an existing score column is evaluated and nothing is trained. */
+export const isAuditMode = (roles: RoleMapping): boolean => roles.score !== undefined && roles.score !== '';
+
+/** The split a new question starts with: by decision date when there is one, else random. */
+export function defaultSplit(roles: RoleMapping): SplitKind {
+  return roles.date ? 'temporal' : 'random';
+}
+
+/** Referrals a month from counts per calendar month (the median month, so a part month at either end does not drag it); null without dates. */
+export function monthlyVolume(perMonth: { count: number }[] | undefined): number | null {
+  const xs = (perMonth ?? []).map((m) => m.count).filter((c) => c > 0).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const mid = xs.length >> 1;
+  return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+}
+
+/** The top share that matches the operating point, or why there is none. */
+export function operatingTopPct(q: QuestionConfig, perMonth: number | null): { topPct?: number; threshold?: number; problem?: AppError } {
+  const o = q.operating;
+  if (o.mode === 'threshold') return { threshold: o.threshold };
+  if (o.mode === 'topPct') return { topPct: o.topPct };
+  if (perMonth === null || !(perMonth > 0)) {
+    return { problem: { code: 'no-volume', message: 'capacity needs a decision date, to count referrals a month; choose a decision date or flag a top percentage instead' } };
+  }
+  return { topPct: Math.min(100, Math.max(0.01, (100 * o.capacity) / perMonth)) };
+}
+
+function splitSpecOf(cfg: ProjectConfig): { split?: SplitSpec; problem?: AppError } {
+  const q = cfg.question;
+  const r = cfg.roles;
+  switch (q.split) {
+    case 'temporal':
+      if (!r.date) return { problem: { code: 'no-date', message: 'a temporal split needs a decision date: choose one, or split at random' } };
+      return { split: { kind: 'temporal', date: r.date, testFraction: q.testFraction } };
+    case 'grouped':
+      if (!r.id) return { problem: { code: 'no-id', message: 'a split grouped by child needs the child ID column' } };
+      return { split: { kind: 'grouped', id: r.id, testFraction: q.testFraction } };
+    case 'kfold':
+      return { split: { kind: 'kfold', folds: q.folds } };
+    default:
+      return { split: { kind: 'random', testFraction: q.testFraction } };
+  }
+}
+
+export type RunSpec = { mode: 'audit'; spec: AuditSpec & { tolerance: QuestionConfig['tolerance'] } } | { mode: 'evaluate'; spec: EvaluateSpec & { tolerance: QuestionConfig['tolerance'] } };
+
+/**
+ * The worker's run spec from the configuration, or every problem that stops it (all at once, so
+ * the page can list them). `perMonth` converts a capacity into a top share.
+ */
+export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { perMonth?: number | null; preregistration?: AuditSpec['preregistration'] } = {}): { spec: RunSpec } | { problems: AppError[] } {
+  const problems: AppError[] = [];
+  const roles = rolesForColumns(cfg.roles, columns);
+  const q = cfg.question;
+  if (!roles.outcome) problems.push({ code: 'no-outcome', message: 'choose the outcome column (what the model should predict)' });
+  else if (roles.positive === undefined || roles.positive === '') problems.push({ code: 'no-positive', message: 'say which value of the outcome means yes', column: roles.outcome });
+  if (!(q.tolerance.lower > 0 && q.tolerance.lower <= 1 && q.tolerance.upper >= 1)) problems.push({ code: 'invalid-tolerance', message: `invalid tolerance: ${q.tolerance.lower} to ${q.tolerance.upper} (the lower bound must be at most 1 and the upper at least 1)` });
+  const op = operatingTopPct(q, opts.perMonth ?? null);
+  if (op.problem) problems.push(op.problem);
+  const common = {
+    outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, seed: q.seed, replicates: q.replicates,
+    threshold: op.threshold ?? (q.operating.mode === 'threshold' ? q.operating.threshold : undefined), topPct: op.topPct,
+    preregistration: opts.preregistration ?? null, tolerance: q.tolerance,
+  };
+  if (isAuditMode(roles)) {
+    const score = columns.find((c) => c.name === roles.score);
+    if (score && score.type !== 'number') problems.push({ code: 'score-not-number', message: `the score column must hold numbers; it is read as ${score.type}`, column: score.name });
+    if (problems.length) return { problems };
+    return { spec: { mode: 'audit', spec: { ...common, score: roles.score! } } };
+  }
+  if (cfg.models.length === 0) problems.push({ code: 'no-models', message: 'choose at least one model to train' });
+  const s = splitSpecOf({ ...cfg, roles });
+  if (s.problem) problems.push(s.problem);
+  if (problems.length) return { problems };
+  const types = Object.fromEntries(columns.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
+  return {
+    spec: {
+      mode: 'evaluate',
+      spec: {
+        ...common, models: [...cfg.models], split: s.split!, date: roles.date, text: roles.text, drop: roles.exclude, types,
+        textAblation: roles.text.length > 0 ? cfg.textAblation : false,
+      },
+    },
+  };
+}
+
+/** What the pre-registration hash covers besides the criteria: the question, never data. */
+export function lockedConfiguration(cfg: ProjectConfig): unknown {
+  const r = cfg.roles;
+  return {
+    roles: { outcome: r.outcome ?? null, positive: r.positive ?? null, date: r.date ?? null, id: r.id ?? null, groups: r.groups, text: r.text, score: r.score ?? null, exclude: r.exclude },
+    question: cfg.question,
+    models: isAuditMode(r) ? [] : cfg.models,
+    textAblation: cfg.textAblation,
+  };
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { ColumnInfo } from '../../src/lib/data/schema.ts';
+import {
+  DEFAULT_QUESTION, defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, operatingTopPct, parseConfig, rolesForColumns, runSpecOf,
+} from '../../src/lib/project/config.ts';
+
+const col = (name: string, type: ColumnInfo['type'], inferredType = type): ColumnInfo => ({ name, type, inferredType });
+const COLUMNS = [col('child_id', 'id'), col('referral_date', 'date'), col('age', 'number'), col('ethnicity', 'category'), col('note', 'text'), col('outcome', 'category'), col('risk', 'number'), col('source', 'code', 'number')];
+
+describe('parseConfig', () => {
+  it('gives the defaults for nothing, junk and non-objects', () => {
+    for (const t of [null, '', 'not json', '[1,2]', '42', 'null']) expect(parseConfig(t)).toEqual(defaultConfig());
+  });
+
+  it('round-trips a full configuration', () => {
+    const cfg = defaultConfig();
+    cfg.roles = { outcome: 'outcome', positive: 'Yes', date: 'referral_date', id: 'child_id', groups: ['ethnicity'], text: ['note'], exclude: ['risk'] };
+    cfg.question = { ...DEFAULT_QUESTION, split: 'kfold', folds: 10, tolerance: { lower: 0.9, upper: 1.1 }, operating: { mode: 'capacity', threshold: 0.3, topPct: 5, capacity: 25 } };
+    cfg.models = ['logistic', 'mlp'];
+    cfg.criteria = [{ metric: 'averagePrecision', op: '>=', value: 0.65 }];
+    expect(parseConfig(JSON.stringify(cfg))).toEqual(cfg);
+  });
+
+  it('replaces each out-of-range or mistyped field by its default, keeping the rest', () => {
+    const c = parseConfig(JSON.stringify({ question: { split: 'sideways', folds: 1, testFraction: 2, tolerance: { lower: 2, upper: 0.5 }, operating: { mode: 'x', topPct: 0 } }, models: ['svm', 'gbdt'], roles: { outcome: 7, groups: ['a', 3] }, criteria: [{ metric: 'rocAuc', op: '>=', value: 0.7 }, { metric: 'rocAuc', op: '=', value: 1 }] }));
+    expect(c.question.split).toBe('temporal');
+    expect(c.question.folds).toBe(5);
+    expect(c.question.testFraction).toBe(0.25);
+    expect(c.question.tolerance).toEqual({ lower: 0.8, upper: 1.25 });
+    expect(c.question.operating.mode).toBe('topPct');
+    expect(c.question.operating.topPct).toBe(10);
+    expect(c.models).toEqual(['gbdt']);
+    expect(c.roles.outcome).toBeUndefined();
+    expect(c.roles.groups).toEqual(['a']);
+    expect(c.criteria).toEqual([{ metric: 'rocAuc', op: '>=', value: 0.7 }]);
+  });
+
+  it('never throws, whatever the stored text (property)', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (t) => { parseConfig(t); }));
+  });
+});
+
+describe('roles and defaults', () => {
+  it('keeps only roles naming columns of this table', () => {
+    const r = rolesForColumns({ outcome: 'gone', positive: '1', date: 'referral_date', groups: ['ethnicity', 'sex', 'ethnicity'], text: ['note'], exclude: [] }, COLUMNS);
+    expect(r).toEqual({ outcome: undefined, positive: undefined, date: 'referral_date', id: undefined, groups: ['ethnicity'], text: ['note'], score: undefined, exclude: [] });
+  });
+
+  it('splits by date when there is one, else at random', () => {
+    expect(defaultSplit({ date: 'd', groups: [], text: [], exclude: [] })).toBe('temporal');
+    expect(defaultSplit({ groups: [], text: [], exclude: [] })).toBe('random');
+  });
+
+  it('is audit mode exactly when a score column is chosen', () => {
+    expect(isAuditMode({ score: 'risk', groups: [], text: [], exclude: [] })).toBe(true);
+    expect(isAuditMode({ groups: [], text: [], exclude: [] })).toBe(false);
+  });
+});
+
+describe('capacity', () => {
+  it('uses the median month, so part months at the ends do not drag it', () => {
+    expect(monthlyVolume([{ count: 3 }, { count: 100 }, { count: 120 }, { count: 110 }, { count: 5 }])).toBe(100);
+    expect(monthlyVolume([{ count: 100 }, { count: 120 }])).toBe(110);
+    expect(monthlyVolume([])).toBeNull();
+    expect(monthlyVolume(undefined)).toBeNull();
+  });
+
+  it('converts 40 reviews a month out of 400 referrals into the top 10%', () => {
+    const q = { ...DEFAULT_QUESTION, operating: { ...DEFAULT_QUESTION.operating, mode: 'capacity' as const, capacity: 40 } };
+    expect(operatingTopPct(q, 400)).toEqual({ topPct: 10 });
+    expect(operatingTopPct(q, 20)).toEqual({ topPct: 100 });
+    expect(operatingTopPct(q, null).problem?.code).toBe('no-volume');
+  });
+});
+
+describe('runSpecOf', () => {
+  const ready = () => {
+    const cfg = defaultConfig();
+    cfg.roles = { outcome: 'outcome', positive: 'Yes', date: 'referral_date', id: 'child_id', groups: ['ethnicity'], text: ['note'], exclude: ['risk'] };
+    return cfg;
+  };
+
+  it('builds an evaluate spec: temporal split by the decision date, overridden types, text ablation', () => {
+    const out = runSpecOf(ready(), COLUMNS);
+    if (!('spec' in out)) throw new Error(JSON.stringify(out));
+    expect(out.spec.mode).toBe('evaluate');
+    expect(out.spec.spec).toMatchObject({
+      outcome: 'outcome', positive: 'Yes', groups: ['ethnicity'], id: 'child_id', seed: 1, replicates: 1000, topPct: 10,
+      models: ['baseline', 'logistic', 'gbdt'], split: { kind: 'temporal', date: 'referral_date', testFraction: 0.25 },
+      date: 'referral_date', text: ['note'], drop: ['risk'], types: { source: 'code' }, textAblation: true, tolerance: { lower: 0.8, upper: 1.25 },
+    });
+  });
+
+  it('builds an audit spec when a score column is chosen, and trains nothing', () => {
+    const cfg = ready();
+    cfg.roles = { ...cfg.roles, score: 'risk', exclude: [] };
+    const out = runSpecOf(cfg, COLUMNS);
+    if (!('spec' in out)) throw new Error(JSON.stringify(out));
+    expect(out.spec).toMatchObject({ mode: 'audit', spec: { score: 'risk', outcome: 'outcome' } });
+    expect('models' in out.spec.spec).toBe(false);
+  });
+
+  it('lists every problem at once', () => {
+    const cfg = defaultConfig();
+    cfg.models = [];
+    cfg.question.operating.mode = 'capacity';
+    const out = runSpecOf(cfg, COLUMNS);
+    if (!('problems' in out)) throw new Error('expected problems');
+    expect(out.problems.map((p) => p.code).sort()).toEqual(['no-date', 'no-models', 'no-outcome', 'no-volume']);
+  });
+
+  it('refuses a score column that is not numbers', () => {
+    const cfg = ready();
+    cfg.roles.score = 'ethnicity';
+    cfg.roles.groups = [];
+    const out = runSpecOf(cfg, COLUMNS);
+    expect('problems' in out && out.problems[0]).toMatchObject({ code: 'score-not-number', column: 'ethnicity' });
+  });
+
+  it('needs the child ID for a grouped split and the yes value for the outcome', () => {
+    const cfg = ready();
+    cfg.roles = { ...cfg.roles, id: undefined, positive: undefined };
+    cfg.question.split = 'grouped';
+    const out = runSpecOf(cfg, COLUMNS);
+    expect('problems' in out && out.problems.map((p) => p.code)).toEqual(['no-positive', 'no-id']);
+  });
+});
+
+describe('lockedConfiguration', () => {
+  it('holds the question and roles, no data, and ignores models in audit mode', () => {
+    const cfg = defaultConfig();
+    cfg.roles = { outcome: 'y', positive: '1', score: 's', groups: [], text: [], exclude: [] };
+    const locked = lockedConfiguration(cfg) as { models: string[]; roles: { score: string } };
+    expect(locked.models).toEqual([]);
+    expect(locked.roles.score).toBe('s');
+  });
+});
