@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { applyDisclosureControl, DEFAULT_CURVE_GRID } from '../../src/lib/bundle/disclosure.ts';
 import type { Bundle, OperatingPointResult, SubgroupResult } from '../../src/lib/bundle/schema.ts';
 import { exampleBundle } from './make-bundle.ts';
@@ -155,6 +156,51 @@ function linkedSets(bundle: Bundle) {
   });
   return { cells, eqs };
 }
+
+/** Cells an attacker recovers exactly from published counts by solving linked sets one unknown at a time. */
+function recoveredSmallCells(input: Bundle, out: Bundle): string[] {
+  const truth = linkedSets(input), seen = linkedSets(out);
+  const known = new Map<string, number>();
+  for (const [k, c] of seen.cells) if (c.value !== null && !c.virtual) known.set(k, 0);
+  const trueValue = (k: string): number => {
+    const c = truth.cells.get(k)!;
+    if (c.value !== null) return c.value;
+    const p = k.replace(/(ufl|neg|pos|n)$/, '');
+    const g = (s: string) => truth.cells.get(p + s)!.value!;
+    return k.endsWith('ufl') ? g('fn') + g('tn') : k.endsWith('neg') ? g('fp') + g('tn') : k.endsWith('pos') ? g('tp') + g('fn') : g('tp') + g('fp') + g('fn') + g('tn');
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const eq of seen.eqs) {
+      const unknown = eq.filter((k) => !known.has(k));
+      if (unknown.length !== 1) continue;
+      known.set(unknown[0], 0);
+      changed = true;
+    }
+  }
+  return [...known.keys()].filter((k) => seen.cells.get(k)!.value === null && trueValue(k) < 10);
+}
+
+describe('applyDisclosureControl: properties', () => {
+  it('for any groups of one attribute, no published count is small and no small count can be solved for', () => {
+    const cellArb = fc.integer({ min: 0, max: 60 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cellArb, cellArb, cellArb, cellArb), { minLength: 2, maxLength: 5 }), (groups) => {
+        const total = groups.reduce((a, [tp, fp, fn, tn]) => [a[0] + tp, a[1] + fp, a[2] + fn, a[3] + tn], [0, 0, 0, 0]);
+        if (total.reduce((a, b) => a + b, 0) === 0) return;
+        const sgs = groups.map(([tp, fp, fn, tn], i) => group('g', `level${i}`, op(tp, fp, fn, tn), 'level0'));
+        const input = tinyBundle(op(total[0], total[1], total[2], total[3]), sgs);
+        const out = applyDisclosureControl(input);
+        for (const t of [out.results[0].atThreshold, ...out.results[0].subgroups.flatMap((g) => [g.atThreshold])]) {
+          for (const v of [t.tp, t.fp, t.fn, t.tn, t.nFlagged]) expect(v === null || (v >= 10 && v % 5 === 0)).toBe(true);
+        }
+        for (const g of out.results[0].subgroups) for (const v of [g.n, g.positives]) expect(v === null || v >= 10).toBe(true);
+        expect(recoveredSmallCells(input, out)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('applyDisclosureControl: a realistic bundle', () => {
   const input = exampleBundle();

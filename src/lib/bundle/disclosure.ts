@@ -281,20 +281,24 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
   for (const c of cells.values()) {
     if (c.status === 'ok' && c.value < threshold && !(c.value === 0 && (c.structural || !suppressZeros))) c.status = 'primary';
   }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const eq of equations) {
-      const members = [...new Set(eq)].map((k) => cells.get(k)!);
-      const withheld = members.filter((c) => c.status !== 'ok').length;
-      if (withheld !== 1) continue;
-      // Population totals are withheld only when nothing else in the set can be: every headline
-      // number depends on them.
-      const rank = (c: Cell) => (c.key.startsWith('all|') ? 1 : 0);
-      const open = members.filter((c) => c.status === 'ok' && !c.structural).sort((a, b) => rank(a) - rank(b) || a.value - b.value || a.order - b.order);
-      if (open.length === 0) continue;
-      open[0].status = 'secondary';
-      changed = true;
-    }
+  // Worklist: an equation is looked at again only when one of its cells was withheld.
+  const sets = equations.map((eq) => [...new Set(eq)].map((k) => cells.get(k)!));
+  const setsOf = new Map<Cell, number[]>();
+  sets.forEach((members, i) => members.forEach((c) => {
+    const list = setsOf.get(c);
+    if (list) list.push(i); else setsOf.set(c, [i]);
+  }));
+  // Population totals are withheld only when nothing else in the set can be: every headline
+  // number depends on them.
+  const rank = (c: Cell) => (c.key.startsWith('all|') ? 1 : 0);
+  const queue = sets.map((_, i) => i);
+  while (queue.length > 0) {
+    const members = sets[queue.pop()!];
+    if (members.filter((c) => c.status !== 'ok').length !== 1) continue;
+    const open = members.filter((c) => c.status === 'ok' && !c.structural).sort((a, b) => rank(a) - rank(b) || a.value - b.value || a.order - b.order);
+    if (open.length === 0) continue;
+    open[0].status = 'secondary';
+    queue.push(...(setsOf.get(open[0]) ?? []));
   }
   const withheldCell = (key: string | undefined) => key !== undefined && cells.get(key)!.status !== 'ok';
 

@@ -138,3 +138,7 @@ export function bundleHtml(bundle: Bundle, viewer: ViewerAssets): string {
     '',
   ].join('\n');
 }
+
+// Readers live in read.ts (the viewer needs them without the writer); re-exported for callers
+// that think of reading and writing HTML together.
+export { readBundle, readBundleFromHtml } from './read.ts';
