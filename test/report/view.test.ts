@@ -123,7 +123,7 @@ describe('fairness', () => {
     expect(f.rows.find((r) => r.label === 'Caucasian')!.note).toBe('reference group');
     const lines = verdictLines(f);
     expect(lines.find((l) => l.group.startsWith('African-American'))!.tag.text).toBe('Disparity');
-    for (const l of lines.filter((x) => x.tag.text === 'Inconclusive')) expect(l.words).toMatch(/^Inconclusive: (about [\d,]+ more cases needed|more cases would be needed to tell) in this group to tell\.$/);
+    for (const l of lines.filter((x) => x.tag.text === 'Inconclusive')) expect(l.words).toMatch(/^(About [\d,]+ more cases needed|More cases would be needed to tell) in this group to tell\.$/);
   });
   it('group table keeps small groups, flagged, and says withheld for suppressed cells', () => {
     const b = load('compas-audit.json');
@@ -137,5 +137,28 @@ describe('fairness', () => {
     expect(asian.fpr).toBe('withheld (small numbers)');
     const f = forestInputOf(suppressed, 'race', 'fpr', 'threshold', { lower: 0.8, upper: 1.25 }, 'f');
     expect(f.rows.find((x) => x.label.startsWith('Asian'))).toMatchObject({ ratio: null, note: 'withheld (small numbers)' });
+  });
+});
+
+describe('workshop story', async () => {
+  const { workshopStory, groupPicture, STORY_LENGTH } = await import('../../src/lib/report/workshop.ts');
+  it('six steps in plain words from one row', () => {
+    const steps = workshopStory({ topPct: 10, threshold: 0.3, nFlagged: 100, tp: 60, fp: 40, fn: 90, tn: 810 })!;
+    expect(steps).toHaveLength(STORY_LENGTH);
+    expect(steps.map((s) => s.title)).toEqual([
+      '100 children are referred',
+      '15 children will go on to need help',
+      'The computer flags 10 children',
+      '4 of the 10 flagged were false alarms',
+      '9 children who needed help were missed',
+      'Is it the same for every group of children?',
+    ]);
+    expect(steps[1].counts).toEqual({ flaggedNeeded: 15, falseAlarm: 0, missed: 0, correctlyNotFlagged: 85 });
+    expect(workshopStory({ topPct: 10, threshold: null, nFlagged: null, tp: null, fp: null, fn: null, tn: null })).toBeNull();
+  });
+  it('group pictures at the same global row; no rows -> said plainly', () => {
+    const s = { attribute: 'ethnicity', group: 'Mixed', operating: [{ topPct: 10, threshold: null, nFlagged: 20, tp: 5, fp: 15, fn: 10, tn: 170 }] } as never;
+    expect(groupPicture(s, 10).sentence).toBe('Of every 100 Mixed children referred, 10 are flagged: 7 are false alarms, and 5 who needed help were missed.');
+    expect(groupPicture(s, 11).counts).toBeNull();
   });
 });

@@ -12,8 +12,8 @@ export interface CalibrationChartInput {
   id: string;
 }
 
-const W = 560, H = 400;
-const M = { top: 16, right: 20, bottom: 112, left: 70 };
+const W = 560, H = 424;
+const M = { top: 16, right: 20, bottom: 136, left: 70 };
 
 const usable = (bins: readonly CalibrationBin[]) => bins.filter((b) => b.meanScore !== null && b.observed !== null);
 
@@ -32,7 +32,7 @@ export function calibrationSvg(input: CalibrationChartInput): string {
     .digits(1)(bins);
   if (path) body += `<path d="${path}" fill="none" stroke="${PALETTE.darkBlue}" stroke-width="2"/>`;
   for (const b of bins) body += `<circle cx="${px(x(b.meanScore!))}" cy="${px(y(b.observed!))}" r="${px(r(b.n ?? 0))}" fill="${PALETTE.darkBlue}" fill-opacity="0.85" stroke="#ffffff"/>`;
-  const ly = H - 42;
+  const ly = H - 70;
   body += legendItem(M.left, ly, 'circle', PALETTE.darkBlue, 'A score band (bigger = more cases)');
   body += legendItem(M.left, ly + 24, 'dash', PALETTE.grey, 'Perfect match between score and outcome');
   return svgFrame({ width: W, height: H, id: input.id, title: 'Calibration plot', desc: calibrationSentence(input), body });

@@ -68,8 +68,13 @@ export function forestPlotSvg(input: ForestInput): string {
     const cy = M.top + i * ROW_H + ROW_H / 2;
     if (i % 2 === 1) body += `<rect x="0" y="${px(cy - ROW_H / 2)}" width="${LABEL_W - 8}" height="${ROW_H}" fill="#f3f2f1"/>`;
     body += `<text x="6" y="${px(cy)}" dy="0.32em" fill="#0b0c0c">${esc(r.label.length > 28 ? r.label.slice(0, 27) + '…' : r.label)}</text>`;
+    if (r.note === 'reference group') {
+      body += `<text x="${px(x(1) + 8)}" y="${px(cy)}" dy="0.32em" fill="${PALETTE.darkGrey}" font-style="italic">reference group</text>`;
+      return;
+    }
     if (r.ratio === null || !(r.ratio > 0)) {
-      body += `<text x="${px(LABEL_W + 8)}" y="${px(cy)}" dy="0.32em" fill="${PALETTE.darkGrey}" font-style="italic">${esc(r.note ?? 'no estimate')}</text>`;
+      const why = r.ratio === 0 ? 'ratio 0: none at all in this group' : (r.note ?? 'no estimate');
+      body += `<text x="${px(LABEL_W + 8)}" y="${px(cy)}" dy="0.32em" fill="${PALETTE.darkGrey}" font-style="italic">${esc(why)}</text>`;
       return;
     }
     if (r.lo !== null && r.hi !== null && r.lo > 0) {

@@ -75,7 +75,9 @@ export function iconArraySvg(input: IconArrayInput): string {
       body += `<text x="${px(lx + 30)}" y="${px(ly)}" dy="0.32em" font-size="${fs}" fill="#0b0c0c"><tspan font-weight="bold">${input.counts[k.key]}</tspan> ${esc(k.label)}</text>`;
     });
   }
-  const width = legend === 'right' ? grid + 30 + 420 : grid + 12;
+  // Legend text is at most ~46 characters; about 0.55 em per character.
+  const legendW = 40 + Math.ceil(fs * 0.55 * 46);
+  const width = legend === 'right' ? grid + 30 + legendW : legend === 'below' ? Math.max(grid + 12, legendW) : grid + 12;
   const height = legend === 'below' ? top + grid + 24 + 4 * step : top + grid + 8;
   return svgFrame({ width, height, id: input.id, title: input.caption ? `${input.caption}: 100 children` : '100 children', desc: iconArraySentence(input.counts), body, className: 'candour-icons' });
 }

@@ -18,8 +18,8 @@ export interface PrChartInput {
   modelLabel?: string;
 }
 
-const W = 560, H = 400;
-const M = { top: 16, right: 20, bottom: 112, left: 70 };
+const W = 560, H = 424;
+const M = { top: 16, right: 20, bottom: 136, left: 70 };
 
 /** Best precision reachable at recall `r` or more (the PR curve's upper envelope), null when none. */
 export function bestPrecisionAtRecall(points: readonly PrPoint[], r: number): number | null {
@@ -53,10 +53,10 @@ export function prCurveSvg(input: PrChartInput): string {
   if (path) body += `<path class="curve" d="${path}" fill="none" stroke="${PALETTE.darkBlue}" stroke-width="3"/>`;
   const m = input.marker;
   if (m && m.recall !== null && m.precision !== null) body += shapeAt('diamond', x(m.recall), y(m.precision), 8, PALETTE.orange, ' stroke="#0b0c0c" stroke-width="1.5" class="marker"');
-  const ly = H - 42;
+  const ly = H - 70;
   body += legendItem(M.left, ly, 'line', PALETTE.darkBlue, input.modelLabel ?? 'The model');
-  body += legendItem(M.left + 190, ly, 'dash', PALETTE.grey, `Chance: ${pct(input.prevalence)} needed help`);
-  body += legendItem(M.left, ly + 24, 'diamond', PALETTE.orange, 'The point chosen below');
+  body += legendItem(M.left, ly + 24, 'dash', PALETTE.grey, `Chance: ${pct(input.prevalence)} needed help`);
+  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The point chosen below');
   return svgFrame({ width: W, height: H, id: input.id, title: 'Precision-recall curve', desc: prCurveSentence(input), body });
 }
 

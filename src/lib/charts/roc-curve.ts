@@ -16,8 +16,8 @@ export interface RocChartInput {
   modelLabel?: string;
 }
 
-const W = 560, H = 400;
-const M = { top: 16, right: 20, bottom: 112, left: 70 };
+const W = 560, H = 424;
+const M = { top: 16, right: 20, bottom: 136, left: 70 };
 
 /** Best true-positive rate at a false-positive rate of `f` or less, null when none. */
 export function bestTprAtFpr(points: readonly RocPoint[], f: number): number | null {
@@ -43,10 +43,10 @@ export function rocCurveSvg(input: RocChartInput): string {
   if (path) body += `<path class="curve" d="${path}" fill="none" stroke="${PALETTE.darkBlue}" stroke-width="3"/>`;
   const m = input.marker;
   if (m && m.fpr !== null && m.tpr !== null) body += shapeAt('diamond', x(m.fpr), y(m.tpr), 8, PALETTE.orange, ' stroke="#0b0c0c" stroke-width="1.5" class="marker"');
-  const ly = H - 42;
+  const ly = H - 70;
   body += legendItem(M.left, ly, 'line', PALETTE.darkBlue, input.modelLabel ?? 'The model');
-  body += legendItem(M.left + 190, ly, 'dash', PALETTE.grey, 'Chance (a coin toss)');
-  body += legendItem(M.left, ly + 24, 'diamond', PALETTE.orange, 'The point chosen below');
+  body += legendItem(M.left, ly + 24, 'dash', PALETTE.grey, 'Chance (a coin toss)');
+  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The point chosen below');
   return svgFrame({ width: W, height: H, id: input.id, title: 'ROC curve', desc: rocCurveSentence(input), body });
 }
 

@@ -350,6 +350,8 @@ export function forestInputOf(r: ModelResult, attribute: string, metric: Dispari
   return { rows, tolerance, metricLabel: METRIC_LABELS[metric], reference, id };
 }
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 export interface VerdictLine {
   group: string;
   tag: Tag;
@@ -363,7 +365,8 @@ export function verdictLines(input: ForestInput): VerdictLine[] {
     .map((r) => {
       const tag = disparityTag(r.verdict);
       let words: string;
-      if (r.verdict === 'inconclusive') words = `Inconclusive: ${casesNeededWords(r.casesNeeded)} in this group to tell.`;
+      if (r.verdict === 'inconclusive') words = `${capitalised(casesNeededWords(r.casesNeeded))} in this group to tell.`;
+      else if (r.ratio === 0) words = `None at all in this group, against some in ${input.reference}: too few cases to read much into it.`;
       else if (r.verdict === 'disparity') words = `${num2(r.ratio)} times the ${input.reference} rate; the whole interval (${num2(r.lo)} to ${num2(r.hi)}) is outside the tolerance.`;
       else if (r.verdict === 'no disparity') words = `${num2(r.ratio)} times the ${input.reference} rate; the whole interval is inside the tolerance.`;
       else words = r.note ?? 'No verdict.';
@@ -409,4 +412,24 @@ export function groupTableRows(r: ModelResult, attribute: string, at: DisparityA
         flags,
       };
     });
+}
+
+/** Lowest and highest score cut among the rows (the threshold slider's range), null when none. */
+export function thresholdRangeOf(rows: OperatingRow[] | null): { min: number; max: number } | null {
+  if (!rows) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const r of rows) {
+    if (r.threshold === null) continue;
+    min = Math.min(min, r.threshold);
+    max = Math.max(max, r.threshold);
+  }
+  return Number.isFinite(min) && max > min ? { min, max } : null;
+}
+
+/** One line about what the report is: data, cases, models, where it came from. */
+export function reportSummary(bundle: Bundle): string {
+  const n = bundle.data.rows === null ? 'a withheld number of' : count(bundle.data.rows);
+  const models = bundle.results.length === 1 ? 'one model' : `${bundle.results.length} models`;
+  return `${bundle.data.name}: ${n} test cases, ${pct(bundle.data.prevalence)} of whom went on to need help (outcome “${bundle.task.outcome}”); ${models}.`;
 }
