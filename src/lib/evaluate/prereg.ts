@@ -19,7 +19,9 @@ export type CriterionMetric = RankingMetric | RateMetric;
 
 export interface Criterion {
   metric: CriterionMetric;
-  /** Required for rate metrics: exactly one operating point. */
+  /** Required for rate metrics: exactly one operating point. `recall: r` means the highest
+   *  score threshold whose recall reaches r (scikit-learn's curve point, not the interpolated
+   *  best precision at recall >= r); `topPct` and `threshold` follow DESIGN.md. */
   at?: { recall?: number; topPct?: number; threshold?: number };
   op: '>=' | '<=';
   value: number;
