@@ -72,7 +72,7 @@ describe('judgeRun', () => {
     expect(verdicts[1].judgements[1].postHoc).toBe(true);
     expect(verdicts[1].judgements[1].text).toMatch(/^Post hoc/);
     expect(JSON.stringify(b)).toBe(before);
-    expect((bundle.preregistration as { judgements: { items: { status: string }[] }[] }).judgements[0].items[0].status).toBe('not met');
+    expect((bundle.preregistration as unknown as { judgements: { items: { status: string }[] }[] }).judgements[0].items[0].status).toBe('not met');
   });
   it('an inconclusive criterion is not success', () => {
     const { bundle } = judgeRun(fixture(), [{ metric: 'precision', op: '>=', value: 0.3, at: { topPct: 10 } }]);
