@@ -323,7 +323,7 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
     const summary: AnnexAListSummary = {
       list, title: LIST_TITLES[list], sheets: ms.map((m) => m.sheet.name), headerRow: ms[0].sheet.headerRow,
       rows: ms.reduce((s, m) => s + m.sheet.rows, 0), used, dateColumn: null, firstDate: null, lastDate: null,
-      unrecognisedColumns: [...new Set(hs.flatMap((h) => h.unrecognised))],
+      unrecognisedColumns: used ? [...new Set(hs.flatMap((h) => h.unrecognised))] : [],
       missingColumns: used ? hs[0].missing.filter((s) => hs.every((h) => h.missing.includes(s))) : [],
     };
     listSummaries.push(summary);
@@ -352,7 +352,7 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
           if (r.how === 'blank') noDate++;
           else {
             badDate++;
-            issues.add('unreadable-date', {
+            issues.add(r.how, {
               code: 'unreadable-date',
               message: r.how === 'us-order' ? `'${cellText(dates.values[i])}' looks like a month/day/year date; UK day/month order is expected, so the row is left out` : `'${cellText(dates.values[i])}' is not a date; the row is left out`,
               file: m.sheet.where, row: rowNo(i), column: dates.name,
