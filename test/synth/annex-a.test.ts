@@ -7,7 +7,8 @@ import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
-import { addMonths, ageInYears, parseIsoDay } from '../../src/lib/synth/dates.ts';
+import { parseIsoDay } from '../../src/lib/synth/dates.ts';
+import { importAnnexALists } from '../../src/lib/annex-a/index.ts';
 import { annexACsvFiles, annexAWorkbook, generateAnnexA, generateCases, scenarioFrom, type AnnexAList } from '../../src/lib/synth/index.ts';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -101,58 +102,16 @@ describe('Annex A lists', () => {
   });
 });
 
-/** The flat columns rebuilt from the lists by the rules in flat-columns.ts, as an importer would. */
+/** The flat columns rebuilt from the lists by the Annex A importer (the rules of flat-columns.ts), as plain rows. */
 function rebuild(all: AnnexAList[], extractDate: string) {
-  const extract = parseIsoDay(extractDate);
-  const col = (l: AnnexAList, name: string) => l.columns.indexOf(name);
-  const byChild = (l: AnnexAList, dateCol: string) => {
-    const m = new Map<string, number[]>();
-    for (const r of l.rows) {
-      const id = r[0] as string;
-      if (!m.has(id)) m.set(id, []);
-      m.get(id)!.push(r[col(l, dateCol)] as number);
-    }
-    return m;
-  };
-  const [l1, , l3, l4, l5, , l7, l8] = all;
-  const contacts = byChild(l1, 'Date of Contact');
-  const assessments = byChild(l4, 'Continuous Assessment Start Date');
-  const s47 = byChild(l5, 'Strategy discussion initiating Section 47 Enquiry Start Date');
-  const plans = byChild(l7, 'Child Protection Plan Start Date');
-  const care = byChild(l8, 'Date Started to be Looked After');
-  const before = (m: Map<string, number[]>, id: string, d: number) => (m.get(id) ?? []).filter((x) => x < d).length;
-  const gender = (g: string) => ({ 'a) Male': 'Male', Male: 'Male', 'b) Female': 'Female', Female: 'Female', 'd) Neither': 'Neither' })[g] ?? 'Unknown';
-  const ethnicity = (e: string) => {
-    const m = /^[a-t]\) ([A-Z]{4})$/.exec(e) ?? /^([A-Z]{4}) - /.exec(e);
-    return m ? m[1] : null;
-  };
-  const refs = [...l3.rows].sort((a, b) => (a[0] as string).localeCompare(b[0] as string) || (a[5] as number) - (b[5] as number));
-  const rows: Record<string, unknown>[] = [];
-  let prevId = '', n = 0, prevDate = NaN;
-  for (const r of refs) {
-    const id = r[0] as string;
-    const d = r[5] as number;
-    if (id !== prevId) {
-      n = 0;
-      prevDate = NaN;
-    }
-    n++;
-    const complete = addMonths(d, 12) <= extract;
-    if (complete) {
-      const end = addMonths(d, 12);
-      const outcome = [...(plans.get(id) ?? []), ...(care.get(id) ?? [])].some((x) => x > d && x <= end) ? 1 : 0;
-      const src = /^\w+\) (\w+):/.exec(r[6] as string)?.[1] ?? null;
-      rows.push({
-        child_id: id, referral_id: `${id}-${n}`, referral_date: d * 86400000, age_at_referral: r[3] === null ? null : ageInYears(r[3] as number, d),
-        gender: gender(r[1] as string), ethnicity: ethnicity(r[2] as string), referral_source: src && src !== '11' ? src : null,
-        prev_contacts: before(contacts, id, d), prev_referrals: n - 1, prev_assessments: before(assessments, id, d), prev_s47: before(s47, id, d),
-        prev_cp_plans: before(plans, id, d), prev_cla_episodes: before(care, id, d), days_since_prev_referral: Number.isNaN(prevDate) ? null : d - prevDate, outcome,
-      });
-    }
-    prevId = id;
-    prevDate = d;
-  }
-  return rows;
+  const r = importAnnexALists(all, { extractDate });
+  if (!r.ok) throw new Error(r.error.message);
+  const t = r.value.table;
+  const out: Record<string, unknown>[] = Array.from({ length: t.numRows }, () => ({}));
+  for (const c of ['referral_date', 'age_at_referral', 'prev_contacts', 'prev_referrals', 'prev_assessments', 'prev_s47', 'prev_cp_plans', 'prev_cla_episodes', 'days_since_prev_referral', 'outcome'])
+    numericColumn(t, c).forEach((x, i) => (out[i][c] = Number.isNaN(x) ? null : x));
+  for (const c of ['child_id', 'referral_id', 'gender', 'ethnicity', 'referral_source']) stringColumn(t, c).forEach((x, i) => (out[i][c] = x));
+  return out;
 }
 
 describe('the flat table agrees with the lists', () => {
