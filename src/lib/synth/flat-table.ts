@@ -177,7 +177,8 @@ export function appendFlatRows(rows: FlatRows, child: Child, lastComplete: numbe
       incomplete++;
       continue;
     }
-    if (rows.full) continue;
+    // callers size the buffer for a whole child beyond what they need, so this is a bug if ever reached
+    if (rows.full) throw new Error('flat row buffer overflow');
     const i = rows.length++;
     const d = r.date;
     const windowEnd = addMonths(d, 12);
