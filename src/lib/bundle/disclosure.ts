@@ -38,6 +38,7 @@
  *    nothing unknown (a row, an ID, a note) can ride along; `task`, `tool`, `preregistration`
  *    and `transparency` are configuration written by the analyst and kept as they are.
  */
+import { discloseRunExtras } from './disclosure-run.ts';
 import type {
   Bundle, CalibrationBin, CurveSet, DisclosureRecord, Estimate, ModelResult, OperatingPointResult, PrPoint, RocPoint,
   SubgroupResult, SuppressionReason, TopKResult,
@@ -74,9 +75,9 @@ const GROUP_CALIBRATION_FIELDS = ['meanScore', 'outcomeRate', 'difference', 'obs
 const DISPARITY_BLOCKS = [['disparity', 'atThreshold'], ['disparityTopK', 'topK']] as const;
 /** Rows of the operating table kept in a shareable bundle: top 5%, 10%, ..., 100%. */
 export const OPERATING_GRID: number[] = Array.from({ length: 20 }, (_, i) => (i + 1) * 5);
-const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves'];
-const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns'];
-const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency'];
+const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves', 'training'];
+const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded'];
+const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
 const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'replicatesDefined'];
 const RATE_CELLS: Record<string, Kind[]> = {
   precision: ['tp', 'fp'], recall: ['tp', 'fn'], fnr: ['tp', 'fn'], fpr: ['fp', 'tn'],
@@ -453,6 +454,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     curveGrid: grid, dropped,
     rules: disclosureRules(threshold, rounding, rateDecimals, suppressZeros),
   };
+  discloseRunExtras(out as unknown as Record<string, unknown>, bundle as unknown as Record<string, unknown>, { threshold, rounding, rateDecimals });
   out.disclosure = record;
   return out;
 }

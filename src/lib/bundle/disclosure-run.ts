@@ -1,0 +1,69 @@
+/**
+ * Disclosure control for what a training run adds to the report (beyond the audit's fields):
+ * paired model comparisons, each model's training record, the test-side size and exclusion
+ * counts, and the split description. Applied by `applyDisclosureControl` after the main rules.
+ *
+ * - comparisons: differences of AP with intervals, rounded like every rate;
+ * - training: only the engine, the fit time and a loss curve of at most 50 points (never
+ *   coefficients or other per-feature detail, which can be large);
+ * - counts (test rows, exclusions, split side sizes): withheld below the threshold, else rounded;
+ * - dates in the split description (each side's first and last decision date, the cut): kept to
+ *   the month, since the earliest or latest date is a single case's date.
+ */
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export interface RunDisclosureOptions {
+  threshold: number;
+  rounding: number;
+  rateDecimals: number;
+}
+
+export function countOf(x: unknown, o: RunDisclosureOptions): number | null {
+  if (!isNum(x)) return null;
+  if (x < o.threshold) return null;
+  return Math.round(x / o.rounding) * o.rounding;
+}
+
+const COUNT_KEYS = new Set(['n', 'positives', 'trainGroups', 'testGroups', 'ungroupedRows', 'count', 'testRows', 'missingOutcome', 'missingScore']);
+const DATE_KEYS = new Set(['dateFrom', 'dateTo', 'cutDate']);
+
+/** Counts rounded or withheld, dates to the month, everything else as it is (recursively). */
+function coarsen(value: unknown, o: RunDisclosureOptions, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => coarsen(v, o));
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coarsen(v, o, k)]));
+  if (COUNT_KEYS.has(key)) return countOf(value, o);
+  if (DATE_KEYS.has(key) && typeof value === 'string') return value.slice(0, 7);
+  if (key === 'prevalence' && isNum(value)) return Number(value.toFixed(o.rateDecimals));
+  return value;
+}
+
+export function discloseRunExtras(out: Record<string, unknown>, source: Record<string, unknown>, o: RunDisclosureOptions): void {
+  const round = (x: unknown) => (isNum(x) ? Number(x.toFixed(o.rateDecimals)) : null);
+  if (Array.isArray(source.comparisons)) {
+    out.comparisons = source.comparisons.filter(isObj).map((c) => {
+      const d = isObj(c.difference) ? c.difference : {};
+      return { a: String(c.a), b: String(c.b), metric: String(c.metric), difference: { value: round(d.value), lo: round(d.lo), hi: round(d.hi) } };
+    });
+  }
+  const results = Array.isArray(out.results) ? out.results : [];
+  const sourceResults = Array.isArray(source.results) ? source.results : [];
+  results.forEach((r, i) => {
+    const t = isObj(sourceResults[i]) ? (sourceResults[i] as Record<string, unknown>).training : undefined;
+    if (!isObj(r) || !isObj(t)) return;
+    const curve = Array.isArray(t.curve) ? t.curve.filter(isObj) : [];
+    const step = Math.max(1, Math.ceil(curve.length / 50));
+    r.training = {
+      engine: String(t.engine ?? ''),
+      fitMs: isNum(t.fitMs) ? Math.round(t.fitMs) : null,
+      curve: curve.filter((_, k) => k % step === 0 || k === curve.length - 1).map((p) => ({ step: p.step, loss: round(p.loss), ...(isNum(p.valLoss) ? { valLoss: round(p.valLoss) } : {}) })),
+    };
+  });
+  const data = isObj(out.data) ? out.data : null;
+  const sourceData = isObj(source.data) ? source.data : {};
+  if (data) {
+    if ('testRows' in sourceData) data.testRows = countOf(sourceData.testRows, o);
+    if (isObj(sourceData.excluded)) data.excluded = coarsen(sourceData.excluded, o);
+  }
+  if (isObj(out.task)) out.task = coarsen(out.task, o);
+}
