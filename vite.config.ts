@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS, headersFile, iisWebConfig } from './src/lib/security-policy.ts';
 
@@ -23,6 +23,21 @@ function tfjsWasm(): Plugin {
     },
     generateBundle() {
       for (const f of WASM_FILES) this.emitFile({ type: 'asset', fileName: `wasm/${f}`, source: readFileSync(dir + f) });
+    },
+  };
+}
+
+/** Ship the bundle viewer (built first by vite.viewer.config.ts) so the Share page can write bundles. */
+function viewerAssets(): Plugin {
+  return {
+    name: 'candour-viewer-assets',
+    apply: 'build',
+    generateBundle() {
+      for (const f of ['viewer.js', 'viewer.css']) {
+        const path = `${root}.viewer-build/${f}`;
+        if (!existsSync(path)) this.error(`${f} is missing: run \`npm run build\` (it builds the viewer first)`);
+        this.emitFile({ type: 'asset', fileName: `viewer/${f}`, source: readFileSync(path) });
+      }
     },
   };
 }
@@ -71,7 +86,7 @@ function serviceWorker(): Plugin {
 
 export default defineConfig({
   base: './',
-  plugins: [svelte(), tfjsWasm(), cspMeta(), serviceWorker()],
+  plugins: [svelte(), tfjsWasm(), viewerAssets(), cspMeta(), serviceWorker()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

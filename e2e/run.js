@@ -7,5 +7,5 @@ const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-if (!existsSync('dist/index.html')) run('npx', ['vite', 'build']);
+if (!existsSync('dist/index.html') || !existsSync('dist/viewer/viewer.js')) run('npm', ['run', 'build']);
 run('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)]);

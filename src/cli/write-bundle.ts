@@ -1,6 +1,6 @@
 /**
  * `--bundle OUT.html`: the shareable, self-contained evaluation bundle, with disclosure control
- * applied. Its viewer is the app's own report pages, built into `dist/viewer/` by `npm run build`.
+ * applied. Its viewer is the app's own report pages, built into `.viewer-build/` by `npm run build`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { bundleHtml } from '../lib/bundle/write-html.ts';
 import { shareableBundle } from '../lib/bundle/share.ts';
 import { AppFailure } from '../lib/errors.ts';
 
-const VIEWER_DIR = fileURLToPath(new URL('../../dist/viewer/', import.meta.url));
+const VIEWER_DIR = fileURLToPath(new URL('../../.viewer-build/', import.meta.url));
 
 export function writeBundleFile(report: Bundle, path: string): void {
   const js = `${VIEWER_DIR}viewer.js`;
