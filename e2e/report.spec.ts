@@ -82,6 +82,8 @@ describe('the report, walked by keyboard and mouse', () => {
     const fpr = page.getByTestId('forest-forest-fpr');
     expect(await fpr.innerText()).toMatch(/Disparity\s+African-American/);
     expect(await app.groupTable()).toMatch(/small group: read with care/);
+    await fpr.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -20));
     await app.screenshot('fairness');
     await app.chooseAttribute('race × sex');
     expect(await app.groupTable()).toMatch(/African-American × Female/);

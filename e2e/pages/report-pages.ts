@@ -12,6 +12,8 @@ export class AppPage {
   async step(label: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Steps' }).getByRole('link', { name: label }).click();
     await this.page.getByRole('heading', { level: 1, name: label }).waitFor();
+    // Leave the focus ring out of screenshots taken next.
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   }
 
   async heading(): Promise<string> {

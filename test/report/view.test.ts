@@ -162,3 +162,37 @@ describe('workshop story', async () => {
     expect(groupPicture(s, 11).counts).toBeNull();
   });
 });
+
+describe('a shareable bundle (disclosure control applied) renders without crashing', async () => {
+  const { applyDisclosureControl } = await import('../../src/lib/bundle/disclosure.ts');
+  const { prCurveSvg, prCurveSentence } = await import('../../src/lib/charts/pr-curve.ts');
+  const { rocCurveSvg } = await import('../../src/lib/charts/roc-curve.ts');
+  const { calibrationSvg, calibrationTable } = await import('../../src/lib/charts/calibration.ts');
+  const { forestPlotSvg } = await import('../../src/lib/charts/forest.ts');
+  it('every view and chart answers, and withheld cells are said so', () => {
+    const shared = applyDisclosureControl(load('compas-audit.json'), { threshold: 30 });
+    const r = shared.results[0];
+    expect(headlineOf(shared, r).ap).toMatch(/^0\.\d\d/);
+    const rows = operatingRowsOf(r);
+    expect(rows!.every((x) => x.topPct % 5 === 0)).toBe(true);
+    // Snaps to the nearest row kept (top 12% -> the 10% row).
+    expect(snapOperatingRow(rows, { mode: 'topPct', topPct: 12, threshold: 0.5, capacity: 1 }, null)!.row.topPct).toBe(10);
+    const prInput = { points: r.curves?.pr ?? [], prevalence: shared.data.prevalence, id: 'p' };
+    expect(prCurveSvg(prInput)).toContain('role="img"');
+    expect(prCurveSentence(prInput)).toMatch(/half of the children/);
+    expect(rocCurveSvg({ points: r.curves?.roc ?? [], auc: r.metrics.rocAuc.value, id: 'r' })).toContain('role="img"');
+    calibrationSvg({ bins: r.curves?.calibration ?? [], id: 'c' });
+    calibrationTable({ bins: r.curves?.calibration ?? [], id: 'c' });
+    const all: string[] = [];
+    for (const attribute of ['race', 'race × sex']) {
+      for (const m of ['fpr', 'fnr', 'precision', 'flaggedRate', 'averagePrecision'] as const) {
+        const f = forestInputOf(r, attribute, m, 'threshold', { lower: 0.8, upper: 1.25 }, 'f');
+        expect(forestPlotSvg(f)).toContain('role="img"');
+        all.push(...f.rows.map((x) => x.note ?? ''));
+      }
+      all.push(...groupTableRows(r, attribute, 'topK').flatMap((x) => [x.n, x.fpr]));
+    }
+    expect(all.some((s) => s === 'withheld (small numbers)')).toBe(true);
+    expect(comparisonRows(shared)).toHaveLength(1);
+  });
+});
