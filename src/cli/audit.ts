@@ -19,7 +19,8 @@ import { shareableBundle } from '../lib/bundle/share.ts';
 import { loadTable, sniffFormat } from '../lib/data/load.ts';
 import { sourceFromBytes } from '../lib/data/source.ts';
 import { stringColumn } from '../lib/data/schema.ts';
-import { bundleHtml, type ViewerAssets } from '../lib/bundle/write-html.ts';
+import type { ViewerAssets } from '../lib/bundle/write-html.ts';
+import { writeBundleFile } from './write-bundle.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec } from './args.ts';
 
 const SUMMARY = 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes, overall and for every group';
@@ -424,8 +425,8 @@ async function audit(argv: string[]): Promise<number> {
 
   const json = JSON.stringify(report, null, 2) + '\n';
   if (typeof args.bundle === 'string') {
-    const shared = shareableBundle(report);
-    await writeFile(args.bundle, bundleHtml(shared, FALLBACK_VIEWER));
+    // The app's own report pages when built; a plain summary viewer before the first build.
+    const shared = writeBundleFile(report, args.bundle, FALLBACK_VIEWER);
     const d = shared.disclosure;
     process.stderr.write(
       `candour audit: wrote ${args.bundle} (shareable: ${d ? `${d.suppressedCells} count(s) withheld below ${d.threshold}, others rounded to ${d.rounding}` : 'disclosure control applied'})\n`,
