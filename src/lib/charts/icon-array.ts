@@ -47,6 +47,8 @@ export interface IconArrayInput {
   cell?: number;
   /** Legend beside (default) or below the icons. */
   legend?: 'right' | 'below' | 'none';
+  /** 'short' legend words ("false alarms") for small multiples; default the full labels. */
+  legendText?: 'full' | 'short';
 }
 
 export function iconArraySvg(input: IconArrayInput): string {
@@ -68,15 +70,17 @@ export function iconArraySvg(input: IconArrayInput): string {
   const lx = legend === 'right' ? grid + 30 : 6;
   const ly0 = legend === 'right' ? top + cell / 2 : top + grid + 24;
   const step = Math.max(30, fs * 2.2);
+  const text = (k: (typeof ICON_KINDS)[number]) => (input.legendText === 'short' ? k.plain : k.label);
   if (legend !== 'none') {
     ICON_KINDS.forEach((k, j) => {
       const ly = ly0 + j * step;
       body += shapeAt(k.shape, lx + 11, ly, 9, k.colour, k.shape === 'triangle' ? ' stroke="#0b0c0c" stroke-width="0.75"' : '');
-      body += `<text x="${px(lx + 30)}" y="${px(ly)}" dy="0.32em" font-size="${fs}" fill="#0b0c0c"><tspan font-weight="bold">${input.counts[k.key]}</tspan> ${esc(k.label)}</text>`;
+      body += `<text x="${px(lx + 30)}" y="${px(ly)}" dy="0.32em" font-size="${fs}" fill="#0b0c0c"><tspan font-weight="bold">${input.counts[k.key]}</tspan> ${esc(text(k))}</text>`;
     });
   }
-  // Legend text is at most ~46 characters; about 0.55 em per character.
-  const legendW = 40 + Math.ceil(fs * 0.55 * 46);
+  // About 0.55 em per character of the longest legend line (count + words).
+  const longest = Math.max(...ICON_KINDS.map((k) => text(k).length)) + 4;
+  const legendW = 40 + Math.ceil(fs * 0.55 * longest);
   const width = legend === 'right' ? grid + 30 + legendW : legend === 'below' ? Math.max(grid + 12, legendW) : grid + 12;
   const height = legend === 'below' ? top + grid + 24 + 4 * step : top + grid + 8;
   return svgFrame({ width, height, id: input.id, title: input.caption ? `${input.caption}: 100 children` : '100 children', desc: iconArraySentence(input.counts), body, className: 'candour-icons' });

@@ -70,6 +70,10 @@ export class WorkshopState {
     this.step = Math.min(STORY_LENGTH - 1, this.step + 1);
   }
 
+  restart(): void {
+    this.step = 0;
+  }
+
   back(): void {
     this.step = Math.max(0, this.step - 1);
   }
