@@ -52,7 +52,7 @@ export async function auditCsv(rows: number): Promise<string> {
     const s = 1 / (1 + Math.exp(-(-1.4 + (y ? 1 : 0) * (age === '16+' ? 0.6 : 1.1) + r.normal())));
     buf += `${1_000_000 + Math.floor(i / 2)},${y},${s.toFixed(6)},${gender},${eth},${dis},${age}\n`;
     if (buf.length > 1 << 20) {
-      if (!w.write(buf)) await new Promise((ok) => w.once('drain', ok));
+      if (!w.write(buf)) await new Promise<void>((ok) => w.once('drain', () => ok()));
       buf = '';
     }
   }
