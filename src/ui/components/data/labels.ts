@@ -1,0 +1,23 @@
+/** Words for column types and roles in the Data page's selects. */
+import type { ColumnType } from '../../../lib/data/schema.ts';
+import type { ColumnRoleChoice } from '../../../lib/project/mapping.ts';
+
+export const TYPE_LABELS: Record<ColumnType, string> = {
+  number: 'Number',
+  code: 'Code (a label that looks like a number)',
+  category: 'Category',
+  date: 'Date',
+  text: 'Free text',
+  id: 'Identifier',
+};
+
+export const ROLE_LABELS: Record<ColumnRoleChoice, string> = {
+  feature: 'Information for the model',
+  outcome: 'Outcome: what to predict',
+  date: 'Decision date (e.g. referral)',
+  id: 'Child ID',
+  group: 'Group to audit (e.g. ethnicity)',
+  text: 'Free text (case notes)',
+  score: 'Existing risk score (audit)',
+  exclude: 'Leave out',
+};

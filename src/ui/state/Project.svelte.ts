@@ -1,0 +1,272 @@
+/**
+ * The analyst's project: the table held in the worker (as a summary), the column roles, the
+ * question, the success criteria and their lock, and the last run. Configuration (never case
+ * data) survives a reload through localStorage; mappings are remembered per set of column names.
+ * Only methods change state; the pages render it.
+ */
+import type { AppError } from '../../lib/errors.ts';
+import { AppFailure } from '../../lib/errors.ts';
+import type { Bundle } from '../../lib/bundle/schema.ts';
+import type { ColumnType } from '../../lib/data/schema.ts';
+import { guessPositive, mappingKey, type RoleMapping } from '../../lib/data/roles.ts';
+import { lockPreregistration, type Criterion, type PreregistrationLock } from '../../lib/evaluate/prereg.ts';
+import type { PresetName } from '../../lib/synth/scenarios.ts';
+import {
+  defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, parseConfig, parseCriteria, rolesForColumns, runSpecOf,
+  type ProjectConfig, type QuestionConfig,
+} from '../../lib/project/config.ts';
+import { MAPPING_STORE_KEY, parseMappingStore, rememberedRoles, storeWithRoles, withColumnRole, type ColumnRoleChoice } from '../../lib/project/mapping.ts';
+import { criterionOfForm, judgeRun, type CriterionForm, type ModelVerdict } from '../../lib/project/criteria.ts';
+import { modelLabel } from '../../lib/report/view.ts';
+import type { TableSummary } from '../../../workers/api.ts';
+import type { TableInspection } from '../../../workers/quality.ts';
+import type { ComputeState } from './Compute.svelte.ts';
+
+const CONFIG_KEY = 'candour.project/1';
+
+/** Asks the worker about the loaded table: role guesses, small-column levels, quality for `roles`. */
+export type Inspect = (roles?: RoleMapping) => Promise<TableInspection | null>;
+
+export type DataSource = { kind: 'file'; file: File; sheet?: string } | { kind: 'synthetic'; preset: PresetName; rows: number; seed: number };
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    // Storage may be disabled by policy: the project then lasts for this visit only.
+    return null;
+  }
+}
+
+export class ProjectState {
+  summary = $state.raw<TableSummary | null>(null);
+  inspection = $state.raw<TableInspection | null>(null);
+  config = $state.raw<ProjectConfig>(defaultConfig());
+  /** A mapping saved for a file with the same columns, offered back. */
+  remembered = $state.raw<{ roles: RoleMapping; savedAt: string } | null>(null);
+  lock = $state.raw<PreregistrationLock | null>(null);
+  /** Set once a run's results were handed to the report: criteria added later are post hoc. */
+  resultsSeen = $state(false);
+  postHoc = $state.raw<Criterion[]>([]);
+  lastVerdicts = $state.raw<ModelVerdict[] | null>(null);
+  /** Names of the last run's models, in the order of `lastVerdicts`. */
+  lastModels = $state.raw<string[]>([]);
+  notice = $state<string | null>(null);
+  problem = $state.raw<AppError | null>(null);
+  source = $state.raw<DataSource | null>(null);
+
+  readonly compute: ComputeState;
+  readonly #inspect: Inspect;
+
+  constructor(compute: ComputeState, inspect: Inspect) {
+    this.compute = compute;
+    this.#inspect = inspect;
+  }
+
+  get columns() {
+    return this.summary?.columns ?? [];
+  }
+  get auditMode(): boolean {
+    return isAuditMode(this.config.roles);
+  }
+  get perMonth(): number | null {
+    return monthlyVolume(this.inspection?.quality.recency?.perMonth);
+  }
+  get runSpec() {
+    const lock = this.lock;
+    return runSpecOf(this.config, this.columns, {
+      perMonth: this.perMonth,
+      preregistration: lock ? { criteria: lock.criteria, sha256: lock.sha256, lockedAt: lock.lockedAt, dataFingerprint: lock.dataFingerprint, config: lock.config } : null,
+    });
+  }
+  /** Levels of the outcome column (for "which value means yes"). */
+  get outcomeLevels() {
+    const o = this.config.roles.outcome;
+    return o ? (this.inspection?.levels[o] ?? []) : [];
+  }
+
+  /** Restores the configuration and lock saved in this browser. */
+  restore(): void {
+    const text = storage()?.getItem(CONFIG_KEY) ?? null;
+    this.config = parseConfig(text);
+    try {
+      const v = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      const l = v.lock as PreregistrationLock | undefined;
+      if (l && typeof l.sha256 === 'string' && typeof l.lockedAt === 'string' && typeof l.dataFingerprint === 'string') this.lock = { ...l, criteria: parseCriteria(l.criteria) };
+      this.resultsSeen = v.resultsSeen === true;
+      this.postHoc = parseCriteria(v.postHoc).map((c) => ({ ...c, postHoc: true }));
+    } catch {
+      // parseConfig already fell back to defaults.
+    }
+  }
+
+  #save(): void {
+    try {
+      storage()?.setItem(CONFIG_KEY, JSON.stringify({ ...this.config, lock: this.lock, resultsSeen: this.resultsSeen, postHoc: this.postHoc }));
+    } catch {
+      // Full or disabled storage: keep working for this visit.
+    }
+  }
+
+  #setConfig(next: ProjectConfig): void {
+    this.config = next;
+    this.#save();
+  }
+
+  async loadFile(file: File, sheet?: string): Promise<void> {
+    const s = await this.compute.loadFile(file, sheet);
+    if (s) await this.#loaded(s, { kind: 'file', file, sheet });
+  }
+
+  async synthesize(preset: PresetName, rows: number, seed: number): Promise<void> {
+    const s = await this.compute.synthesize(preset, rows, seed);
+    if (s) await this.#loaded(s, { kind: 'synthetic', preset, rows, seed });
+  }
+
+  async #loaded(summary: TableSummary, source: DataSource): Promise<void> {
+    this.summary = summary;
+    this.source = source;
+    this.notice = null;
+    if (this.lock && this.lock.dataFingerprint !== summary.fingerprint) {
+      this.notice = 'These data differ from the data the success criteria were locked for, so that lock was set aside. Set and lock criteria again on the Question page.';
+      this.lock = null;
+      this.resultsSeen = false;
+      this.postHoc = [];
+    }
+    const key = mappingKey(summary.columns.map((c) => c.name));
+    this.remembered = rememberedRoles(parseMappingStore(storage()?.getItem(MAPPING_STORE_KEY) ?? null), key);
+    this.inspection = await this.#inspect();
+    const guessed = this.inspection ? rolesForColumns(this.inspection.guessed, summary.columns) : rolesForColumns(this.config.roles, summary.columns);
+    this.#setConfig({ ...this.config, roles: guessed, question: { ...this.config.question, split: defaultSplit(guessed) } });
+  }
+
+  /** Uses the mapping saved for these columns. */
+  async useRemembered(): Promise<void> {
+    if (!this.remembered) return;
+    await this.#setRoles(rolesForColumns(this.remembered.roles, this.columns));
+    this.remembered = null;
+  }
+
+  async setRole(column: string, role: ColumnRoleChoice): Promise<void> {
+    const next = withColumnRole(this.config.roles, column, role);
+    if (role === 'outcome' && next.positive === undefined) {
+      const levels = this.inspection?.levels[column];
+      if (levels) next.positive = guessPositive(new Map(levels.map((l) => [l.value, l.count])));
+    }
+    await this.#setRoles(next);
+  }
+
+  async setPositive(value: string): Promise<void> {
+    await this.#setRoles({ ...this.config.roles, positive: value });
+  }
+
+  async #setRoles(roles: RoleMapping): Promise<void> {
+    const dateChanged = roles.date !== this.config.roles.date;
+    const question: QuestionConfig = dateChanged ? { ...this.config.question, split: defaultSplit(roles) } : this.config.question;
+    this.#setConfig({ ...this.config, roles, question });
+    if (this.summary) {
+      const key = mappingKey(this.summary.columns.map((c) => c.name));
+      try {
+        const s = storage();
+        s?.setItem(MAPPING_STORE_KEY, JSON.stringify(storeWithRoles(parseMappingStore(s.getItem(MAPPING_STORE_KEY)), key, roles)));
+      } catch {
+        // Not remembered; nothing else is affected.
+      }
+    }
+    await this.refreshQuality();
+  }
+
+  async refreshQuality(): Promise<void> {
+    if (!this.summary) return;
+    const roles = this.config.roles;
+    const next = await this.#inspect(roles);
+    // A slower answer for older roles must not overwrite a newer one.
+    if (next && this.config.roles === roles) this.inspection = next;
+  }
+
+  /** Changes one column's type (the worker re-reads that column). */
+  async retype(column: string, type: ColumnType): Promise<void> {
+    if (!this.summary) return;
+    const overrides: Record<string, ColumnType> = {};
+    for (const c of this.summary.columns) if (c.type !== c.inferredType) overrides[c.name] = c.type;
+    overrides[column] = type;
+    const s = await this.compute.retype(overrides);
+    if (s) {
+      this.summary = s;
+      this.#setConfig({ ...this.config, roles: rolesForColumns(this.config.roles, s.columns) });
+      await this.refreshQuality();
+    }
+  }
+
+  setQuestion(patch: Partial<QuestionConfig>): void {
+    this.#setConfig({ ...this.config, question: { ...this.config.question, ...patch } });
+  }
+
+  setOperating(patch: Partial<QuestionConfig['operating']>): void {
+    this.setQuestion({ operating: { ...this.config.question.operating, ...patch } });
+  }
+
+  setModels(models: ProjectConfig['models'], textAblation = this.config.textAblation): void {
+    this.#setConfig({ ...this.config, models, textAblation });
+  }
+
+  /** Adds a criterion: pre-registered while no results were seen, post hoc after. Returns the problem, if any. */
+  addCriterion(form: CriterionForm): AppError | null {
+    const r = criterionOfForm(form);
+    if ('problem' in r) return r.problem;
+    if (this.resultsSeen) {
+      this.postHoc = [...this.postHoc, { ...r.criterion, postHoc: true }];
+      this.#save();
+    } else if (this.lock) {
+      return { code: 'locked', message: 'the criteria are locked; criteria added now are post hoc only once results have been seen' };
+    } else {
+      this.#setConfig({ ...this.config, criteria: [...this.config.criteria, r.criterion] });
+    }
+    return null;
+  }
+
+  removeCriterion(index: number, postHoc = false): void {
+    if (postHoc) {
+      this.postHoc = this.postHoc.filter((_, i) => i !== index);
+      this.#save();
+    } else if (!this.lock) this.#setConfig({ ...this.config, criteria: this.config.criteria.filter((_, i) => i !== index) });
+  }
+
+  /** Locks the criteria with a timestamp and a SHA-256 over them, the data fingerprint and the question. */
+  async lockCriteria(now = new Date()): Promise<AppError | null> {
+    if (!this.summary) return { code: 'no-data', message: 'load data first: the lock records its fingerprint' };
+    try {
+      this.lock = await lockPreregistration(this.config.criteria, this.summary.fingerprint, lockedConfiguration(this.config), now);
+      this.#save();
+      return null;
+    } catch (e) {
+      if (e instanceof AppFailure) return e.error;
+      throw e;
+    }
+  }
+
+  /** Sets the lock aside (only before any result was seen). */
+  unlock(): void {
+    if (this.resultsSeen) return;
+    this.lock = null;
+    this.#save();
+  }
+
+  /** Trains and evaluates (or audits the score column), judges the criteria, and returns the report. */
+  async run(): Promise<Bundle | null> {
+    const r = this.runSpec;
+    if ('problems' in r) {
+      this.problem = r.problems[0];
+      return null;
+    }
+    this.problem = null;
+    const bundle = r.spec.mode === 'audit' ? await this.compute.audit(r.spec.spec) : await this.compute.evaluate(r.spec.spec);
+    if (!bundle) return null;
+    const judged = judgeRun(bundle, this.lock?.criteria ?? [], this.postHoc);
+    this.lastModels = judged.bundle.results.map((r) => modelLabel(r));
+    this.lastVerdicts = judged.verdicts;
+    this.resultsSeen = true;
+    this.#save();
+    return judged.bundle;
+  }
+}
