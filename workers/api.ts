@@ -10,6 +10,8 @@ import type { LoadReport } from '../src/lib/data/load.ts';
 import type { BackendInfo, BackendName } from '../src/lib/models/tf-backend.ts';
 import type { PresetName } from '../src/lib/synth/scenarios.ts';
 import type { DemoResult } from '../src/lib/demo.ts';
+import type { RoleMapping } from '../src/lib/data/roles.ts';
+import type { TableInspection } from './quality.ts';
 import type { EvaluateSpec, AuditSpec } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
@@ -66,6 +68,8 @@ export interface ComputeApi {
   synthesize(runId: RunId, opts: { preset: PresetName; rows: number; seed: number }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
   /** Change column types of the loaded table. */
   retype(overrides: Record<string, ColumnType>): Promise<RunResult<TableSummary>>;
+  /** Role guesses, small columns' levels and the data-quality report for `roles` (default: the guesses). */
+  inspect(roles?: RoleMapping): Promise<RunResult<TableInspection>>;
   /** Train and evaluate models on the loaded table. */
   evaluate(runId: RunId, spec: EvaluateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
   /** Evaluate an existing score column (audit mode). */

@@ -17,6 +17,7 @@ import { runAudit } from '../src/lib/run/audit-run.ts';
 import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
 import type { ComputeApi, InitOptions, TableSummary } from './api.ts';
 import { Runs, throttle } from './runs.ts';
+import { inspectTable } from './quality.ts';
 
 const PREVIEW_ROWS = 10;
 
@@ -98,6 +99,10 @@ export function createCompute(): ComputeApi {
       const result = retype(current, overrides);
       if (!result.ok) return { status: 'failed', runId: 0, error: result.error };
       return { status: 'done', runId: 0, value: hold(result.value, { ...current.summary }) };
+    },
+    inspect: async (roles) => {
+      const { table, columns } = need();
+      return { status: 'done', runId: 0, value: inspectTable(table, columns, roles) };
     },
     audit: async (runId, spec, onProgress) => {
       const info = await ensureBackend();

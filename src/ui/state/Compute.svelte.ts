@@ -9,6 +9,8 @@ import type { Bundle } from '../../lib/bundle/schema.ts';
 import type { ColumnType } from '../../lib/data/schema.ts';
 import type { PresetName } from '../../lib/synth/scenarios.ts';
 import type { AuditSpec, EvaluateSpec } from '../../lib/run/spec.ts';
+import type { RoleMapping } from '../../lib/data/roles.ts';
+import type { TableInspection } from '../../../workers/quality.ts';
 import type { DemoSummary, Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
 import { progressCallback, startComputeWorker, type Compute } from '../../../workers/client.ts';
 
@@ -69,6 +71,7 @@ export class ComputeState {
     }
   }
 
+  // Everything sent to the worker is a plain snapshot: a Svelte state proxy cannot be cloned.
   async #worker(): Promise<Compute> {
     if (!this.#compute) await this.start();
     if (!this.#compute) throw new Error(this.backendError ?? 'the compute worker did not start');
@@ -119,15 +122,20 @@ export class ComputeState {
   }
 
   retype(overrides: Record<string, ColumnType>): Promise<TableSummary | null> {
-    return this.#track('Changing column types', async (c, id) => ({ ...(await c.retype(overrides)), runId: id }));
+    return this.#track('Changing column types', async (c, id) => ({ ...(await c.retype($state.snapshot(overrides))), runId: id }));
+  }
+
+  /** Role guesses, levels and the quality report of the loaded table. */
+  inspect(roles?: RoleMapping): Promise<TableInspection | null> {
+    return this.#track('Checking data quality', async (c, id) => ({ ...(await c.inspect(roles ? $state.snapshot(roles) : undefined)), runId: id }));
   }
 
   evaluate(spec: EvaluateSpec): Promise<Bundle | null> {
-    return this.#track('Training and evaluating models', (c, id, p) => c.evaluate(id, spec, p));
+    return this.#track('Training and evaluating models', (c, id, p) => c.evaluate(id, $state.snapshot(spec) as EvaluateSpec, p));
   }
 
   audit(spec: AuditSpec): Promise<Bundle | null> {
-    return this.#track('Auditing the score', (c, id, p) => c.audit(id, spec, p));
+    return this.#track('Auditing the score', (c, id, p) => c.audit(id, $state.snapshot(spec) as AuditSpec, p));
   }
 
   cancel(): void {
