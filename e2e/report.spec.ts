@@ -104,6 +104,11 @@ describe('the report, walked by keyboard and mouse', () => {
       const app = new AppPage(page);
       await page.goto(site.url);
       await page.getByTestId('try-synthetic').waitFor();
+      if (width === 1280) {
+        await page.getByTestId('self-test').waitFor({ timeout: 60_000 });
+        expect(await axeViolations(page), 'start').toEqual([]);
+        await app.screenshot('start');
+      }
       await page.evaluate(() => (document.querySelector('[data-testid="try-synthetic"]') as HTMLButtonElement).click());
       for (const route of ['data', 'question', 'models', 'results', 'fairness', 'share']) {
         await app.goto(site.url, route);

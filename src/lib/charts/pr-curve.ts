@@ -56,7 +56,7 @@ export function prCurveSvg(input: PrChartInput): string {
   const ly = H - 70;
   body += legendItem(M.left, ly, 'line', PALETTE.darkBlue, input.modelLabel ?? 'The model');
   body += legendItem(M.left, ly + 24, 'dash', PALETTE.grey, `Chance: ${pct(input.prevalence)} needed help`);
-  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The point chosen below');
+  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The chosen point (the control above)');
   return svgFrame({ width: W, height: H, id: input.id, title: 'Precision-recall curve', desc: prCurveSentence(input), body });
 }
 

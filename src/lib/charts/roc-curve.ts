@@ -46,7 +46,7 @@ export function rocCurveSvg(input: RocChartInput): string {
   const ly = H - 70;
   body += legendItem(M.left, ly, 'line', PALETTE.darkBlue, input.modelLabel ?? 'The model');
   body += legendItem(M.left, ly + 24, 'dash', PALETTE.grey, 'Chance (a coin toss)');
-  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The point chosen below');
+  body += legendItem(M.left, ly + 48, 'diamond', PALETTE.orange, 'The chosen point (the control above)');
   return svgFrame({ width: W, height: H, id: input.id, title: 'ROC curve', desc: rocCurveSentence(input), body });
 }
 
