@@ -1,0 +1,30 @@
+import type { Download, Page } from 'playwright-core';
+
+/** The Models (run), Share and Compare pages, as a user sees them. */
+export class SharePage {
+  constructor(readonly page: Page) {}
+
+  async run(): Promise<string> {
+    await this.page.getByTestId('run-models').click();
+    await this.page.getByTestId('verdicts').waitFor({ timeout: 300_000 });
+    return this.page.getByTestId('verdicts').innerText();
+  }
+
+  async download(testId: 'download-html' | 'download-json'): Promise<Download> {
+    const [download] = await Promise.all([this.page.waitForEvent('download', { timeout: 60_000 }), this.page.getByTestId(testId).click()]);
+    return download;
+  }
+
+  async open(paths: string[]): Promise<void> {
+    await this.page.getByTestId('bundle-input').setInputFiles(paths);
+    await this.page.locator('[data-testid="opened-bundles"] tbody tr').nth(paths.length - 1).waitFor();
+  }
+
+  statuses(): Promise<string[]> {
+    return this.page.locator('[data-testid="opened-bundles"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status') ?? ''));
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: false });
+  }
+}
