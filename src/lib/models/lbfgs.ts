@@ -41,6 +41,11 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s0 + s1;
 }
 
+/** y += a x */
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < x.length; i++) y[i] += a * x[i];
+}
+
 function absMax(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
@@ -61,10 +66,16 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
   const wNew = new Float64Array(d);
   const gNew = new Float64Array(d);
   const dir = new Float64Array(d);
+  // Curvature pairs in m + 1 vectors reused throughout: no allocation per iteration (this VM first
+  // touches new memory slowly, and wide text designs make each vector a megabyte).
+  // `order` lists the buffers holding pairs, oldest first; one spare buffer takes each new pair
+  // and only joins `order` if the pair is kept.
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const alpha = new Float64Array(m);
+  const rho = new Float64Array(m + 1);
+  const sy = new Float64Array(m + 1);
+  const alpha = new Float64Array(m + 1);
+  const order: number[] = [];
   let f = fg(w, g);
   let evaluations = 1;
   let gmax = absMax(g);
@@ -74,27 +85,27 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
     throwIfCancelled(opts.cancel);
     // Two-loop recursion: dir = -H g.
     for (let i = 0; i < d; i++) dir[i] = -g[i];
-    const k = S.length;
+    const k = order.length;
     for (let j = k - 1; j >= 0; j--) {
-      alpha[j] = rho[j] * dot(S[j], dir);
-      const y = Y[j];
-      for (let i = 0; i < d; i++) dir[i] -= alpha[j] * y[i];
+      const s = order[j];
+      const a = rho[s] * dot(S[s], dir);
+      alpha[s] = a;
+      axpy(-a, Y[s], dir);
     }
     if (k > 0) {
-      const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
+      const s = order[k - 1];
+      const gamma = sy[s] / dot(Y[s], Y[s]);
       for (let i = 0; i < d; i++) dir[i] *= gamma;
     }
     for (let j = 0; j < k; j++) {
-      const beta = rho[j] * dot(Y[j], dir);
-      const s = S[j];
-      for (let i = 0; i < d; i++) dir[i] += (alpha[j] - beta) * s[i];
+      const s = order[j];
+      const beta = rho[s] * dot(Y[s], dir);
+      axpy(alpha[s] - beta, S[s], dir);
     }
     let slope = dot(g, dir);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
+      order.length = 0;
       for (let i = 0; i < d; i++) dir[i] = -g[i];
       slope = dot(g, dir);
     }
@@ -113,23 +124,26 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
       step *= 0.5;
     }
     if (!accepted) break;
-    // Curvature pair; skipped when it would break positive definiteness.
-    const s = new Float64Array(d);
-    const y = new Float64Array(d);
+    // Curvature pair, written into a buffer not in use; kept only when it preserves positive
+    // definiteness (the oldest pair then makes way when memory is full).
+    let next = 0;
+    while (order.includes(next)) next++;
+    if (S.length <= next) {
+      S.push(new Float64Array(d));
+      Y.push(new Float64Array(d));
+    }
+    const s = S[next];
+    const y = Y[next];
     for (let i = 0; i < d; i++) {
       s[i] = wNew[i] - w[i];
       y[i] = gNew[i] - g[i];
     }
-    const sy = dot(s, y);
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
+    const sty = dot(s, y);
+    if (sty > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (order.length === m) order.shift();
+      order.push(next);
+      sy[next] = sty;
+      rho[next] = 1 / sty;
     }
     const fOld = f;
     w.set(wNew);

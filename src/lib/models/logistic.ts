@@ -12,6 +12,7 @@
  */
 import { type CancelToken, throwIfCancelled } from '../errors.ts';
 import type { Design } from '../features/pipeline.ts';
+import type { CsrMatrix } from '../features/text-hash.ts';
 import { type LossGrad, minimizeLbfgs } from './lbfgs.ts';
 
 export interface LogisticOptions {
@@ -208,10 +209,38 @@ function inverseDiagonal(L: Float64Array, m: number): Float64Array {
   return diag;
 }
 
+/**
+ * The text block restricted to the hashed columns that hold a value in some row, renumbered
+ * 0..used-1, with `used` mapping each back to its hashed column. A column no training row touches
+ * has gradient theta_j / C from a zero start, so every optimiser keeps it at exactly zero: dropping
+ * it changes no iterate, and saves carrying 2^16-wide vectors through each L-BFGS step.
+ */
+export function compactText(t: CsrMatrix): { text: CsrMatrix; used: Int32Array } {
+  const map = new Int32Array(t.cols).fill(-1);
+  for (let k = 0; k < t.indices.length; k++) map[t.indices[k]] = 0;
+  let q = 0;
+  for (let j = 0; j < t.cols; j++) if (map[j] === 0) map[j] = q++;
+  const used = new Int32Array(q);
+  for (let j = 0; j < t.cols; j++) if (map[j] >= 0) used[map[j]] = j;
+  const indices = new Int32Array(t.indices.length);
+  for (let k = 0; k < indices.length; k++) indices[k] = map[t.indices[k]];
+  return { text: { rows: t.rows, cols: q, indptr: t.indptr, indices, values: t.values }, used };
+}
+
 /** Fit on `d` (n x p, optional text block) with labels y (0/1, length n). */
 export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}): LogisticFit {
   const C = opts.C ?? 1;
   if (!(C > 0)) throw new RangeError(`invalid C: ${C}`);
+  if (d.text && !opts.lossGrad) {
+    const { text, used } = compactText(d.text);
+    if (text.cols < d.text.cols) {
+      const fit = fitLogistic({ ...d, text }, y, opts);
+      const full = new Float64Array(d.text.cols);
+      const tc = fit.textCoef!;
+      for (let k = 0; k < used.length; k++) full[used[k]] = tc[k];
+      return { ...fit, textCoef: full };
+    }
+  }
   const size = packedSize(d);
   const fg = logisticLossGrad(d, y, C);
   const fgFirst = opts.lossGrad ?? fg;
