@@ -12,6 +12,7 @@ import type { PresetName } from '../src/lib/synth/scenarios.ts';
 import type { DemoResult } from '../src/lib/demo.ts';
 import type { RoleMapping } from '../src/lib/data/roles.ts';
 import type { TableInspection } from './quality.ts';
+import type { AnnexALog, AnnexAOptions } from '../src/lib/annex-a/index.ts';
 import type { EvaluateSpec, AuditSpec } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
@@ -64,6 +65,8 @@ export interface ComputeApi {
   demo(runId: RunId, rows: number, onProgress: (p: Progress) => void): Promise<RunResult<DemoSummary>>;
   /** Read a file the user chose; the table stays in the worker. */
   loadFile(runId: RunId, file: File, opts: { sheet?: string }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
+  /** Build the case table from an Ofsted Annex A return (a workbook, or one file per list). */
+  loadAnnexA(runId: RunId, files: File[], opts: Omit<AnnexAOptions, 'cancel'>, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary & { annexA: AnnexALog }>>;
   /** Generate a synthetic extract from a preset; the table stays in the worker. */
   synthesize(runId: RunId, opts: { preset: PresetName; rows: number; seed: number }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
   /** Change column types of the loaded table. */

@@ -18,6 +18,8 @@ import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
 import type { ComputeApi, InitOptions, TableSummary } from './api.ts';
 import { Runs, throttle } from './runs.ts';
 import { inspectTable } from './quality.ts';
+import { importAnnexAFiles } from './annex-a.ts';
+import { annexABundleSummary, type AnnexALog } from '../src/lib/annex-a/index.ts';
 
 const PREVIEW_ROWS = 10;
 
@@ -31,14 +33,17 @@ export function createCompute(): ComputeApi {
   const runs = new Runs();
   let backend: Promise<BackendInfo> | undefined;
   let loaded: (LoadedTable & { summary: TableSummary }) | null = null;
+  /** The Annex A import log of the loaded table, when it came from an Annex A return. */
+  let annexALog: AnnexALog | null = null;
 
   const ensureBackend = (opts?: InitOptions) => {
     backend ??= initBackend({ wasmBaseUrl: opts ? new URL('wasm/', opts.baseUrl).href : undefined, force: opts?.force });
     return backend;
   };
-  const hold = (l: LoadedTable, rest: Omit<TableSummary, 'rows' | 'columns' | 'preview'>): TableSummary => {
+  const hold = (l: LoadedTable, rest: Omit<TableSummary, 'rows' | 'columns' | 'preview'>, log: AnnexALog | null = null): TableSummary => {
     const summary: TableSummary = { ...rest, rows: l.table.numRows, columns: l.columns, preview: previewOf(l.table, l.columns) };
     loaded = { ...l, summary };
+    annexALog = log;
     return summary;
   };
   const need = () => {
@@ -75,6 +80,15 @@ export function createCompute(): ComputeApi {
         return hold(result.value, { name: file.name, report: result.value.report, fingerprint });
       });
     },
+    loadAnnexA: (runId, files, opts, onProgress) => {
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const r = await importAnnexAFiles(files, { ...opts, cancel: token, onProgress: (done: number, total: number) => progress({ kind: 'phase', runId, phase: 'reading', done, total }) });
+        if (!r.ok) throw new AppFailure(r.error);
+        const { table, columns, report, name, fingerprint, log } = r.value;
+        return { ...hold({ table, columns, report }, { name, fingerprint, report }, log), annexA: log };
+      });
+    },
     synthesize: (runId, opts, onProgress) => {
       const progress = throttle(onProgress);
       return runs.run(runId, async (token) => {
@@ -98,7 +112,7 @@ export function createCompute(): ComputeApi {
       const current = need();
       const result = retype(current, overrides);
       if (!result.ok) return { status: 'failed', runId: 0, error: result.error };
-      return { status: 'done', runId: 0, value: hold(result.value, { ...current.summary }) };
+      return { status: 'done', runId: 0, value: hold(result.value, { ...current.summary }, annexALog) };
     },
     inspect: async (roles) => {
       const { table, columns } = need();
@@ -125,6 +139,7 @@ export function createCompute(): ComputeApi {
           progress(p.kind === 'epoch' ? { ...p, runId } : { ...p, runId }),
         );
         if (!result.ok) throw new AppFailure(result.error);
+        if (annexALog) result.value.data.annexA = annexABundleSummary(annexALog);
         return result.value;
       });
     },

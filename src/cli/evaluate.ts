@@ -9,10 +9,16 @@ import { runEvaluation } from '../lib/run/evaluate-run.ts';
 import { MODEL_KINDS, type EvaluateSpec, type ModelKind, type SplitSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
 import { writeBundleFile } from './write-bundle.ts';
+import { loadAnnexAInput } from './annex-a-input.ts';
+import { annexABundleSummary } from '../lib/annex-a/index.ts';
 
 const SPEC: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
   sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  'annex-a': { kind: 'boolean', help: 'build the case table from an Ofsted Annex A return (workbook or folder of list CSVs); --outcome is then cp-or-cla-12m, s47-12m or rereferral-12m' },
+  'extract-date': { kind: 'string', help: 'Annex A: the extract date, yyyy-mm-dd (default: the latest date in it)' },
+  unit: { kind: 'string', help: 'Annex A: one row per referral (default) or contact' },
+  'as-at-extract': { kind: 'boolean', help: 'Annex A: add the as-at-extract columns back (they can leak the future)' },
   outcome: { kind: 'string', required: true, help: 'the outcome column' },
   positive: { kind: 'string', help: 'the outcome value that means yes (guessed from 1/yes/true)' },
   models: { kind: 'string', help: `comma-separated models (default baseline,logistic,gbdt; from ${MODEL_KINDS.join(',')})` },
@@ -59,12 +65,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const models = ((args.models as string | undefined) ?? 'baseline,logistic,gbdt').split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of models) if (!MODEL_KINDS.includes(m as ModelKind)) throw new UsageError(`unknown model '${m}' (choose from ${MODEL_KINDS.join(', ')})`);
-  const date = args.date as string | undefined;
-  const id = args.id as string | undefined;
+  const annexA = args['annex-a'] === true;
+  const unit = args.unit as string | undefined;
+  if (unit !== undefined && unit !== 'referral' && unit !== 'contact') throw new UsageError(`--unit must be referral or contact, got '${unit}'`);
+  const date = (args.date as string | undefined) ?? (annexA ? `${unit ?? 'referral'}_date` : undefined);
+  const id = (args.id as string | undefined) ?? (annexA ? 'child_id' : undefined);
   const types = typeOverrides(args.type as string[] | undefined);
   const spec: EvaluateSpec = {
-    outcome: args.outcome as string,
-    positive: args.positive as string | undefined,
+    outcome: annexA ? 'outcome' : (args.outcome as string),
+    positive: annexA ? '1' : (args.positive as string | undefined),
     models: models as ModelKind[],
     split: splitSpec(args.split as string | undefined, {
       date,
@@ -84,7 +93,13 @@ export async function run(argv: string[]): Promise<number> {
     threshold: args.threshold === undefined ? undefined : numberFlag(args, 'threshold', 0.5),
     topPct: args.top === undefined ? undefined : numberFlag(args, 'top', 10),
   };
-  const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
+  const file = annexA
+    ? await loadAnnexAInput(args.data as string, args.outcome as string, {
+        extractDate: args['extract-date'] as string | undefined,
+        unit: unit as 'referral' | 'contact' | undefined,
+        includeAsAtExtract: args['as-at-extract'] === true,
+      })
+    : await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
   let last = '';
   const result = await runEvaluation(file.table, file.columns, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu' }, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
@@ -94,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   if (!result.ok) throw new AppFailure(result.error);
+  if ('log' in file) result.value.data.annexA = annexABundleSummary(file.log);
   const json = JSON.stringify(result.value, null, 2) + '\n';
   if (args.json) writeFileSync(args.json as string, json);
   if (args.bundle) writeBundleFile(result.value, args.bundle as string);

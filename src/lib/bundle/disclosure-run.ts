@@ -38,6 +38,18 @@ function coarsen(value: unknown, o: RunDisclosureOptions, key = ''): unknown {
   return value;
 }
 
+/** The Annex A import summary: every count rounded or withheld, every date kept to the month. */
+function coarsenAnnexA(summary: Record<string, unknown>, o: RunDisclosureOptions): unknown {
+  const walk = (v: unknown, key: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, ''));
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    if (isNum(v) && key !== 'months') return countOf(v, o);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 7);
+    return v;
+  };
+  return walk(summary, '');
+}
+
 export function discloseRunExtras(out: Record<string, unknown>, source: Record<string, unknown>, o: RunDisclosureOptions): void {
   const round = (x: unknown) => (isNum(x) ? Number(x.toFixed(o.rateDecimals)) : null);
   if (Array.isArray(source.comparisons)) {
@@ -64,6 +76,7 @@ export function discloseRunExtras(out: Record<string, unknown>, source: Record<s
   if (data) {
     if ('testRows' in sourceData) data.testRows = countOf(sourceData.testRows, o);
     if (isObj(sourceData.excluded)) data.excluded = coarsen(sourceData.excluded, o);
+    if (isObj(sourceData.annexA)) data.annexA = coarsenAnnexA(sourceData.annexA, o);
   }
   if (isObj(out.task)) out.task = coarsen(out.task, o);
 }

@@ -76,7 +76,7 @@ const DISPARITY_BLOCKS = [['disparity', 'atThreshold'], ['disparityTopK', 'topK'
 /** Rows of the operating table kept in a shareable bundle: top 5%, 10%, ..., 100%. */
 export const OPERATING_GRID: number[] = Array.from({ length: 20 }, (_, i) => (i + 1) * 5);
 const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves', 'training'];
-const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded'];
+const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded', 'annexA'];
 const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
 const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'replicatesDefined'];
 const RATE_CELLS: Record<string, Kind[]> = {
