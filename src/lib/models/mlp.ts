@@ -30,6 +30,8 @@ export interface MlpOptions {
   validationFraction?: number;
   /** L2 penalty on weights, as scikit-learn's alpha; default 1e-4. */
   alpha?: number;
+  /** 'auto' (default): typed arrays unless a GPU backend (webgl, webgpu) is active, where tfjs runs. */
+  engine?: 'auto' | 'typed-arrays' | 'tfjs';
   cancel?: CancelToken;
   onEpoch?: (p: { epoch: number; total: number; loss: number; valLoss?: number }) => void;
 }
@@ -48,7 +50,10 @@ export interface MlpFit {
   curve: { step: number; loss: number; valLoss?: number }[];
   epochs: number;
   bestEpoch: number;
+  /** The tfjs backend active during training (the typed-array engine runs beside it, on the CPU). */
   backend: string;
+  /** What computed the training steps. */
+  engine: 'typed-arrays' | 'tfjs';
 }
 
 /** Make sure some tfjs backend is ready; the app sets one (`initBackend`), tests and the CLI may not. */
@@ -112,6 +117,12 @@ export async function fitMlp(d: Design, y: Uint8Array, opts: MlpOptions): Promis
     const b = new Float32Array(nOut).map(() => (2 * r.next() - 1) * limit);
     return { nIn, nOut, W, b };
   });
+
+  const engine = opts.engine === 'typed-arrays' || opts.engine === 'tfjs' ? opts.engine : backend === 'webgl' || backend === 'webgpu' ? 'tfjs' : 'typed-arrays';
+  if (engine === 'typed-arrays') {
+    const layers = init.map((l) => ({ nIn: l.nIn, nOut: l.nOut, W: Float64Array.from(l.W), b: Float64Array.from(l.b) }));
+    return { ...trainTyped(d, y, layers, fit, val, r, { lr, maxEpochs, patience, alpha, batchSize, cancel: opts.cancel, onEpoch: opts.onEpoch }), backend, engine };
+  }
 
   const vars: tf.Variable[] = [];
   const xBuf = new Float32Array(batchSize * p);
@@ -228,7 +239,236 @@ export async function fitMlp(d: Design, y: Uint8Array, opts: MlpOptions): Promis
     valY?.dispose();
     optimizer?.dispose();
   }
-  return { layers: best, curve, epochs, bestEpoch, backend };
+  return { layers: best, curve, epochs, bestEpoch, backend, engine };
+}
+
+interface TypedSettings {
+  lr: number;
+  maxEpochs: number;
+  patience: number;
+  alpha: number;
+  batchSize: number;
+  cancel?: CancelToken;
+  onEpoch?: MlpOptions['onEpoch'];
+}
+
+/** log(1 + e^z) - y z, stable for any z. */
+function logLossOf(z: number, y: number): number {
+  return (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y * z;
+}
+
+/**
+ * The same training (mini-batches, order, penalty, early stopping) on Float64Arrays: at council
+ * sizes a tfjs op's fixed cost outweighs its arithmetic on CPU and WASM, and the first layer reads
+ * only the non-zero inputs of each row (one-hot designs are mostly zeros). Adam as scikit-learn's
+ * (beta 0.9/0.999, epsilon 1e-8).
+ */
+function trainTyped(
+  d: Design,
+  y: Uint8Array,
+  layers: DenseLayer[],
+  fit: Int32Array,
+  val: Int32Array,
+  r: ReturnType<typeof rng>,
+  s: TypedSettings,
+): Omit<MlpFit, 'backend' | 'engine'> {
+  const { p, X } = d;
+  const L = layers.length;
+  const B = s.batchSize;
+  const maxRows = Math.max(B, val.length);
+  // Activations per layer (rows x width) for the batch; deltas alike.
+  const acts = layers.map((l) => new Float64Array(maxRows * l.nOut));
+  const deltas = layers.map((l) => new Float64Array(B * l.nOut));
+  const gW = layers.map((l) => new Float64Array(l.W.length));
+  const gb = layers.map((l) => new Float64Array(l.b.length));
+  const mW = layers.map((l) => new Float64Array(l.W.length));
+  const vW = layers.map((l) => new Float64Array(l.W.length));
+  const mb = layers.map((l) => new Float64Array(l.b.length));
+  const vb = layers.map((l) => new Float64Array(l.b.length));
+  // Non-zero inputs of the batch's rows (CSR over the batch), rebuilt per batch.
+  const nzPtr = new Int32Array(maxRows + 1);
+  let nzIdx = new Int32Array(maxRows * Math.min(p, 32));
+  let nzVal = new Float64Array(nzIdx.length);
+  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  let t = 0;
+
+  const gatherNonZeros = (rows: Int32Array) => {
+    let k = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const o = rows[i] * p;
+      if (nzIdx.length < k + p) {
+        const bigger = new Int32Array(2 * (k + p));
+        bigger.set(nzIdx.subarray(0, k));
+        nzIdx = bigger;
+        const biggerV = new Float64Array(bigger.length);
+        biggerV.set(nzVal.subarray(0, k));
+        nzVal = biggerV;
+      }
+      for (let j = 0; j < p; j++) {
+        const v = X[o + j];
+        if (v !== 0) {
+          nzIdx[k] = j;
+          nzVal[k++] = v;
+        }
+      }
+      nzPtr[i + 1] = k;
+    }
+  };
+  /** Forward pass over `rows`; returns nothing, leaves logits in acts[L - 1]. */
+  const forward = (m: number) => {
+    for (let l = 0; l < L; l++) {
+      const { nIn, nOut, W, b } = layers[l];
+      const out = acts[l];
+      for (let i = 0; i < m; i++) {
+        const o = i * nOut;
+        for (let c = 0; c < nOut; c++) out[o + c] = b[c];
+        if (l === 0) {
+          for (let k = nzPtr[i]; k < nzPtr[i + 1]; k++) {
+            const x = nzVal[k];
+            const row = nzIdx[k] * nOut;
+            for (let c = 0; c < nOut; c++) out[o + c] += x * W[row + c];
+          }
+        } else {
+          const inp = acts[l - 1];
+          const io = i * nIn;
+          for (let a = 0; a < nIn; a++) {
+            const x = inp[io + a];
+            if (x === 0) continue;
+            const row = a * nOut;
+            for (let c = 0; c < nOut; c++) out[o + c] += x * W[row + c];
+          }
+        }
+        if (l < L - 1) for (let c = 0; c < nOut; c++) if (out[o + c] < 0) out[o + c] = 0;
+      }
+    }
+  };
+  const adam = (w: Float64Array, g: Float64Array, m1: Float64Array, v1: Float64Array, lrT: number) => {
+    for (let j = 0; j < w.length; j++) {
+      const gj = g[j];
+      const mj = (m1[j] = b1 * m1[j] + (1 - b1) * gj);
+      const vj = (v1[j] = b2 * v1[j] + (1 - b2) * gj * gj);
+      w[j] -= (lrT * mj) / (Math.sqrt(vj) + eps);
+    }
+  };
+  const step = (rows: Int32Array): number => {
+    const m = rows.length;
+    gatherNonZeros(rows);
+    forward(m);
+    const z = acts[L - 1];
+    let loss = 0;
+    const dOut = deltas[L - 1];
+    for (let i = 0; i < m; i++) {
+      const yi = y[rows[i]];
+      const zi = z[i];
+      loss += logLossOf(zi, yi);
+      const sg = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+      dOut[i] = (sg - yi) / m;
+    }
+    let pen = 0;
+    for (const l of layers) for (let j = 0; j < l.W.length; j++) pen += l.W[j] * l.W[j];
+    // Backward: gradient of the mean log-loss plus alpha/(2m) * sum of squared weights (scikit-learn's).
+    for (let l = L - 1; l >= 0; l--) {
+      const { nIn, nOut, W } = layers[l];
+      const g = gW[l];
+      const gbl = gb[l];
+      const delta = deltas[l];
+      for (let j = 0; j < W.length; j++) g[j] = (s.alpha / m) * W[j];
+      gbl.fill(0);
+      for (let i = 0; i < m; i++) {
+        const o = i * nOut;
+        for (let c = 0; c < nOut; c++) gbl[c] += delta[o + c];
+        if (l === 0) {
+          for (let k = nzPtr[i]; k < nzPtr[i + 1]; k++) {
+            const x = nzVal[k];
+            const row = nzIdx[k] * nOut;
+            for (let c = 0; c < nOut; c++) g[row + c] += x * delta[o + c];
+          }
+        } else {
+          const inp = acts[l - 1];
+          const io = i * nIn;
+          for (let a = 0; a < nIn; a++) {
+            const x = inp[io + a];
+            if (x === 0) continue;
+            const row = a * nOut;
+            for (let c = 0; c < nOut; c++) g[row + c] += x * delta[o + c];
+          }
+        }
+      }
+      if (l > 0) {
+        // delta of the layer below: (delta W^T) where its ReLU output is positive.
+        const below = deltas[l - 1];
+        const inp = acts[l - 1];
+        for (let i = 0; i < m; i++) {
+          const o = i * nOut;
+          const io = i * nIn;
+          for (let a = 0; a < nIn; a++) {
+            if (inp[io + a] <= 0) {
+              below[io + a] = 0;
+              continue;
+            }
+            const row = a * nOut;
+            let sum = 0;
+            for (let c = 0; c < nOut; c++) sum += delta[o + c] * W[row + c];
+            below[io + a] = sum;
+          }
+        }
+      }
+    }
+    t++;
+    const lrT = (s.lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let l = 0; l < L; l++) {
+      adam(layers[l].W, gW[l], mW[l], vW[l], lrT);
+      adam(layers[l].b, gb[l], mb[l], vb[l], lrT);
+    }
+    return loss / m + (s.alpha / (2 * m)) * pen;
+  };
+  const validationLoss = (): number => {
+    let sum = 0;
+    for (let start = 0; start < val.length; start += maxRows) {
+      const rows = val.subarray(start, Math.min(val.length, start + maxRows));
+      gatherNonZeros(rows);
+      forward(rows.length);
+      const z = acts[L - 1];
+      for (let i = 0; i < rows.length; i++) sum += logLossOf(z[i], y[rows[i]]);
+    }
+    return sum / val.length;
+  };
+  const copy = (): DenseLayer[] => layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, W: Float64Array.from(l.W), b: Float64Array.from(l.b) }));
+
+  const curve: { step: number; loss: number; valLoss?: number }[] = [];
+  const order = Int32Array.from(fit);
+  let best: DenseLayer[] | null = null;
+  let bestVal = Infinity;
+  let bestEpoch = 0;
+  let sinceBest = 0;
+  let epochs = 0;
+  for (let epoch = 1; epoch <= s.maxEpochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = r.int(i + 1);
+      const tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    let sum = 0;
+    for (let start = 0; start < order.length; start += B) {
+      throwIfCancelled(s.cancel);
+      const rows = order.subarray(start, Math.min(order.length, start + B));
+      sum += step(rows) * rows.length;
+    }
+    const loss = sum / order.length;
+    const valLoss = val.length > 0 ? validationLoss() : undefined;
+    epochs = epoch;
+    curve.push(valLoss === undefined ? { step: epoch, loss } : { step: epoch, loss, valLoss });
+    s.onEpoch?.({ epoch, total: s.maxEpochs, loss, valLoss });
+    const score = valLoss ?? loss;
+    if (score < bestVal - 1e-6) {
+      bestVal = score;
+      bestEpoch = epoch;
+      sinceBest = 0;
+      best = copy();
+    } else if (++sinceBest >= s.patience) break;
+  }
+  return { layers: best ?? copy(), curve, epochs, bestEpoch };
 }
 
 /** Probabilities for the rows of `d`, computed in plain JavaScript from the copied weights. */
