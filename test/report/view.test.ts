@@ -100,7 +100,7 @@ describe('comparison and drivers', () => {
     const b = load('compas-audit.json');
     expect(comparisonRows(b)[0].difference).toBe('not in this bundle');
     expect(pairedComparisonRows(b)).toEqual([]);
-    expect(driverRows(b.results[0])).toEqual({ coefficients: null, importance: null });
+    expect(driverRows(b.results[0])).toEqual({ coefficients: null, importance: null, coefficientInterval: '95% interval', importanceInterval: 'Interval' });
   });
   it('coefficients largest first, with intervals', () => {
     const b = load('synthetic-models.json');
@@ -108,6 +108,7 @@ describe('comparison and drivers', () => {
     expect(d.coefficients).toHaveLength(5);
     expect(d.coefficients![0].size).toBe(1);
     expect(d.importance!.length).toBeGreaterThan(0);
+    expect(d.importanceInterval).toBe('Lowest and highest of 5 shuffles');
   });
 });
 

@@ -299,11 +299,21 @@ function driverRowsOf(list: unknown, nameKey: string, fmt: (x: number) => string
   }));
 }
 
-/** Logistic coefficients (largest first) and permutation importance, each null when absent. */
-export function driverRows(r: ModelResult, limit = 12): { coefficients: DriverRow[] | null; importance: DriverRow[] | null } {
+/** What an importance interval is, from the producer's `interval` note on its entries (e.g.
+ *  "lowest and highest of 5 shuffles"); a plain "Interval" when it does not say. */
+function intervalLabelOf(list: unknown, fallback: string): string {
+  const first = Array.isArray(list) ? (list[0] as { interval?: unknown } | undefined) : undefined;
+  return first && typeof first.interval === 'string' ? first.interval : fallback;
+}
+
+/** Logistic coefficients (largest first) and permutation importance, each null when absent,
+ *  with the heading their interval column should carry. */
+export function driverRows(r: ModelResult, limit = 12): { coefficients: DriverRow[] | null; importance: DriverRow[] | null; coefficientInterval: string; importanceInterval: string } {
   return {
     coefficients: driverRowsOf(r.coefficients, 'name', (x) => signed(x), limit),
     importance: driverRowsOf(r.importance, 'feature', (x) => num3(x), limit),
+    coefficientInterval: intervalLabelOf(r.coefficients, '95% interval'),
+    importanceInterval: intervalLabelOf(r.importance, 'Interval'),
   };
 }
 
