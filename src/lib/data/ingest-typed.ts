@@ -5,13 +5,14 @@
  * never re-read as numbers or dates.
  */
 import { Type, Table, tableFromIPC, type Vector } from 'apache-arrow';
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import { parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { AppError, CancelToken, Result } from '../errors.ts';
 import { fail, ok, throwIfCancelled } from '../errors.ts';
 import type { ColumnInfo, ColumnType } from './schema.ts';
 import { buildColumn, dateVector, float64Vector } from './build-table.ts';
 import { rawColumnFromStrings, type RawColumn } from './raw-column.ts';
+import { isValidUtf8 } from './text-encoding.ts';
 
 export interface TypedTable {
   table: Table;
@@ -149,6 +150,7 @@ export async function readParquet(bytes: Uint8Array, opts: TypedOptions): Promis
   let names: string[];
   let rows: number;
   let metadata;
+  const topLevel: SchemaElement[] = [];
   try {
     metadata = parquetMetadata(buf);
     rows = Number(metadata.num_rows);
@@ -164,29 +166,178 @@ export async function readParquet(bytes: Uint8Array, opts: TypedOptions): Promis
     };
     while (i < schema.length) {
       names.push(schema[i].name);
+      topLevel.push(schema[i]);
       i = skip(i);
     }
   } catch (e) {
     return fail({ code: 'bad-parquet', message: `this Parquet file could not be read (${(e as Error).message})`, file: opts.file });
   }
+  // Flat files (every column a plain leaf) take the per-column fast path: numbers and dates go
+  // straight into Float64Arrays, and text stays UTF-8 bytes from the file to the Arrow column
+  // (decoding each cell to a string and encoding it back cost about half the load time).
+  const kinds = new Map<string, ParquetKind>();
+  let flat = true;
+  for (const el of topLevel) {
+    const kind = parquetKindOf(el);
+    if (kind === 'nested') flat = false;
+    kinds.set(el.name, kind);
+  }
+  // Numbers and dates of a flat file go straight into typed arrays (no boxed value per cell).
   const cols = new Map<string, Cell[]>();
-  for (const name of names) cols.set(name, new Array(rows).fill(null));
+  const numeric = new Map<string, NumericCells>();
+  for (const name of names) {
+    const k = kinds.get(name);
+    const o = opts.typeOverrides?.[name];
+    // Forced to a text type, a column keeps its values as they came (a 64-bit integer keeps every digit).
+    if (flat && (k === 'number' || k === 'date') && (o === undefined || o === 'number' || o === 'date')) numeric.set(name, { ms: new Float64Array(rows).fill(NaN), missing: new Uint8Array(rows).fill(1) });
+    else cols.set(name, new Array(rows).fill(null));
+  }
   try {
     await parquetRead({
       file: buf,
       metadata,
       compressors,
+      // Only when flat: a nested column keeps the default (Date objects, strings) for its JSON text.
+      parsers: flat ? FAST_PARSERS : undefined,
       onChunk: (chunk) => {
+        const d = chunk.columnData as ArrayLike<Cell>;
+        const at = chunk.rowStart;
+        const m = Math.min(d.length, rows - at);
+        const num = numeric.get(chunk.columnName);
+        if (num) {
+          const { ms, missing } = num;
+          for (let i = 0; i < m; i++) {
+            const x = d[i];
+            if (x === null || x === undefined) continue;
+            ms[at + i] = typeof x === 'number' ? x : Number(x as bigint);
+            missing[at + i] = 0;
+          }
+          return;
+        }
         const out = cols.get(chunk.columnName);
         if (!out) return;
-        const d = chunk.columnData as ArrayLike<Cell>;
-        for (let i = 0; i < d.length && chunk.rowStart + i < rows; i++) out[chunk.rowStart + i] = d[i];
+        for (let i = 0; i < m; i++) out[at + i] = d[i];
       },
     });
   } catch (e) {
     if ((e as Error).message === 'cancelled') throw e;
     return fail({ code: 'bad-parquet', message: `this Parquet file could not be read (${(e as Error).message})`, file: opts.file });
   }
-  return ok(fromColumns(names, (name) => columnFromValues(name, cols.get(name)!, opts), opts.cancel));
+  return ok(fromColumns(names, (name) => {
+    // Let each column's cells go as soon as it is built.
+    const num = numeric.get(name);
+    numeric.delete(name);
+    if (num) return numericColumnOf(name, kinds.get(name) === 'date' ? 'date' : 'number', num, opts);
+    const values = cols.get(name)!;
+    cols.delete(name);
+    return flat ? fastColumn(name, kinds.get(name)!, values, opts) : columnFromValues(name, values, opts);
+  }, opts.cancel));
+}
+
+type ParquetKind = 'number' | 'date' | 'text' | 'other' | 'nested';
+
+/** How a top-level Parquet column is read on the fast path. */
+function parquetKindOf(el: SchemaElement): ParquetKind {
+  if ((el.num_children ?? 0) > 0 || el.repetition_type === 'REPEATED') return 'nested';
+  const ct = el.converted_type;
+  const lt = el.logical_type?.type;
+  if (el.type === 'INT96' && ct === undefined) return 'date';
+  if (ct === 'DATE' || ct === 'TIMESTAMP_MILLIS' || ct === 'TIMESTAMP_MICROS' || lt === 'TIMESTAMP' || lt === 'DATE') return 'date';
+  if (el.type === 'INT32' || el.type === 'INT64' || el.type === 'FLOAT' || el.type === 'DOUBLE') {
+    const plainInt = ct === undefined || ct.startsWith('INT_') || ct.startsWith('UINT_') || ct === 'DECIMAL';
+    if (plainInt && (lt === undefined || lt === 'INTEGER' || lt === 'DECIMAL')) return 'number';
+    return 'other';
+  }
+  if (el.type === 'BYTE_ARRAY' && (ct === undefined || ct === 'UTF8' || ct === 'ENUM') && (lt === undefined || lt === 'STRING' || lt === 'ENUM')) return 'text';
+  return 'other';
+}
+
+const MS_PER_DAY = 86_400_000;
+/** Dates as numbers (ms) and strings as their bytes: the fast path knows each column's kind from the schema. */
+const FAST_PARSERS = {
+  timestampFromMilliseconds: (ms: bigint): number => Number(ms),
+  timestampFromMicroseconds: (us: bigint): number => Number(us / 1000n),
+  timestampFromNanoseconds: (ns: bigint): number => Number(ns / 1000000n),
+  dateFromDays: (days: number): number => days * MS_PER_DAY,
+  stringFromBytes: (bytes: Uint8Array | undefined): Uint8Array | undefined => bytes,
+};
+
+interface NumericCells {
+  /** Value (dates: ms since epoch), NaN when missing. */
+  ms: Float64Array;
+  /** 1 = null in the file. */
+  missing: Uint8Array;
+}
+
+/** A number or date column of a flat Parquet file; with nothing but missing values it takes the general route. */
+function numericColumnOf(name: string, kind: 'number' | 'date', { ms, missing }: NumericCells, opts: TypedOptions): { vector: Vector; info: ColumnInfo; issues: AppError[] } {
+  const n = ms.length;
+  const override = opts.typeOverrides?.[name];
+  let missingCount = 0;
+  for (let i = 0; i < n; i++) if (ms[i] !== ms[i]) missingCount++; // NaN in the file counts as missing too
+  if (missingCount < n && (override === undefined || override === 'number' || override === 'date')) {
+    const type = override ?? kind;
+    return {
+      vector: type === 'date' ? dateVector(ms, missing) : float64Vector(ms, missing),
+      info: { name, type, inferredType: kind, missing: missingCount },
+      issues: [],
+    };
+  }
+  const general: Cell[] = new Array(n);
+  for (let i = 0; i < n; i++) general[i] = missing[i] ? null : kind === 'date' ? new Date(ms[i]) : ms[i];
+  return columnFromValues(name, general, opts);
+}
+
+/** One column of a flat Parquet file, read by its schema kind; anything unusual takes the general route. */
+function fastColumn(name: string, kind: ParquetKind, values: Cell[], opts: TypedOptions): { vector: Vector; info: ColumnInfo; issues: AppError[] } {
+  const n = values.length;
+  const override = opts.typeOverrides?.[name];
+  if (kind === 'text') {
+    const raw = rawColumnFromBytes(values);
+    if (raw) {
+      let strings = 0;
+      for (let i = 0; i < n; i++) if (values[i] !== null && values[i] !== undefined) strings++;
+      return buildColumn(name, raw, { file: opts.file, firstRow: 1, typeOverrides: opts.typeOverrides, readNumbers: strings === 0 || override === 'number' || override === 'date' });
+    }
+  }
+  // Other leaves (booleans, binary, JSON, ...) and numbers or dates forced to text: as the general
+  // route, with strings and dates made what the default parsers would have made.
+  const general: Cell[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    general[i] = x instanceof Uint8Array && kind === 'text' ? utf8Decoder.decode(x) : kind === 'date' && typeof x === 'number' ? new Date(x) : x;
+  }
+  return columnFromValues(name, general, opts);
+}
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * UTF-8 byte cells (null = missing, stored empty) as one RawColumn; null when a cell is not
+ * well-formed UTF-8, so the caller decodes it the way the default reader would (U+FFFD).
+ */
+function rawColumnFromBytes(values: readonly Cell[]): RawColumn | null {
+  const n = values.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x === null || x === undefined) continue;
+    if (!(x instanceof Uint8Array)) return null;
+    total += x.length;
+  }
+  const bytes = new Uint8Array(total);
+  const offsets = new Int32Array(n + 1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as Uint8Array | null | undefined;
+    if (x) {
+      const len = x.length;
+      if (len < 16) for (let k = 0; k < len; k++) bytes[at + k] = x[k];
+      else bytes.set(x, at);
+      at += len;
+    }
+    offsets[i + 1] = at;
+  }
+  return isValidUtf8(bytes) ? { bytes, offsets, count: n } : null;
 }
 
