@@ -8,6 +8,7 @@ import { AppFailure, type AppError, type CancelToken, type Result } from '../err
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { buildAuditReport, type AuditProgress } from '../report/audit-report.ts';
 import { outcomeLabels } from './outcome.ts';
+import { groupValuesOf } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import type { AuditSpec } from './spec.ts';
 
@@ -75,10 +76,7 @@ export function runAudit(
   const kept = Int32Array.from(keep, (k) => rows[k]);
   const labels = Uint8Array.from(keep, (k) => outcome.value.labels[k]);
   const scores = Float64Array.from(kept, (i) => rawScores[i]);
-  const groupValues = spec.groups.map((g) => {
-    const values = stringColumn(table, g);
-    return { attribute: g, values: Array.from(kept, (i) => values[i]) };
-  });
+  const groupValues = spec.groups.map((g) => ({ attribute: g, values: groupValuesOf(table, columns, g, kept) }));
   const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), kept) : undefined;
 
   const roles: Record<string, string> = { [spec.outcome]: 'outcome', [spec.score]: 'score' };

@@ -17,6 +17,7 @@ import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
+import { groupValuesOf } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
@@ -193,10 +194,7 @@ export async function runEvaluation(
 
     const yTest = Uint8Array.from(testRows, (k) => labels[k]);
     const tableRows = Int32Array.from(testRows, (k) => rows[k]);
-    const groups: AuditAttribute[] = spec.groups.map((g) => {
-      const values = stringColumn(table, g);
-      return { attribute: g, values: Array.from(tableRows, (i) => values[i]) };
-    });
+    const groups: AuditAttribute[] = spec.groups.map((g) => ({ attribute: g, values: groupValuesOf(table, columns, g, tableRows) }));
     const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), tableRows) : undefined;
     const threshold = spec.threshold ?? DEFAULT_THRESHOLD;
     const topPct = spec.topPct ?? DEFAULT_TOP_PCT;
