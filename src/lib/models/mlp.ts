@@ -252,6 +252,30 @@ interface TypedSettings {
   onEpoch?: MlpOptions['onEpoch'];
 }
 
+/** dst[d0 .. d0+len) += x * src[s0 .. s0+len): the inner loop of both passes, unrolled by four. */
+function addScaled(dst: Float64Array, d0: number, src: Float64Array, s0: number, x: number, len: number): void {
+  let c = 0;
+  for (; c + 3 < len; c += 4) {
+    dst[d0 + c] += x * src[s0 + c];
+    dst[d0 + c + 1] += x * src[s0 + c + 1];
+    dst[d0 + c + 2] += x * src[s0 + c + 2];
+    dst[d0 + c + 3] += x * src[s0 + c + 3];
+  }
+  for (; c < len; c++) dst[d0 + c] += x * src[s0 + c];
+}
+
+/** dst[d0 + c] += x * a[a0 + c] + u * b[b0 + c]: two inputs per pass halve the traffic on dst. */
+function addScaled2(dst: Float64Array, d0: number, src: Float64Array, a0: number, x: number, b0: number, u: number, len: number): void {
+  let c = 0;
+  for (; c + 3 < len; c += 4) {
+    dst[d0 + c] += x * src[a0 + c] + u * src[b0 + c];
+    dst[d0 + c + 1] += x * src[a0 + c + 1] + u * src[b0 + c + 1];
+    dst[d0 + c + 2] += x * src[a0 + c + 2] + u * src[b0 + c + 2];
+    dst[d0 + c + 3] += x * src[a0 + c + 3] + u * src[b0 + c + 3];
+  }
+  for (; c < len; c++) dst[d0 + c] += x * src[a0 + c] + u * src[b0 + c];
+}
+
 /** log(1 + e^z) - y z, stable for any z. */
 function logLossOf(z: number, y: number): number {
   return (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y * z;
@@ -323,19 +347,16 @@ function trainTyped(
         const o = i * nOut;
         for (let c = 0; c < nOut; c++) out[o + c] = b[c];
         if (l === 0) {
-          for (let k = nzPtr[i]; k < nzPtr[i + 1]; k++) {
-            const x = nzVal[k];
-            const row = nzIdx[k] * nOut;
-            for (let c = 0; c < nOut; c++) out[o + c] += x * W[row + c];
-          }
+          const end = nzPtr[i + 1];
+          let k = nzPtr[i];
+          for (; k + 1 < end; k += 2) addScaled2(out, o, W, nzIdx[k] * nOut, nzVal[k], nzIdx[k + 1] * nOut, nzVal[k + 1], nOut);
+          if (k < end) addScaled(out, o, W, nzIdx[k] * nOut, nzVal[k], nOut);
         } else {
           const inp = acts[l - 1];
           const io = i * nIn;
           for (let a = 0; a < nIn; a++) {
             const x = inp[io + a];
-            if (x === 0) continue;
-            const row = a * nOut;
-            for (let c = 0; c < nOut; c++) out[o + c] += x * W[row + c];
+            if (x !== 0) addScaled(out, o, W, a * nOut, x, nOut);
           }
         }
         if (l < L - 1) for (let c = 0; c < nOut; c++) if (out[o + c] < 0) out[o + c] = 0;
@@ -378,19 +399,13 @@ function trainTyped(
         const o = i * nOut;
         for (let c = 0; c < nOut; c++) gbl[c] += delta[o + c];
         if (l === 0) {
-          for (let k = nzPtr[i]; k < nzPtr[i + 1]; k++) {
-            const x = nzVal[k];
-            const row = nzIdx[k] * nOut;
-            for (let c = 0; c < nOut; c++) g[row + c] += x * delta[o + c];
-          }
+          for (let k = nzPtr[i]; k < nzPtr[i + 1]; k++) addScaled(g, nzIdx[k] * nOut, delta, o, nzVal[k], nOut);
         } else {
           const inp = acts[l - 1];
           const io = i * nIn;
           for (let a = 0; a < nIn; a++) {
             const x = inp[io + a];
-            if (x === 0) continue;
-            const row = a * nOut;
-            for (let c = 0; c < nOut; c++) g[row + c] += x * delta[o + c];
+            if (x !== 0) addScaled(g, a * nOut, delta, o, x, nOut);
           }
         }
       }
