@@ -54,11 +54,29 @@ interface Scan {
   integers: number;
 }
 
-function scanColumn(col: RawColumn, readNumbers: boolean): Scan {
+/**
+ * Buffers one column's scan may reuse from the previous column: fresh memory is slow to touch on
+ * first use (PLATFORM.md), and most columns drop their scan buffers once their vector is built.
+ */
+export interface ScanScratch {
+  missing?: Uint8Array;
+  values?: Float64Array;
+}
+
+function scanColumn(col: RawColumn, readNumbers: boolean, scratch?: ScanScratch): Scan {
   const n = col.count;
   const { bytes, offsets } = col;
-  const missing = new Uint8Array(n);
-  const values = new Float64Array(n);
+  let missing: Uint8Array;
+  if (scratch?.missing && scratch.missing.length === n) {
+    missing = scratch.missing;
+    missing.fill(0);
+  } else missing = new Uint8Array(n);
+  // Every cell of values is written below, so a reused buffer needs no clearing.
+  const values = scratch?.values && scratch.values.length === n ? scratch.values : new Float64Array(n);
+  if (scratch) {
+    scratch.missing = undefined;
+    scratch.values = undefined;
+  }
   const flagsOut = { flags: 0 };
   let missingCount = 0, numbers = 0, dates = 0, numFlags = 0, dateFlags = 0, usOrder = 0, firstUsRow = -1, integers = 0;
   for (let i = 0; i < n; i++) {
@@ -179,10 +197,28 @@ export function float64Vector(values: Float64Array, missing: Uint8Array): Vector
   return makeVector(makeData({ type: new Float64(), length: values.length, nullCount, nullBitmap: bitmap, data: values }));
 }
 
+function vectorTakesValues(v: Vector, values: Float64Array): boolean {
+  return v.data.some((d) => (d.values as ArrayBufferView | undefined)?.buffer === values.buffer);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const TWO_32 = 4294967296;
+
 export function dateVector(ms: Float64Array, missing: Uint8Array): Vector {
   const { bitmap, nullCount } = nullBitmapOf(missing, ms);
   const data = new BigInt64Array(ms.length);
-  for (let i = 0; i < ms.length; i++) if (ms[i] === ms[i]) data[i] = BigInt(Math.round(ms[i]));
+  if (LITTLE_ENDIAN) {
+    // Two 32-bit halves per value: a BigInt per cell cost about a tenth of a second per million dates.
+    const words = new Int32Array(data.buffer, data.byteOffset, ms.length * 2);
+    for (let i = 0; i < ms.length; i++) {
+      const x = ms[i];
+      if (x !== x) continue;
+      const t = Math.round(x);
+      const hi = Math.floor(t / TWO_32);
+      words[2 * i] = t - hi * TWO_32; // 0 <= low < 2^32, stored as its two's-complement int32
+      words[2 * i + 1] = hi;
+    }
+  } else for (let i = 0; i < ms.length; i++) if (ms[i] === ms[i]) data[i] = BigInt(Math.round(ms[i]));
   return makeVector(makeData({ type: new DateMillisecond(), length: ms.length, nullCount, nullBitmap: bitmap, data }));
 }
 
@@ -234,9 +270,9 @@ function rowOf(opts: BuildOptions, i: number): number {
 }
 
 /** One typed column from raw cells, following the storage conventions of schema.ts. */
-export function buildColumn(name: string, col: RawColumn, opts: BuildOptions): BuiltColumn {
+export function buildColumn(name: string, col: RawColumn, opts: BuildOptions, scratch?: ScanScratch): BuiltColumn {
   const readNumbers = opts.readNumbers !== false;
-  const scan = scanColumn(col, readNumbers);
+  const scan = scanColumn(col, readNumbers, scratch);
   const nonMissing = scan.n - scan.missingCount;
   const issues: AppError[] = [];
   const notes: string[] = [];
@@ -290,6 +326,11 @@ export function buildColumn(name: string, col: RawColumn, opts: BuildOptions): B
     if (scan.dateFlags & DATE_TIME) notes.push('some values include a time of day');
   }
   if (type === 'code' && inferred === 'code' && scan.numFlags & NUM_LEADING_ZERO) notes.push('numeric-looking codes with leading zeros (01) kept as text');
+  if (scratch) {
+    // The vector holds copies of missing (as a bitmap); values only when they became the data.
+    scratch.missing = scan.missing;
+    if (!(type === 'number' && vectorTakesValues(vector, scan.values))) scratch.values = scan.values;
+  }
   const info: ColumnInfo = { name, type, inferredType: inferred, missing: scan.missingCount };
   if (st) info.distinct = st.dict.size;
   if (notes.length) info.notes = notes;
@@ -307,9 +348,10 @@ export function buildTable(names: string[], cols: RawColumn[], opts: BuildOption
   const vectors: Record<string, Vector> = {};
   const columns: ColumnInfo[] = [];
   const issues: AppError[] = [];
+  const scratch: ScanScratch = {};
   for (let j = 0; j < names.length; j++) {
     throwIfCancelled(opts.cancel);
-    const b = buildColumn(names[j], cols[j], opts);
+    const b = buildColumn(names[j], cols[j], opts, scratch);
     vectors[names[j]] = b.vector;
     columns.push(b.info);
     issues.push(...b.issues);
