@@ -37,6 +37,7 @@ describe('the Data page', () => {
     expect(await page.getByTestId('outcome-value').innerText()).toBe('outcome');
     await expect.poll(() => app.quality('recency')).toMatch(/^Cases run from 20\d\d-\d\d-\d\d/);
     expect(await app.quality('representativeness')).toMatch(/national figures/);
+    await page.getByTestId('load-report').scrollIntoViewIfNeeded();
     await app.screenshot('data-loaded');
 
     // Mouse: make deprivation_decile a group to audit.
@@ -53,7 +54,7 @@ describe('the Data page', () => {
     await page.locator('tr[data-column="prev_referrals"] [data-testid="type-select"]').selectOption('category');
     await expect.poll(() => page.locator('tr[data-column="prev_referrals"] [data-testid="type-select"]').inputValue()).toBe('category');
 
-    await page.getByTestId('column-table').scrollIntoViewIfNeeded();
+    await page.locator('tr[data-column="referral_source"]').scrollIntoViewIfNeeded();
     await app.screenshot('data-roles');
     expect(await axeViolations(page)).toEqual([]);
 

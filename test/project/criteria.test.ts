@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+// A frozen copy of a multi-model run (test/fixtures/bundles/synthetic-models.json as first made), so the hand-worked counts below stay put.
 import { readFileSync } from 'node:fs';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
 import { countsAtRecall, criterionEstimate, criterionOfForm, judgeRun, wilson } from '../../src/lib/project/criteria.ts';
 
-const fixture = (): Bundle => JSON.parse(readFileSync(new URL('../fixtures/bundles/synthetic-models.json', import.meta.url), 'utf8'));
+const fixture = (): Bundle => JSON.parse(readFileSync(new URL('./fixtures/run-bundle.json', import.meta.url), 'utf8'));
 
 describe('criterionOfForm', () => {
   it('reads a ranking criterion', () => {

@@ -4,7 +4,7 @@ import type { ColumnRoleChoice } from '../../../lib/project/mapping.ts';
 
 export const TYPE_LABELS: Record<ColumnType, string> = {
   number: 'Number',
-  code: 'Code (a label that looks like a number)',
+  code: 'Code (label, not a quantity)',
   category: 'Category',
   date: 'Date',
   text: 'Free text',
