@@ -87,9 +87,49 @@ function linearPredictor(d: Design, theta: Float64Array, out: Float64Array): voi
   }
 }
 
+/** The non-zero entries of a dense row-major n x p matrix, row by row. */
+export function nonZeroRows(X: Float64Array, n: number, p: number): CsrMatrix {
+  let nnz = 0;
+  for (let k = 0; k < n * p; k++) if (X[k] !== 0) nnz++;
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    for (let j = 0; j < p; j++) {
+      const v = X[o + j];
+      if (v !== 0) {
+        indices[k] = j;
+        values[k++] = v;
+      }
+    }
+    indptr[i + 1] = k;
+  }
+  return { rows: n, cols: p, indptr, indices, values };
+}
+
+/** One-hot designs are mostly zeros: below this share of non-zeros, passes read them only. */
+const SPARSE_DENSITY = 0.5;
+
+/** The dense block's non-zeros, when sparse enough to be worth reading that way; else null. */
+export function sparseDense(d: Design): CsrMatrix | null {
+  const { n, p, X } = d;
+  const total = n * p;
+  if (total === 0) return null;
+  // Count on a sample of rows first so a fully dense design costs no extra pass.
+  let nz = 0;
+  const step = Math.max(1, Math.floor(n / 256));
+  let seen = 0;
+  for (let i = 0; i < n; i += step, seen++) for (let j = 0; j < p; j++) if (X[i * p + j] !== 0) nz++;
+  if (nz > SPARSE_DENSITY * seen * p) return null;
+  return nonZeroRows(X, n, p);
+}
+
 /** The objective and its gradient on typed arrays: one fused pass per row (predictor, residual,
  *  gradient update) so each row is read from memory once per evaluation. */
-export function logisticLossGrad(d: Design, y: Uint8Array, C: number): LossGrad {
+export function logisticLossGrad(d: Design, y: Uint8Array, C: number, sp: CsrMatrix | null = sparseDense(d)): LossGrad {
+  if (sp) return sparseLossGrad(sp, d, y, C);
   const { n, p, X } = d;
   const t = d.text;
   const invC = 1 / C;
@@ -128,10 +168,54 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number): LossGrad 
   };
 }
 
+/** `logisticLossGrad` over the non-zeros `sp` of the dense block (same objective, same gradient). */
+function sparseLossGrad(sp: CsrMatrix, d: Design, y: Uint8Array, C: number): LossGrad {
+  const { n, p } = d;
+  const { indptr, indices, values } = sp;
+  const t = d.text;
+  const tPtr = t ? t.indptr : indptr;
+  const tIdx = t ? t.indices : indices;
+  const tVal = t ? t.values : values;
+  const hasText = !!t;
+  const invC = 1 / C;
+  return (theta, grad) => {
+    grad.fill(0);
+    const last = theta.length - 1;
+    const b = theta[last];
+    let loss = 0;
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const a = indptr[i];
+      const e = indptr[i + 1];
+      let s0 = 0, s1 = 0;
+      let k = a;
+      for (; k + 1 < e; k += 2) {
+        s0 += values[k] * theta[indices[k]];
+        s1 += values[k + 1] * theta[indices[k + 1]];
+      }
+      if (k < e) s0 += values[k] * theta[indices[k]];
+      let zi = b + s0 + s1;
+      if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) zi += tVal[q] * theta[p + tIdx[q]];
+      loss += softplus(zi) - y[i] * zi;
+      const r = sigmoid(zi) - y[i];
+      gb += r;
+      for (k = a; k < e; k++) grad[indices[k]] += r * values[k];
+      if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) grad[p + tIdx[q]] += r * tVal[q];
+    }
+    let pen = 0;
+    for (let j = 0; j < last; j++) {
+      pen += theta[j] * theta[j];
+      grad[j] += theta[j] * invC;
+    }
+    grad[last] = gb;
+    return loss + 0.5 * pen * invC;
+  };
+}
+
 /** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major.
  *  Each row adds w_i x_i x_i^T over its non-zero entries only: one-hot designs are mostly zeros,
  *  so this costs n nnz^2 / 2 rather than n p^2 / 2. */
-export function logisticHessian(d: Design, theta: Float64Array, C: number): Float64Array {
+export function logisticHessian(d: Design, theta: Float64Array, C: number, sp: CsrMatrix | null = null): Float64Array {
   const { n, p, X } = d;
   const m = p + 1;
   const H = new Float64Array(m * m);
@@ -144,12 +228,20 @@ export function logisticHessian(d: Design, theta: Float64Array, C: number): Floa
     const wgt = s * (1 - s);
     if (wgt === 0) continue;
     let k = 0;
-    const o = i * p;
-    for (let j = 0; j < p; j++) {
-      const v = X[o + j];
-      if (v !== 0) {
-        nzIdx[k] = j;
-        nzVal[k++] = v;
+    if (sp) {
+      // The non-zeros are already listed (`sparseDense`): no scan of the row.
+      for (let q = sp.indptr[i]; q < sp.indptr[i + 1]; q++) {
+        nzIdx[k] = sp.indices[q];
+        nzVal[k++] = sp.values[q];
+      }
+    } else {
+      const o = i * p;
+      for (let j = 0; j < p; j++) {
+        const v = X[o + j];
+        if (v !== 0) {
+          nzIdx[k] = j;
+          nzVal[k++] = v;
+        }
       }
     }
     nzIdx[k] = p;
@@ -242,7 +334,9 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     }
   }
   const size = packedSize(d);
-  const fg = logisticLossGrad(d, y, C);
+  // The dense block's non-zeros, listed once for every gradient and Hessian of this fit.
+  const sp = sparseDense(d);
+  const fg = logisticLossGrad(d, y, C, sp);
   const fgFirst = opts.lossGrad ?? fg;
   // Start at the prevalence (intercept = logit of it), which is the optimum of the intercept-only model.
   let pos = 0;
@@ -284,7 +378,7 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     gradMax = absMax(g);
     // The Hessian is the expensive part (n nnz^2 / 2); a factor is reused for further steps while
     // they keep shrinking the gradient fast, and refreshed when they stop doing so.
-    L = cholesky(logisticHessian(d, theta, C), m);
+    L = cholesky(logisticHessian(d, theta, C, sp), m);
     let lIsCurrent = true;
     for (let k = 0; k < 50 && L; k++) {
       throwIfCancelled(opts.cancel);
@@ -304,7 +398,7 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       }
       if (!(fNew <= f)) {
         if (!lIsCurrent) {
-          L = cholesky(logisticHessian(d, theta, C), m);
+          L = cholesky(logisticHessian(d, theta, C, sp), m);
           lIsCurrent = true;
           continue;
         }
@@ -324,12 +418,12 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
         break;
       }
       if (gradMax > 0.25 * before) {
-        L = cholesky(logisticHessian(d, theta, C), m);
+        L = cholesky(logisticHessian(d, theta, C, sp), m);
         lIsCurrent = true;
       }
     }
     // Standard errors from the Hessian at the solution itself.
-    if (wantSe && !lIsCurrent) L = cholesky(logisticHessian(d, theta, C), m);
+    if (wantSe && !lIsCurrent) L = cholesky(logisticHessian(d, theta, C, sp), m);
   }
   let se: Float64Array | null = null;
   let interceptSe: number | null = null;
