@@ -22,8 +22,27 @@ const encoder = new TextEncoder();
 
 /** Signed 32-bit MurmurHash3 (x86_32) of the UTF-8 bytes of `s`, as scikit-learn's `murmurhash3_32(s, seed, positive=False)`. */
 export function murmurhash3(s: string, seed = 0): number {
+  // ASCII (nearly every n-gram of English notes) is its own UTF-8: skip the encoder's allocation.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    if (asciiBuf.length < s.length) asciiBuf = new Uint8Array(2 * s.length);
+    for (let i = 0; i < s.length; i++) asciiBuf[i] = s.charCodeAt(i);
+    return murmurBytes(asciiBuf, s.length, seed);
+  }
   const bytes = encoder.encode(s);
-  const len = bytes.length;
+  return murmurBytes(bytes, bytes.length, seed);
+}
+
+let asciiBuf = new Uint8Array(256);
+
+/** MurmurHash3 x86_32 of bytes[0..len). */
+function murmurBytes(bytes: Uint8Array, len: number, seed: number): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
   let h = seed | 0;
