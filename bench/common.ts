@@ -4,7 +4,7 @@
  * scripts. Node only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -108,4 +108,27 @@ export function memoryInUseGB(): number {
   const info = readFileSync('/proc/meminfo', 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
   return +((kb('MemTotal') - kb('MemAvailable')) / 2 ** 20).toFixed(1);
+}
+
+/** The 24k end-to-end question, as `candour evaluate` flags; the browser bench sends the same spec. */
+export const E2E_GROUPS = ['gender', 'ethnicity_group', 'disability', 'deprivation_decile'];
+export const E2E_ARGS = [
+  '--outcome', 'outcome', '--positive', '1', '--models', 'logistic,gbdt', '--split', 'temporal', '--date', 'referral_date',
+  '--id', 'child_id', '--drop', 'referral_id', ...E2E_GROUPS.flatMap((g) => ['--group', g]),
+];
+
+/** bench/out/e2e-N.csv: the synthetic extract of `candour synth --rows N --seed 1` (written once). */
+export async function prepareE2eCsv(rows: number): Promise<string> {
+  const file = path.join(benchOut, `e2e-${rows}.csv`);
+  if (existsSync(file)) return file;
+  const { run } = await import('../src/cli/synth.ts');
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = () => true;
+  try {
+    const code = await run(['--rows', String(rows), '--seed', '1', '--out', file]);
+    if (code !== 0) throw new Error(`candour synth exited ${code}`);
+  } finally {
+    process.stderr.write = write;
+  }
+  return file;
 }
