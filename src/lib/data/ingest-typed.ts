@@ -8,7 +8,7 @@ import { Type, Table, tableFromIPC, type Vector } from 'apache-arrow';
 import { parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { AppError, CancelToken, Result } from '../errors.ts';
-import { fail, ok, throwIfCancelled } from '../errors.ts';
+import { Cancelled, fail, ok, throwIfCancelled } from '../errors.ts';
 import type { ColumnInfo, ColumnType } from './schema.ts';
 import { buildColumn, dateVector, float64Vector } from './build-table.ts';
 import { rawColumnFromStrings, type RawColumn } from './raw-column.ts';
@@ -192,38 +192,26 @@ export async function readParquet(bytes: Uint8Array, opts: TypedOptions): Promis
     if (flat && (k === 'number' || k === 'date') && (o === undefined || o === 'number' || o === 'date')) numeric.set(name, { ms: new Float64Array(rows).fill(NaN), missing: new Uint8Array(rows).fill(1) });
     else cols.set(name, new Array(rows).fill(null));
   }
-  try {
-    await parquetRead({
-      file: buf,
-      metadata,
-      compressors,
-      // Only when flat: a nested column keeps the default (Date objects, strings) for its JSON text.
-      parsers: flat ? FAST_PARSERS : undefined,
-      onChunk: (chunk) => {
-        const d = chunk.columnData as ArrayLike<Cell>;
-        const at = chunk.rowStart;
-        const m = Math.min(d.length, rows - at);
-        const num = numeric.get(chunk.columnName);
-        if (num) {
-          const { ms, missing } = num;
-          for (let i = 0; i < m; i++) {
-            const x = d[i];
-            if (x === null || x === undefined) continue;
-            ms[at + i] = typeof x === 'number' ? x : Number(x as bigint);
-            missing[at + i] = 0;
-          }
-          return;
-        }
-        const out = cols.get(chunk.columnName);
-        if (!out) return;
-        for (let i = 0; i < m; i++) out[at + i] = d[i];
-      },
-    });
-  } catch (e) {
-    if ((e as Error).message === 'cancelled') throw e;
-    return fail({ code: 'bad-parquet', message: `this Parquet file could not be read (${(e as Error).message})`, file: opts.file });
-  }
-  return ok(fromColumns(names, (name) => {
+  const onChunk = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number }): void => {
+    const d = chunk.columnData as ArrayLike<Cell>;
+    const at = chunk.rowStart;
+    const m = Math.min(d.length, rows - at);
+    const num = numeric.get(chunk.columnName);
+    if (num) {
+      const { ms, missing } = num;
+      for (let i = 0; i < m; i++) {
+        const x = d[i];
+        if (x === null || x === undefined) continue;
+        ms[at + i] = typeof x === 'number' ? x : Number(x as bigint);
+        missing[at + i] = 0;
+      }
+      return;
+    }
+    const out = cols.get(chunk.columnName);
+    if (!out) return;
+    for (let i = 0; i < m; i++) out[at + i] = d[i];
+  };
+  const build = (name: string): { vector: Vector; info: ColumnInfo; issues: AppError[] } => {
     // Let each column's cells go as soon as it is built.
     const num = numeric.get(name);
     numeric.delete(name);
@@ -231,7 +219,23 @@ export async function readParquet(bytes: Uint8Array, opts: TypedOptions): Promis
     const values = cols.get(name)!;
     cols.delete(name);
     return flat ? fastColumn(name, kinds.get(name)!, values, opts) : columnFromValues(name, values, opts);
-  }, opts.cancel));
+  };
+  const built = new Map<string, { vector: Vector; info: ColumnInfo; issues: AppError[] }>();
+  try {
+    if (flat) {
+      // One column at a time, built before the next is decoded: the decoded cells of a whole
+      // file at once took peak memory past 1.5 GB at a million rows.
+      for (const name of names) {
+        throwIfCancelled(opts.cancel);
+        await parquetRead({ file: buf, metadata, compressors, parsers: FAST_PARSERS, columns: [name], onChunk });
+        built.set(name, build(name));
+      }
+    } else await parquetRead({ file: buf, metadata, compressors, onChunk });
+  } catch (e) {
+    if ((e as Error).message === 'cancelled' || e instanceof Cancelled) throw e;
+    return fail({ code: 'bad-parquet', message: `this Parquet file could not be read (${(e as Error).message})`, file: opts.file });
+  }
+  return ok(fromColumns(names, (name) => built.get(name) ?? build(name), opts.cancel));
 }
 
 type ParquetKind = 'number' | 'date' | 'text' | 'other' | 'nested';
