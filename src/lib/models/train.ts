@@ -123,7 +123,7 @@ export async function trainModel(kind: ModelKind, train: Design, y: Uint8Array, 
         cancel: opts.cancel,
         onEpoch: (p) => progress.emit({ model: kind, step: p.epoch, total: p.total, loss: p.loss, valLoss: p.valLoss }),
       });
-      return done({ engine: `tfjs-${fit.backend}`, predict: (d) => predictMlp(fit, d), curve: fit.curve, details: fit });
+      return done({ engine: fit.engine === 'typed-arrays' ? 'typed-arrays' : `tfjs-${fit.backend}`, predict: (d) => predictMlp(fit, d), curve: fit.curve, details: fit });
     }
     case 'gbdt': {
       const model = fitGbdt(train.X, train.n, train.p, y, {
