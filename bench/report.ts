@@ -46,7 +46,9 @@ export function renderMarkdown(results: Any): string {
   const m = results.machine;
   const S = results.sections ?? {};
   const lines: string[] = [];
-  const push = (...xs: string[]) => lines.push(...xs, '');
+  const push = (...xs: string[]) => {
+    for (const x of xs) lines.push(x, '');
+  };
 
   push(
     '# Benchmarks',
@@ -112,7 +114,7 @@ export function renderMarkdown(results: Any): string {
   );
 
   // ---- load
-  lines.push('## Load');
+  lines.push('## Load', '');
   const lf = failed(S.load);
   if (lf) push(lf);
   else {
@@ -140,7 +142,7 @@ export function renderMarkdown(results: Any): string {
   }
 
   // ---- train
-  lines.push('## Train');
+  lines.push('## Train', '');
   const tf = failed(S.train);
   if (tf) push(tf);
   else {
@@ -190,7 +192,7 @@ export function renderMarkdown(results: Any): string {
   }
 
   // ---- text
-  lines.push('## Train with and without 2^16 hashed text');
+  lines.push('## Train with and without 2^16 hashed text', '');
   const xf = failed(S.text);
   if (xf) push(xf);
   else {
@@ -216,7 +218,7 @@ export function renderMarkdown(results: Any): string {
   }
 
   // ---- evaluate
-  lines.push('## Evaluate (metrics + 1000-replicate bootstrap + fairness audit of 4 attributes)');
+  lines.push('## Evaluate (metrics + 1000-replicate bootstrap + fairness audit of 4 attributes)', '');
   const ef = failed(S.evaluate);
   if (ef) push(ef);
   else {
@@ -250,7 +252,7 @@ export function renderMarkdown(results: Any): string {
   }
 
   // ---- end to end
-  lines.push('## End to end, 24k rows');
+  lines.push('## End to end, 24k rows', '');
   const ff = failed(S.e2e);
   if (ff) push(ff);
   else {

@@ -12,16 +12,23 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { register } from 'tsx/esm/api';
 
-register();
+// The suite imports its TypeScript helpers directly, so it runs under tsx's loader: re-run this
+// file with `--import tsx` unless it already is (in-process `register()` hung at a later dynamic import).
+if (!process.env.CANDOUR_BENCH_UNDER_TSX) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, CANDOUR_BENCH_UNDER_TSX: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
 const { repoRoot, median, machineFacts, loadAverage, sklearnJson, memoryInUseGB } = await import('./common.ts');
 
 const argv = process.argv.slice(2);
 const resultsFile = path.join(repoRoot, 'bench', 'results.json');
 const writeMarkdown = async (results) => {
   const { renderMarkdown } = await import('./report.ts');
-  await writeMarkdown(results);
+  writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), renderMarkdown(results));
 };
 if (argv.includes('--render')) {
   // Re-render RESULTS.md from the stored results (after changing the report's layout).
