@@ -89,6 +89,7 @@ export function runAudit(
       groups: groupValues,
       threshold: spec.threshold,
       topPct: spec.topPct,
+      tolerance: spec.tolerance,
       replicates: spec.replicates,
       seed: spec.seed,
       clusters,

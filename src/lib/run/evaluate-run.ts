@@ -14,6 +14,7 @@ import { evaluateScores, modelResultOf, pairedDifference } from '../evaluate/eva
 import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
 import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
@@ -215,6 +216,7 @@ export async function runEvaluation(
       const result = modelResultOf(ev, t.kind, t.kind === 'baseline' ? null : t.features);
       if (t.kind !== 'baseline') {
         result.subgroups = subgroupAudit(yTest, t.scores, groups, {
+          tolerance: spec.tolerance,
           threshold,
           topPct,
           replicates,
@@ -278,6 +280,7 @@ export async function runEvaluation(
           features: fspec,
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
+          fairness: { attributes: spec.groups, reference: 'largest group', tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
           notes,
         },
         preregistration: spec.preregistration ?? null,

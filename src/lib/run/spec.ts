@@ -31,6 +31,8 @@ interface CommonSpec {
   threshold?: number;
   topPct?: number;
   preregistration?: Bundle['preregistration'];
+  /** Disparity tolerance on the ratio group / reference (default 0.8 to 1.25). */
+  tolerance?: { lower: number; upper: number };
 }
 
 export interface AuditSpec extends CommonSpec {
