@@ -46,6 +46,11 @@ describe('runEvaluation', () => {
     expect((b.task.split as { method: string }).method).toBe('temporal');
     expect(b.comparisons).toBeDefined();
     expect(phases.has('fitting') && phases.has('evaluating')).toBe(true);
+    // The report must cross a worker boundary intact: structured clone refuses functions.
+    expect(() => structuredClone(b)).not.toThrow();
+    const coefficients = logistic.coefficients as { name: string; value: number; lo: number | null }[];
+    expect(coefficients.length).toBeGreaterThan(5);
+    expect(coefficients[0].lo).not.toBeNull();
     const valid = validateBundle(JSON.parse(JSON.stringify(b)));
     expect(valid.ok ? [] : valid.error.message).toEqual([]);
   });

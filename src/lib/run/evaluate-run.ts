@@ -58,7 +58,8 @@ export function featureSpecOf(columns: ColumnInfo[], spec: EvaluateSpec, extraEx
 
 function splitOf(table: Table, rows: Int32Array, labels: Uint8Array, spec: EvaluateSpec): Result<Split[]> {
   const pick = <T>(values: readonly T[]) => Array.from(rows, (i) => values[i]);
-  const dates = spec.date ? Float64Array.from(rows, (i, _k) => numericColumn(table, spec.date!)[i]) : undefined;
+  const allDates = spec.date ? numericColumn(table, spec.date) : undefined;
+  const dates = allDates ? Float64Array.from(rows, (i) => allDates[i]) : undefined;
   const s = spec.split;
   switch (s.kind) {
     case 'temporal': {
@@ -169,6 +170,18 @@ async function trainAll(
   return { testRows: testK, trained: results.map((r) => ({ kind: r.kind, features: r.features, model: r.model!, scores: r.scores })), notes };
 }
 
+/** Logistic regression coefficients (standardised features) with 95% Wald intervals, largest first. */
+export function coefficientsOf(details: unknown): { name: string; value: number; lo: number | null; hi: number | null }[] | null {
+  const fit = details as { coef?: Float64Array; se?: Float64Array | null; names?: string[] } | null;
+  if (!fit?.coef || !fit.names) return null;
+  const out = Array.from(fit.coef, (value, j) => {
+    const se = fit.se ? fit.se[j] : NaN;
+    const ok = Number.isFinite(se);
+    return { name: fit.names![j], value, lo: ok ? value - 1.96 * se : null, hi: ok ? value + 1.96 * se : null };
+  });
+  return out.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+}
+
 export async function runEvaluation(
   table: Table,
   columns: ColumnInfo[],
@@ -229,7 +242,10 @@ export async function runEvaluation(
         });
       }
       addOperatingTables(result, yTest, t.scores, groups);
-      result.training = { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve, details: t.model.details ?? null };
+      // Plain data only: the report crosses the worker boundary and is saved as JSON.
+      result.training = { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve.map((c) => ({ ...c })) };
+      const coefficients = t.kind === 'logistic' ? coefficientsOf(t.model.details) : null;
+      if (coefficients) result.coefficients = coefficients;
       results.push(result);
     });
 
