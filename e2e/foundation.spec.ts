@@ -42,7 +42,7 @@ describe('the built site', () => {
     const start = new StartPage(page);
     await start.open(site.url);
     const text = await start.runDemo();
-    expect(text).toMatch(/made-up referrals/);
+    expect(text).toMatch(/Of every 10 children the model flags/);
     await page.close();
   });
 });

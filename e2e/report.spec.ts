@@ -31,7 +31,8 @@ describe('the report, walked by keyboard and mouse', () => {
     // Keyboard only: Tab to the start button, Enter, then Tab to the link to the report.
     await app.tabTo('[data-testid="try-synthetic"]');
     await page.keyboard.press('Enter');
-    await page.getByTestId('demo-result').waitFor({ timeout: 60_000 });
+    // A real run in the worker: generate, train three models, bootstrap, audit.
+    await page.getByTestId('demo-result').waitFor({ timeout: 300_000 });
     await app.tabTo('[data-testid="see-results"]');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
@@ -110,6 +111,7 @@ describe('the report, walked by keyboard and mouse', () => {
         await app.screenshot('start');
       }
       await page.evaluate(() => (document.querySelector('[data-testid="try-synthetic"]') as HTMLButtonElement).click());
+      await page.getByTestId('demo-result').waitFor({ timeout: 300_000 });
       for (const route of ['data', 'question', 'models', 'results', 'fairness', 'share']) {
         await app.goto(site.url, route);
         if (route === 'results') await page.getByTestId('icon-array').locator('svg').waitFor();
@@ -127,6 +129,7 @@ describe('the report, walked by keyboard and mouse', () => {
     const app = new ResultsPage(page);
     await page.goto(site.url);
     await page.getByTestId('try-synthetic').click();
+    await page.getByTestId('demo-result').waitFor({ timeout: 300_000 });
     await app.goto(site.url, 'results');
     await page.getByTestId('icon-array').locator('svg').waitFor();
     await app.nudgeTopPct(5);

@@ -9,7 +9,6 @@ import type { ColumnInfo, ColumnType } from '../src/lib/data/schema.ts';
 import type { LoadReport } from '../src/lib/data/load.ts';
 import type { BackendInfo, BackendName } from '../src/lib/models/tf-backend.ts';
 import type { PresetName } from '../src/lib/synth/scenarios.ts';
-import type { DemoResult } from '../src/lib/demo.ts';
 import type { RoleMapping } from '../src/lib/data/roles.ts';
 import type { TableInspection } from './quality.ts';
 import type { AnnexALog, AnnexAOptions } from '../src/lib/annex-a/index.ts';
@@ -35,8 +34,6 @@ export interface SelfTest {
   ms: number;
 }
 
-/** The minimal demo run's answer. */
-export type DemoSummary = DemoResult;
 
 /** What the page knows about the table held in the worker. */
 export interface TableSummary {
@@ -62,7 +59,6 @@ export interface InitOptions {
 export interface ComputeApi {
   init(opts: InitOptions): Promise<BackendInfo>;
   selfTest(): Promise<SelfTest>;
-  demo(runId: RunId, rows: number, onProgress: (p: Progress) => void): Promise<RunResult<DemoSummary>>;
   /** Read a file the user chose; the table stays in the worker. */
   loadFile(runId: RunId, file: File, opts: { sheet?: string }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
   /** Build the case table from an Ofsted Annex A return (a workbook, or one file per list). */

@@ -5,7 +5,6 @@
  */
 import { tableToIPC, type Table } from 'apache-arrow';
 import { initBackend, matmulCheck, type BackendInfo } from '../src/lib/models/tf-backend.ts';
-import { demoRun } from '../src/lib/demo.ts';
 import { AppFailure, throwIfCancelled } from '../src/lib/errors.ts';
 import { loadTable, retype, type LoadedTable } from '../src/lib/data/load.ts';
 import { sourceFromBlob } from '../src/lib/data/source.ts';
@@ -57,13 +56,6 @@ export function createCompute(): ComputeApi {
       await ensureBackend();
       return matmulCheck();
     },
-    demo: async (runId, rows, onProgress) => {
-      const info = await ensureBackend();
-      const progress = throttle(onProgress);
-      return runs.run(runId, (token) =>
-        demoRun(rows, { seed: 20201, cancel: token, onProgress: (done, total) => progress({ kind: 'phase', runId, phase: 'evaluating', done, total }) }, info.backend),
-      );
-    },
     loadFile: (runId, file, opts, onProgress) => {
       const progress = throttle(onProgress);
       return runs.run(runId, async (token) => {
@@ -114,10 +106,10 @@ export function createCompute(): ComputeApi {
       if (!result.ok) return { status: 'failed', runId: 0, error: result.error };
       return { status: 'done', runId: 0, value: hold(result.value, { ...current.summary }, annexALog) };
     },
-    inspect: async (roles) => {
-      const { table, columns } = need();
-      return { status: 'done', runId: 0, value: inspectTable(table, columns, roles) };
-    },
+    inspect: async (roles) =>
+      loaded
+        ? { status: 'done', runId: 0, value: inspectTable(loaded.table, loaded.columns, roles) }
+        : { status: 'failed', runId: 0, error: { code: 'no-data', message: 'load a file or generate synthetic data first' } },
     audit: async (runId, spec, onProgress) => {
       const info = await ensureBackend();
       const progress = throttle(onProgress);

@@ -18,7 +18,8 @@ export class StartPage {
   async runDemo(): Promise<string> {
     await this.page.getByTestId('try-synthetic').click();
     const result = this.page.getByTestId('demo-result');
-    await result.waitFor({ timeout: 60_000 });
+    // A real run in the worker: generate, train three models, bootstrap, audit.
+    await result.waitFor({ timeout: 300_000 });
     const text = await result.innerText();
     expect(text).toMatch(/false alarms/);
     return text;

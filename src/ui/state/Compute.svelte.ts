@@ -11,7 +11,8 @@ import type { PresetName } from '../../lib/synth/scenarios.ts';
 import type { AuditSpec, EvaluateSpec } from '../../lib/run/spec.ts';
 import type { RoleMapping } from '../../lib/data/roles.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
-import type { DemoSummary, Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
+import type { Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
+import { DEMO, demoSpec } from '../../lib/run/demo.ts';
 import { progressCallback, startComputeWorker, type Compute } from '../../../workers/client.ts';
 
 /** The current long task (loading, generating, training, auditing). */
@@ -22,13 +23,6 @@ export type TaskState =
   | { status: 'cancelled'; label: string }
   | { status: 'failed'; label: string; error: AppError };
 
-/** The start page's minimal demo. */
-export type RunState =
-  | { status: 'idle' }
-  | { status: 'running'; runId: RunId; label: string; done: number; total: number; startedAt: number }
-  | { status: 'done'; result: DemoSummary }
-  | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
 
 const PHASE_WORDS: Record<string, string> = {
   starting: 'Starting',
@@ -45,7 +39,6 @@ export class ComputeState {
   backendError = $state<string | null>(null);
   selfTest = $state.raw<{ maxAbsError: number; ms: number } | null>(null);
   task = $state.raw<TaskState>({ status: 'idle' });
-  run = $state.raw<RunState>({ status: 'idle' });
 
   #compute: Compute | null = null;
   #nextRunId = 1;
@@ -55,7 +48,7 @@ export class ComputeState {
   }
 
   get busy(): boolean {
-    return this.task.status === 'running' || this.run.status === 'running';
+    return this.task.status === 'running';
   }
 
   async start(): Promise<void> {
@@ -99,18 +92,11 @@ export class ComputeState {
     return null;
   }
 
-  async runDemo(rows = 20_000): Promise<void> {
-    const compute = await this.#worker();
-    const runId = this.#nextRunId++;
-    this.run = { status: 'running', runId, label: 'Making and scoring synthetic cases', done: 0, total: rows, startedAt: Date.now() };
-    const onProgress = progressCallback((p: Progress) => {
-      if (p.kind !== 'phase' || this.run.status !== 'running' || this.run.runId !== p.runId) return;
-      this.run = { ...this.run, done: p.done, total: p.total };
-    });
-    const result = await compute.demo(runId, rows, onProgress);
-    if (result.status === 'done') this.run = { status: 'done', result: result.value };
-    else if (result.status === 'cancelled') this.run = { status: 'cancelled' };
-    else this.run = { status: 'failed', message: result.error.message };
+  /** "Try with synthetic data": a made-up council's extract, then the same run as for real data. */
+  async runSyntheticDemo(): Promise<Bundle | null> {
+    const table = await this.synthesize(DEMO.preset, DEMO.rows, DEMO.seed);
+    if (!table) return null;
+    return this.evaluate(demoSpec());
   }
 
   loadFile(file: File, sheet?: string): Promise<TableSummary | null> {
@@ -126,8 +112,9 @@ export class ComputeState {
   }
 
   /** Role guesses, levels and the quality report of the loaded table. */
-  inspect(roles?: RoleMapping): Promise<TableInspection | null> {
-    return this.#track('Checking data quality', async (c, id) => ({ ...(await c.inspect(roles ? $state.snapshot(roles) : undefined)), runId: id }));
+  async inspect(roles?: RoleMapping): Promise<TableInspection | null> {
+    const r = await (await this.#worker()).inspect(roles ? ($state.snapshot(roles) as RoleMapping) : undefined);
+    return r.status === 'done' ? r.value : null;
   }
 
   evaluate(spec: EvaluateSpec): Promise<Bundle | null> {
@@ -140,6 +127,5 @@ export class ComputeState {
 
   cancel(): void {
     if (this.task.status === 'running') this.#compute?.cancel(this.task.runId);
-    if (this.run.status === 'running') this.#compute?.cancel(this.run.runId);
   }
 }
