@@ -14,7 +14,8 @@
  * - a decision whose outcome window ends after the extract date is excluded and counted, never
  *   labelled "no".
  */
-import { Dictionary, Int32, Table, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { Table, type Vector } from 'apache-arrow';
+import { categoryVector, stringVector } from '../data/arrow-vectors.ts';
 import type { AppError, CancelToken, Result } from '../errors.ts';
 import { fail, ok, throwIfCancelled } from '../errors.ts';
 import { dateVector, float64Vector } from '../data/build-table.ts';
@@ -639,8 +640,9 @@ function vectorOf(c: OutCol): Vector {
     }
     return c.type === 'date' ? dateVector(xs, missing) : float64Vector(xs, missing);
   }
-  if (c.type === 'category') return vectorFromArray(c.values as (string | null)[], new Dictionary(new Utf8(), new Int32()));
-  return vectorFromArray(c.values as (string | null)[], new Utf8());
+  // Not vectorFromArray: Arrow's builders compile code with Function(), which the app's CSP refuses.
+  if (c.type === 'category') return categoryVector(c.values as (string | null)[]);
+  return stringVector(c.values as (string | null)[]);
 }
 
 /**

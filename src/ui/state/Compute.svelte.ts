@@ -11,6 +11,7 @@ import type { PresetName } from '../../lib/synth/scenarios.ts';
 import type { AuditSpec, EvaluateSpec } from '../../lib/run/spec.ts';
 import type { RoleMapping } from '../../lib/data/roles.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
+import type { AnnexALog } from '../../lib/annex-a/index.ts';
 import type { Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
 import { DEMO, demoSpec } from '../../lib/run/demo.ts';
 import { progressCallback, startComputeWorker, type Compute } from '../../../workers/client.ts';
@@ -101,6 +102,11 @@ export class ComputeState {
 
   loadFile(file: File, sheet?: string): Promise<TableSummary | null> {
     return this.#track(`Loading ${file.name}`, (c, id, p) => c.loadFile(id, file, { sheet }, p));
+  }
+
+  /** An Ofsted Annex A return (workbook or list files) turned into a case table, with its import log. */
+  loadAnnexA(files: File[], opts: { outcome?: string; includeAsAtExtract?: boolean }): Promise<(TableSummary & { annexA: AnnexALog }) | null> {
+    return this.#track('Reading the Annex A return', (c, id, p) => c.loadAnnexA(id, files, { ...opts }, p));
   }
 
   synthesize(preset: PresetName, rows: number, seed: number): Promise<TableSummary | null> {

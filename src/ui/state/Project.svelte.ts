@@ -4,6 +4,7 @@
  * data) survives a reload through localStorage; mappings are remembered per set of column names.
  * Only methods change state; the pages render it.
  */
+import type { AnnexALog } from '../../lib/annex-a/index.ts';
 import type { AppError } from '../../lib/errors.ts';
 import { AppFailure } from '../../lib/errors.ts';
 import type { Bundle } from '../../lib/bundle/schema.ts';
@@ -113,13 +114,52 @@ export class ProjectState {
     this.#save();
   }
 
+  /** The Annex A import log when the loaded file was an Annex A return, and the outcome it was built for. */
+  annexA = $state.raw<AnnexALog | null>(null);
+  annexAOutcome = $state('cp-or-cla-12m');
+  annexAAsAtExtract = $state(false);
+
   async loadFile(file: File, sheet?: string): Promise<void> {
+    // A workbook is first tried as an Ofsted Annex A return (case table built without leakage);
+    // anything else, or a sheet picked by hand, is read as a plain table.
+    let why: string | null = null;
+    if (/\.xlsx$/i.test(file.name) && sheet === undefined) {
+      const t = await this.#loadAnnexA(file);
+      if (t === true) return;
+      why = t;
+    }
     const s = await this.compute.loadFile(file, sheet);
+    this.annexA = null;
     if (s) await this.#loaded(s, { kind: 'file', file, sheet });
+    if (s && why) this.notice = `Read as a plain sheet. If this workbook is an Ofsted Annex A return, it could not be read as one: ${why}.`;
+  }
+
+  /** true when imported; otherwise why not (null: not an Annex A return at all). */
+  async #loadAnnexA(file: File): Promise<true | string | null> {
+    const a = await this.compute.loadAnnexA([file], { outcome: this.annexAOutcome, includeAsAtExtract: this.annexAAsAtExtract });
+    if (!a) {
+      const t = this.compute.task;
+      if (t.status === 'cancelled') return true;
+      return t.status === 'failed' && t.error.code !== 'not-annex-a' ? t.error.message : null;
+    }
+    const { annexA, ...summary } = a;
+    this.annexA = annexA;
+    await this.#loaded(summary, { kind: 'file', file });
+    return true;
+  }
+
+  /** Rebuild the Annex A case table for another outcome, or with the "as at extract" columns in or out. */
+  async rebuildAnnexA(opts: { outcome?: string; includeAsAtExtract?: boolean }): Promise<void> {
+    const src = this.source;
+    if (src?.kind !== 'file') return;
+    if (opts.outcome !== undefined) this.annexAOutcome = opts.outcome;
+    if (opts.includeAsAtExtract !== undefined) this.annexAAsAtExtract = opts.includeAsAtExtract;
+    await this.#loadAnnexA(src.file);
   }
 
   async synthesize(preset: PresetName, rows: number, seed: number): Promise<void> {
     const s = await this.compute.synthesize(preset, rows, seed);
+    this.annexA = null;
     if (s) await this.#loaded(s, { kind: 'synthetic', preset, rows, seed });
   }
 

@@ -45,7 +45,8 @@ export class ReportState {
   setBundle(bundle: Bundle, source: BundleSource): void {
     this.bundle = bundle;
     this.source = source;
-    this.modelIndex = 0;
+    // Open on the first trained model: the baseline is the comparator, not the answer.
+    this.modelIndex = Math.max(0, bundle.results.findIndex((r) => r.model !== 'baseline'));
   }
 
   selectModel(i: number): void {
@@ -59,8 +60,6 @@ export class ReportState {
     try {
       const mod = name === 'compas-audit' ? await import('../../../test/fixtures/bundles/compas-audit.json') : await import('../../../test/fixtures/bundles/synthetic-models.json');
       this.setBundle(mod.default as unknown as Bundle, 'demo');
-      // The multi-model demo opens on the logistic regression (the baseline is the comparator).
-      if (name === 'synthetic-models') this.modelIndex = 1;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
     } finally {
