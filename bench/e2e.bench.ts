@@ -83,7 +83,8 @@ async function oneRun(page: Page, url: string, file: string): Promise<Record<str
 async function main(): Promise<void> {
   const file = flag('file') ?? (await prepareE2eCsv(24_000));
   const runs = Number(flag('runs') ?? 1);
-  if (process.argv.includes('--build') || !existsSync(path.join(pageDir, 'index.html'))) buildPage();
+  // Always rebuilt: a stale page would measure old code.
+  if (!process.argv.includes('--no-build') || !existsSync(path.join(pageDir, 'index.html'))) buildPage();
   const server = await serveStatic(pageDir, { headers: 'production' });
   const browser = await launch();
   try {
