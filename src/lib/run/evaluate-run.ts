@@ -214,28 +214,20 @@ export async function runEvaluation(
     const topPct = spec.topPct ?? DEFAULT_TOP_PCT;
     const replicates = spec.replicates ?? DEFAULT_REPLICATES;
 
+    // The same operating points, replicates and seed for the overall metrics and every group.
+    const shared = { threshold, topPct, replicates, seed: spec.seed, clusters, cancel: ctx.cancel };
     const results: ModelResult[] = [];
     trained.forEach((t, m) => {
       throwIfCancelled(ctx.cancel);
       const ev = evaluateScores(yTest, t.scores, {
-        threshold,
-        topPct,
-        replicates,
-        seed: spec.seed,
-        clusters,
-        cancel: ctx.cancel,
+        ...shared,
         onProgress: (done, total) => onProgress({ kind: 'phase', phase: 'evaluating', done: m * total + done, total: trained.length * total, detail: t.kind }),
       });
       const result = modelResultOf(ev, t.kind, t.kind === 'baseline' ? null : t.features);
       if (t.kind !== 'baseline') {
         result.subgroups = subgroupAudit(yTest, t.scores, groups, {
+          ...shared,
           tolerance: spec.tolerance,
-          threshold,
-          topPct,
-          replicates,
-          seed: spec.seed,
-          clusters,
-          cancel: ctx.cancel,
           onProgress: (done, total) => {
             if (done === total || done % 50 === 0) onProgress({ kind: 'phase', phase: 'auditing', done, total, detail: t.kind });
           },
