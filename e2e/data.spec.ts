@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, collectErrors, launch } from './browser.ts';
 import { serveStatic, type StaticServer } from './server.ts';
-import { buildHarness } from '../dev/build.ts';
 import { DataPage } from './pages/data-page.ts';
 
-// The data pages through their development harness (dev/data.html) until the shell routes to them.
+// The analyst's pages in the built app (run `npm run build` first; the e2e runner does).
 let browser: Browser;
 let site: StaticServer;
 const fixture = (name: string) => `e2e/fixtures/${name}`;
 
 beforeAll(async () => {
-  site = await serveStatic(await buildHarness(), { headers: 'production' });
+  site = await serveStatic('dist', { headers: 'production' });
   browser = await launch();
 }, 300_000);
 afterAll(async () => {
@@ -23,7 +22,7 @@ async function fresh(): Promise<{ context: BrowserContext; page: Page; errors: s
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${site.url}data.html#/data`);
+  await page.goto(`${site.url}#/data`);
   await page.getByRole('heading', { level: 1, name: 'Your data' }).waitFor();
   return { context, page, errors, app: new DataPage(page) };
 }
