@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { axeViolations, collectErrors, launch } from './browser.ts';
 import { serveStatic, type StaticServer } from './server.ts';
-import { buildHarness } from '../dev/build.ts';
 import { DataPage } from './pages/data-page.ts';
 import { SharePage } from './pages/share-page.ts';
 
@@ -14,7 +13,7 @@ let browser: Browser;
 let site: StaticServer;
 
 beforeAll(async () => {
-  site = await serveStatic(await buildHarness(), { headers: 'production' });
+  site = await serveStatic('dist', { headers: 'production' });
   browser = await launch();
 }, 300_000);
 afterAll(async () => {
@@ -29,17 +28,17 @@ describe('run, share and compare', () => {
     const errors = collectErrors(page);
     const data = new DataPage(page);
     const share = new SharePage(page);
-    await page.goto(`${site.url}data.html#/data`);
+    await page.goto(`${site.url}#/data`);
     await data.choose('e2e/fixtures/council.csv');
     await data.waitLoaded(/council\.csv/);
     await data.setRoleByMouse('risk_score', 'Existing risk score (audit)');
 
-    await page.goto(`${site.url}data.html#/question`);
+    await page.goto(`${site.url}#/question`);
     expect(await page.getByTestId('mode').innerText()).toMatch(/Audit of the existing score “risk_score”/);
     await data.addCriterion('Average precision', '0.05');
     await data.lock();
 
-    await page.goto(`${site.url}data.html#/models`);
+    await page.goto(`${site.url}#/models`);
     await page.getByRole('heading', { level: 1, name: 'Run the audit' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     const verdicts = await share.run();
@@ -47,7 +46,7 @@ describe('run, share and compare', () => {
     await page.getByTestId('verdicts').scrollIntoViewIfNeeded();
     await share.screenshot('models-run');
 
-    await page.goto(`${site.url}data.html#/share`);
+    await page.goto(`${site.url}#/share`);
     await page.getByTestId('disclosure-sentence').waitFor();
     expect(await page.getByTestId('disclosure-sentence').innerText()).toMatch(/rounded to the nearest 5/);
     await page.locator('#rec-tier2-ownerAndResponsibility-organisation').fill('Anytown Council');
@@ -71,7 +70,7 @@ describe('run, share and compare', () => {
     const tamperedPath = join(dir, 'tampered.json');
     writeFileSync(tamperedPath, JSON.stringify(tampered));
 
-    await page.goto(`${site.url}data.html#/compare`);
+    await page.goto(`${site.url}#/compare`);
     await share.open([htmlPath, jsonPath, tamperedPath]);
     expect(await share.statuses()).toEqual(['verified', 'verified', 'tampered']);
     await page.getByTestId('compare-table').waitFor();

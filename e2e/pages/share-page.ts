@@ -4,9 +4,13 @@ import type { Download, Page } from 'playwright-core';
 export class SharePage {
   constructor(readonly page: Page) {}
 
+  /** Runs, follows the app to the report it opens, and comes back to read the verdicts. */
   async run(): Promise<string> {
     await this.page.getByTestId('run-models').click();
-    await this.page.getByTestId('verdicts').waitFor({ timeout: 300_000 });
+    await this.page.waitForURL(/#\/results$/, { timeout: 300_000 });
+    await this.page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
+    await this.page.goto(this.page.url().replace(/#\/results$/, '#/models'));
+    await this.page.getByTestId('verdicts').waitFor({ timeout: 30_000 });
     return this.page.getByTestId('verdicts').innerText();
   }
 
