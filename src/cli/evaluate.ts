@@ -11,6 +11,8 @@ import { AppFailure } from '../lib/errors.ts';
 import { writeBundleFile } from './write-bundle.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
+import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
+import { policyOfFlags } from './policy-flags.ts';
 
 const SPEC: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
@@ -23,19 +25,21 @@ const SPEC: Record<string, FlagSpec> = {
   positive: { kind: 'string', help: 'the outcome value that means yes (guessed from 1/yes/true)' },
   models: { kind: 'string', help: `comma-separated models (default baseline,logistic,gbdt; from ${MODEL_KINDS.join(',')})` },
   split: { kind: 'string', help: 'random|temporal|kfold|column:COL (default temporal with --date, else random; grouped by --id)' },
-  'test-fraction': { kind: 'string', help: 'share of cases in the test side (default 0.3)' },
-  folds: { kind: 'string', help: 'k for --split kfold (default 5)' },
-  'gap-days': { kind: 'string', help: 'temporal split: days left out before the cut, the outcome window (default 365)' },
+  'test-fraction': { kind: 'string', help: `share of cases in the test side (default ${DEFAULT_TEST_FRACTION})` },
+  folds: { kind: 'string', help: `k for --split kfold (default ${DEFAULT_FOLDS})` },
+  'gap-days': { kind: 'string', help: `temporal split: days left out before the cut, the outcome window (default ${DEFAULT_GAP_DAYS})` },
   date: { kind: 'string', help: 'the decision date column (e.g. referral date)' },
   id: { kind: 'string', help: 'the child ID column (whole children resampled; never on both sides of a split)' },
-  group: { kind: 'list', help: 'a column to audit for fairness' },
+  group: { kind: 'list', help: 'a column to audit for fairness (never a model input unless also given as --feature-group)' },
+  'feature-group': { kind: 'list', help: 'a --group column also used as a model input (an explicit choice the report records)' },
   text: { kind: 'list', help: 'a free-text column (hashed TF-IDF features)' },
   drop: { kind: 'list', help: 'a column never to use as a feature' },
   type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
-  threshold: { kind: 'string', help: 'operating point: flag when score >= T (default 0.5)' },
-  top: { kind: 'string', help: 'operating point: flag the top K% (default 10)' },
-  replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
-  seed: { kind: 'string', help: 'random seed (default 1)' },
+  threshold: { kind: 'string', help: `operating policy: flag when score >= T (the fixed threshold point is ${DEFAULT_THRESHOLD} otherwise)` },
+  top: { kind: 'string', help: `operating policy: flag the top K% (default policy: top ${DEFAULT_TOP_PCT}%)` },
+  capacity: { kind: 'string', help: 'operating policy: flag N cases a month, over the test side\'s own date span (needs --date)' },
+  replicates: { kind: 'string', help: `bootstrap replicates (default ${DEFAULT_REPLICATES})` },
+  seed: { kind: 'string', help: `random seed (default ${DEFAULT_SEED})` },
   json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
   bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
   help: { kind: 'boolean', help: 'show this help' },
@@ -78,20 +82,20 @@ export async function run(argv: string[]): Promise<number> {
     split: splitSpec(args.split as string | undefined, {
       date,
       id,
-      testFraction: args['test-fraction'] === undefined ? undefined : numberFlag(args, 'test-fraction', 0.3),
-      folds: args.folds === undefined ? undefined : numberFlag(args, 'folds', 5),
-      gapDays: args['gap-days'] === undefined ? undefined : numberFlag(args, 'gap-days', 365),
+      testFraction: args['test-fraction'] === undefined ? undefined : numberFlag(args, 'test-fraction', DEFAULT_TEST_FRACTION),
+      folds: args.folds === undefined ? undefined : numberFlag(args, 'folds', DEFAULT_FOLDS),
+      gapDays: args['gap-days'] === undefined ? undefined : numberFlag(args, 'gap-days', DEFAULT_GAP_DAYS),
     }),
     date,
     id,
     groups: (args.group as string[] | undefined) ?? [],
+    featureGroups: (args['feature-group'] as string[] | undefined) ?? [],
     text: (args.text as string[] | undefined) ?? [],
     drop: (args.drop as string[] | undefined) ?? [],
     types,
-    seed: numberFlag(args, 'seed', 1),
-    replicates: numberFlag(args, 'replicates', 1000),
-    threshold: args.threshold === undefined ? undefined : numberFlag(args, 'threshold', 0.5),
-    topPct: args.top === undefined ? undefined : numberFlag(args, 'top', 10),
+    seed: numberFlag(args, 'seed', DEFAULT_SEED),
+    replicates: numberFlag(args, 'replicates', DEFAULT_REPLICATES),
+    ...policyOfFlags(args),
   };
   const file = annexA
     ? await loadAnnexAInput(args.data as string, args.outcome as string, {

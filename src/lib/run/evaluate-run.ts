@@ -40,9 +40,15 @@ interface Trained {
   scores: Float64Array;
 }
 
-/** Which columns become which kind of feature, from their types and the analyst's roles. */
+/**
+ * Which columns become which kind of feature, from their types and the analyst's roles. A group
+ * column (audited for fairness) is never a feature unless the analyst listed it in
+ * `featureGroups`: using ethnicity or sex as a model input is an explicit, separate choice.
+ */
 export function featureSpecOf(columns: ColumnInfo[], spec: EvaluateSpec, extraExcluded: string[] = []): FeatureSpec {
-  const excluded = new Set([spec.outcome, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : []), ...spec.drop, ...extraExcluded]);
+  const asFeatures = new Set(spec.featureGroups ?? []);
+  const groupsOnly = spec.groups.filter((g) => !asFeatures.has(g));
+  const excluded = new Set([spec.outcome, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : []), ...spec.drop, ...groupsOnly, ...extraExcluded]);
   const out: FeatureSpec = { numeric: [], categorical: [], text: [], dates: [], dateColumn: spec.date };
   for (const c of columns) {
     if (excluded.has(c.name)) continue;
@@ -193,6 +199,9 @@ export async function runEvaluation(
   const known = new Set(columns.map((c) => c.name));
   for (const c of [...spec.groups, ...spec.text, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : [])]) {
     if (!known.has(c)) return withFile({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
+  }
+  for (const c of spec.featureGroups ?? []) {
+    if (!spec.groups.includes(c)) return withFile({ code: 'not-a-group', message: `'${c}' is given as a group used as a feature, but it is not one of the group columns audited`, column: c });
   }
   if (spec.models.length === 0) return withFile({ code: 'no-models', message: 'choose at least one model' });
   try {

@@ -6,8 +6,10 @@ import type { Bundle } from '../bundle/schema.ts';
 import type { ColumnType } from '../data/schema.ts';
 
 import type { ModelKind } from '../models/train.ts';
+import type { OperatingPolicy } from './policy.ts';
 
 export { MODEL_KINDS, type ModelKind } from '../models/train.ts';
+export type { OperatingPolicy } from './policy.ts';
 
 export type SplitSpec =
   | { kind: 'temporal'; date: string; testFraction?: number; gapDays?: number }
@@ -20,14 +22,25 @@ interface CommonSpec {
   /** Outcome column and the value that means yes (guessed when absent). */
   outcome: string;
   positive?: string;
-  /** Columns audited for fairness (gender, age, ethnicity, disability...). */
+  /** Columns audited for fairness (gender, age, ethnicity, disability...). Never model inputs
+   *  unless also listed in `featureGroups`. */
   groups: string[];
+  /** Group columns the analyst explicitly chose to use as model inputs too (default none). */
+  featureGroups?: string[];
+  /** Decision date (referral date): features relative to it, temporal split by it, and the
+   *  test side's date span for a capacity a month. */
+  date?: string;
   /** Child ID: bootstrap resamples whole children; grouped splits keep a child on one side. */
   id?: string;
   seed: number;
   /** Bootstrap replicates (default 1000). */
   replicates?: number;
-  /** Operating points: flag when score >= threshold; flag the top K%. */
+  /** How the service would use the score: every result "at the policy" is computed at it
+   *  (default DEFAULT_POLICY, the top 10%). */
+  policy?: OperatingPolicy;
+  /** The fixed operating points of the DESIGN contract (`atThreshold`, `topK`): flag when
+   *  score >= threshold (default 0.5); flag the top K% (default 10). When `policy` is absent,
+   *  these also name it (top K% first). */
   threshold?: number;
   topPct?: number;
   preregistration?: Bundle['preregistration'];
@@ -43,8 +56,6 @@ export interface AuditSpec extends CommonSpec {
 export interface EvaluateSpec extends CommonSpec {
   models: ModelKind[];
   split: SplitSpec;
-  /** Decision date (referral date): features relative to it, temporal split by it. */
-  date?: string;
   /** Free-text columns (hashed TF-IDF features). */
   text: string[];
   /** Columns never used as features. */
