@@ -2,35 +2,34 @@
  * `candour audit`: evaluate an existing risk score (e.g. a vendor's) against outcomes,
  * overall and for every group, and write the report (the bundle JSON).
  *
- * Reads CSV with a small strict reader (quoted fields, doubled quotes, CRLF, BOM; a row
- * with the wrong number of fields is an error naming the row), so rows are named exactly
- * as in the file; Excel (.xlsx), Arrow and Parquet go through the shared loader. Rows with a blank outcome
- * or a blank score are left out and counted (stderr and `data.excluded`); anything else
- * that does not fit is exit 2 with one line on stderr naming file, row and column.
+ * Argument handling and I/O only: the file is read by the app's loader (CSV/TSV with the
+ * delimiter sniffed, UTF-8, Windows-1252 or UTF-16, Excel, Arrow, Parquet), and the audit is
+ * the app's audit run (`runAudit`: the same outcome rules, typing, groupings and report).
+ * Rows with a blank outcome or a blank score are left out and counted (stderr and
+ * `data.excluded`); anything else that does not fit is exit 2 with one line on stderr naming
+ * file, row and column.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { ColumnDescriptor } from '../lib/bundle/schema.ts';
-import { AppFailure, Cancelled, fail, formatError, ok, type AppError, type Result } from '../lib/errors.ts';
-import { ageBands, ethnicityGroups, intersectionValues, parseAgeEdges, DEFAULT_AGE_EDGES } from '../lib/fairness/groups.ts';
-import type { AuditAttribute } from '../lib/fairness/audit.ts';
-import { buildAuditReport, dataFingerprint, type AuditProgress } from '../lib/report/audit-report.ts';
-import { shareableBundle } from '../lib/bundle/share.ts';
-import { loadTable, sniffFormat } from '../lib/data/load.ts';
-import { sourceFromBytes } from '../lib/data/source.ts';
-import { stringColumn } from '../lib/data/schema.ts';
+import { writeFileSync } from 'node:fs';
+import { AppFailure, Cancelled, formatError } from '../lib/errors.ts';
+import { parseAgeEdges, DEFAULT_AGE_EDGES } from '../lib/fairness/groups.ts';
+import type { AuditProgress } from '../lib/report/audit-report.ts';
+import { runAudit } from '../lib/run/audit-run.ts';
+import type { AuditSpec, Grouping, GroupingKind } from '../lib/run/spec.ts';
+import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { writeBundleFile } from './write-bundle.ts';
-import { numberFlag, parseArgs, usage, UsageError, type FlagSpec } from './args.ts';
+import { loadFile, typeOverrides } from './load-file.ts';
+import { numberFlag, parseArgs, usage, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 
 const SUMMARY = 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes, overall and for every group';
 
 const FLAGS: Record<string, FlagSpec> = {
-  data: { kind: 'string', required: true, help: 'CSV file with one row per case' },
+  data: { kind: 'string', required: true, help: 'the cases: CSV, TSV, Excel, Arrow or Parquet, one row per case' },
+  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
   outcome: { kind: 'string', required: true, help: 'outcome column (binary)' },
-  positive: { kind: 'string', help: 'outcome value meaning "yes" (default: 1, true, yes or y)' },
+  positive: { kind: 'string', help: 'outcome value meaning "yes" (guessed from 1/yes/true)' },
   score: { kind: 'string', required: true, help: 'score column (numeric; higher = more at risk)' },
-  group: { kind: 'list', help: 'column to audit by, as recorded' },
+  group: { kind: 'list', help: 'column to audit by (a number column named like "age" in age bands, anything else as recorded)' },
   age: { kind: 'list', help: 'age column (years) to audit by age band' },
   'age-bands': { kind: 'string', help: 'lower edges of the age bands after the first (default 1,5,10,16)' },
   ethnicity: { kind: 'list', help: 'ethnicity column to audit by major group (White, Mixed, Asian, Black, Other, Unknown)' },
@@ -40,6 +39,7 @@ const FLAGS: Record<string, FlagSpec> = {
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
   'what-if': { kind: 'boolean', help: 'add group thresholds that equalise recall, and their overall cost (JSON only)' },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
+  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
   threshold: { kind: 'string', help: 'flag when score >= T (default 0.5)' },
   top: { kind: 'string', help: 'also audit flagging the top K% of scores (default 10)' },
   replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
@@ -49,145 +49,47 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { kind: 'boolean', help: 'show this help' },
 };
 
-export interface CsvText {
-  header: string[];
-  /** Data rows; row r (0-based) is file row r + 2 (the header is row 1). */
-  rows: string[][];
-}
-
-/**
- * Parses CSV text strictly: comma-separated, fields optionally in double quotes with ""
- * for a quote, LF or CRLF line ends, a leading BOM ignored, blank lines at the end ignored.
- * Fails (naming the row) on an unterminated quote, text after a closing quote, or a row
- * whose field count differs from the header's.
- */
-export function parseCsvText(text: string, file: string): Result<CsvText> {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  const recordLine: number[] = [];
-  /** Records holding a quoted field: `""` alone is an empty value, not a blank line. */
-  const quoted = new Set<number>();
-  let field = '';
-  let record: string[] = [];
-  let i = 0;
-  let line = 1;
-  let startLine = 1;
-  const len = text.length;
-  while (i < len) {
-    const c = text[i];
-    if (c === '"' && field === '') {
-      quoted.add(records.length);
-      i++;
-      for (;;) {
-        if (i >= len) return fail({ code: 'parse', message: 'a quoted field is never closed', file, row: startLine });
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
-      if (i < len && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-        return fail({ code: 'parse', message: 'unexpected text after a closing quote', file, row: line });
-      }
-      continue;
-    }
-    if (c === ',') {
-      record.push(field);
-      field = '';
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      record.push(field);
-      records.push(record);
-      recordLine.push(startLine);
-      record = [];
-      field = '';
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      startLine = line;
-      continue;
-    }
-    field += c;
-    i++;
-  }
-  if (field !== '' || record.length > 0 || quoted.has(records.length)) {
-    record.push(field);
-    records.push(record);
-    recordLine.push(startLine);
-  }
-  // Trailing blank lines are not rows.
-  while (records.length > 0 && records[records.length - 1].length === 1 && records[records.length - 1][0] === '' && !quoted.has(records.length - 1)) {
-    records.pop();
-    recordLine.pop();
-  }
-  if (records.length === 0) return fail({ code: 'empty', message: 'the file is empty', file });
-  const header = records[0].map((h) => h.trim());
-  for (let r = 1; r < records.length; r++) {
-    if (records[r].length !== header.length) {
-      return fail({
-        code: 'parse',
-        message: `${records[r].length} fields where the header has ${header.length}`,
-        file,
-        row: recordLine[r],
-      });
-    }
-  }
-  return ok({ header, rows: records.slice(1) });
-}
-
-const TRUE_WORDS = ['1', 'true', 'yes', 'y'];
-const FALSE_WORDS = ['0', 'false', 'no', 'n'];
-
-/**
- * Which outcome value is positive: `positive` when given (it must occur, and at most one
- * other value may), else one of 1/true/yes/y paired with 0/false/no/n (any case).
- */
-export function positiveValue(seen: string[], positive: string | undefined, file: string, column: string): Result<string> {
-  const shown = seen.slice(0, 8).map((s) => `'${s}'`).join(', ') + (seen.length > 8 ? `, … (${seen.length} distinct)` : '');
-  if (positive !== undefined) {
-    if (!seen.includes(positive)) return fail({ code: 'not-binary', message: `the positive value '${positive}' does not occur (values seen: ${shown})`, file, column });
-    if (seen.length > 2) return fail({ code: 'not-binary', message: `outcome is not binary: values seen ${shown}`, file, column });
-    return ok(positive);
-  }
-  const lower = seen.map((s) => s.toLowerCase());
-  for (let k = 0; k < TRUE_WORDS.length; k++) {
-    const okSet = [TRUE_WORDS[k], FALSE_WORDS[k]];
-    if (lower.every((s) => okSet.includes(s))) {
-      const idx = lower.indexOf(TRUE_WORDS[k]);
-      // An outcome that is all "no" still has a well-defined positive value.
-      return ok(idx >= 0 ? seen[idx] : TRUE_WORDS[k]);
-    }
-  }
-  return fail({
-    code: 'not-binary',
-    message: `outcome is not binary: values seen ${shown}${seen.length === 2 ? ' (name the positive one with --positive)' : ''}`,
-    file,
-    column,
-  });
-}
-
-function columnIndex(header: string[], name: string, file: string): number {
-  const k = header.indexOf(name);
-  if (k < 0) {
-    const list = header.slice(0, 20).join(', ') + (header.length > 20 ? ', …' : '');
-    throw new AppFailure({ code: 'missing-column', message: `no column named '${name}' (columns: ${list})`, file, column: name });
-  }
-  return k;
-}
+const list = (args: ParsedArgs, name: string): string[] => (args[name] as string[] | undefined) ?? [];
 
 function parseTolerance(text: string): { lower: number; upper: number } {
   const parts = text.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new UsageError(`--tolerance must be LOWER,UPPER, got '${text}'`);
   return { lower: parts[0], upper: parts[1] };
+}
+
+/**
+ * The groups of the spec from the grouping flags: every column named is a group column; a column
+ * named only by --group is grouped by default, one named by --age/--ethnicity/--ethnicity-code is
+ * grouped that way (and also as recorded when --group names it too).
+ */
+export function groupingOf(args: ParsedArgs): Pick<AuditSpec, 'groups' | 'grouping' | 'intersections' | 'reference'> {
+  let edges: number[] | undefined;
+  if (typeof args['age-bands'] === 'string') {
+    try {
+      edges = parseAgeEdges(args['age-bands']);
+    } catch (e) {
+      throw new UsageError(`--age-bands: ${(e as Error).message}`);
+    }
+  }
+  const ways: [string, GroupingKind][] = [['age', 'age-bands'], ['ethnicity', 'ethnicity-major'], ['ethnicity-code', 'ethnicity-code']];
+  const grouping: Grouping[] = [];
+  for (const [flag, kind] of ways) {
+    for (const column of list(args, flag)) grouping.push(kind === 'age-bands' ? { column, kind, edges: edges ?? [...DEFAULT_AGE_EDGES] } : { column, kind });
+  }
+  const recorded = list(args, 'group');
+  for (const column of recorded) if (grouping.some((g) => g.column === column)) grouping.unshift({ column, kind: 'recorded' });
+  const groups = [...new Set([...recorded, ...grouping.map((g) => g.column)])];
+  const intersections = list(args, 'intersect').map((text): [string, string] => {
+    const parts = text.split(',').map((s) => s.trim());
+    if (parts.length !== 2) throw new UsageError(`--intersect needs two audited attributes as A,B, got '${text}'`);
+    return [parts[0], parts[1]];
+  });
+  const reference = list(args, 'reference').map((text) => {
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--reference must be ATTRIBUTE=GROUP, got '${text}'`);
+    return { attribute: text.slice(0, eq), group: text.slice(eq + 1) };
+  });
+  return { groups, grouping, intersections, reference };
 }
 
 function progressWriter(): (p: AuditProgress) => void {
@@ -226,29 +128,20 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/**
- * The file as text cells: CSV through the strict reader; Excel, Arrow and Parquet through
- * the shared loader (missing cells as ''). `firstRow` is the file row of rows[0].
- */
-async function tableText(bytes: Uint8Array, fileName: string): Promise<CsvText & { firstRow: number }> {
-  if (sniffFormat(bytes.subarray(0, 16)) === null) {
-    const parsed = parseCsvText(new TextDecoder('utf-8').decode(bytes), fileName);
-    if (!parsed.ok) failWith(parsed.error);
-    return { ...parsed.value, firstRow: 2 };
+/** One line a group: counts and error rates at the threshold, and the FPR ratio against the reference. */
+function summaryLines(report: Bundle, file: string): string[] {
+  const r = report.results[0];
+  const threshold = report.task.operatingPoint.threshold;
+  const lines = [`candour audit: wrote ${file} (${report.data.rows} cases, threshold ${threshold}: precision ${fmt(r.atThreshold.precision)}, FPR ${fmt(r.atThreshold.fpr)}, FNR ${fmt(r.atThreshold.fnr)})`];
+  for (const s of r.subgroups) {
+    const d = s.disparity.fpr;
+    lines.push(
+      `  ${s.attribute} = ${s.group}: n ${s.n}, FPR ${fmt(s.atThreshold.fpr)}, FNR ${fmt(s.atThreshold.fnr)}` +
+        (d ? `, FPR ratio ${d.ratio === null ? '—' : d.ratio.toFixed(2)} vs ${d.reference}: ${d.verdict ?? 'undefined'}` : ' (reference)') +
+        (s.small ? ' [small group]' : ''),
+    );
   }
-  const loaded = await loadTable(sourceFromBytes(fileName, bytes));
-  if (!loaded.ok) failWith(loaded.error);
-  const { table, report } = loaded.value;
-  const header = table.schema.fields.map((f) => f.name);
-  const cols = header.map((h) => stringColumn(table, h));
-  const rows = Array.from({ length: table.numRows }, (_, i) => cols.map((c) => c[i] ?? ''));
-  // Excel: the header may sit below row 1; Arrow and Parquet have no rows to name, so count data rows from 1.
-  const firstRow = report.format === 'xlsx' ? (report.headerRow ?? 1) + 1 : 1;
-  return { header, rows, firstRow };
-}
-
-function failWith(error: AppError): never {
-  throw new AppFailure(error);
+  return lines;
 }
 
 async function audit(argv: string[]): Promise<number> {
@@ -257,171 +150,43 @@ async function audit(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv, FLAGS);
-  const file = args.data as string;
-  const fileName = path.basename(file);
-  const threshold = numberFlag(args, 'threshold', 0.5);
   const topPct = numberFlag(args, 'top', 10);
   if (!(topPct > 0 && topPct <= 100)) throw new UsageError(`--top must be in (0, 100], got '${String(args.top)}'`);
   const replicates = numberFlag(args, 'replicates', 1000);
   if (!Number.isInteger(replicates) || replicates < 0) throw new UsageError(`--replicates must be a whole number >= 0, got '${String(args.replicates)}'`);
-  const seed = numberFlag(args, 'seed', 1);
-  const tolerance = typeof args.tolerance === 'string' ? parseTolerance(args.tolerance) : undefined;
-  let edges: number[] = [...DEFAULT_AGE_EDGES];
-  if (typeof args['age-bands'] === 'string') {
-    try {
-      edges = parseAgeEdges(args['age-bands']);
-    } catch (e) {
-      throw new UsageError(`--age-bands: ${(e as Error).message}`);
-    }
+  const spec: AuditSpec = {
+    outcome: args.outcome as string,
+    positive: args.positive as string | undefined,
+    score: args.score as string,
+    ...groupingOf(args),
+    id: args.id as string | undefined,
+    seed: numberFlag(args, 'seed', 1),
+    replicates,
+    threshold: numberFlag(args, 'threshold', 0.5),
+    topPct,
+    tolerance: typeof args.tolerance === 'string' ? parseTolerance(args.tolerance) : undefined,
+    whatIf: args['what-if'] === true,
+  };
+  const types = typeOverrides(args.type as string[] | undefined);
+  const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
+  const result = runAudit(file.table, file.columns, spec, {
+    name: file.name,
+    fingerprint: file.fingerprint,
+    backend: 'cpu',
+    onNote: (sentence) => process.stderr.write(`candour audit: ${sentence}\n`),
+  }, progressWriter());
+  if (!result.ok) {
+    const e = result.error;
+    // The one thing the command adds: how to name the positive value from a terminal.
+    throw new AppFailure(e.code === 'positive-unknown' ? { ...e, message: `${e.message}; name it with --positive` } : e);
   }
-
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    failWith({ code: 'missing-file', message: code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(e)})`, file });
-  }
-  const { header, rows, firstRow } = await tableText(bytes, fileName);
-
-  const outcomeCol = args.outcome as string;
-  const scoreCol = args.score as string;
-  const groupCols = (args.group as string[] | undefined) ?? [];
-  const ageCols = (args.age as string[] | undefined) ?? [];
-  const ethCols = (args.ethnicity as string[] | undefined) ?? [];
-  const ethDetailedCols = (args['ethnicity-code'] as string[] | undefined) ?? [];
-  const oi = columnIndex(header, outcomeCol, fileName);
-  const si = columnIndex(header, scoreCol, fileName);
-  for (const c of [...groupCols, ...ageCols, ...ethCols, ...ethDetailedCols]) columnIndex(header, c, fileName);
-  const idCol = args.id as string | undefined;
-  const ii = idCol !== undefined ? columnIndex(header, idCol, fileName) : -1;
-
-  // Outcome values, and which rows are kept (blank outcome or score: left out, counted).
-  const seen: string[] = [];
-  const keep: number[] = [];
-  let missingOutcome = 0;
-  let missingScore = 0;
-  const scoreList: number[] = [];
-  for (let r = 0; r < rows.length; r++) {
-    const o = rows[r][oi].trim();
-    const s = rows[r][si].trim();
-    if (o === '') {
-      missingOutcome++;
-      continue;
-    }
-    if (s === '') {
-      missingScore++;
-      continue;
-    }
-    const x = Number(s);
-    if (!Number.isFinite(x)) {
-      failWith({ code: 'not-numeric', message: `score '${s}' is not a number`, file: fileName, row: r + firstRow, column: scoreCol });
-    }
-    if (!seen.includes(o)) seen.push(o);
-    keep.push(r);
-    scoreList.push(x);
-  }
-  if (keep.length === 0) failWith({ code: 'no-cases', message: 'no row has both an outcome and a score', file: fileName });
-  const pos = positiveValue(seen, args.positive as string | undefined, fileName, outcomeCol);
-  if (!pos.ok) failWith(pos.error);
-  const labels = Uint8Array.from(keep, (r) => (rows[r][oi].trim() === pos.value ? 1 : 0));
-  const scores = Float64Array.from(scoreList);
+  const report = result.value;
+  const { missingOutcome = 0, missingScore = 0 } = (report.data.excluded ?? {}) as { missingOutcome?: number; missingScore?: number };
   if (missingOutcome + missingScore > 0) {
     process.stderr.write(
-      `candour audit: left out ${missingOutcome + missingScore} of ${rows.length} rows (${missingOutcome} with no outcome, ${missingScore} with no score)\n`,
+      `candour audit: left out ${missingOutcome + missingScore} of ${(report.data.rows ?? 0) + missingOutcome + missingScore} rows (${missingOutcome} with no outcome, ${missingScore} with no score)\n`,
     );
   }
-
-  const column = (k: number) => keep.map((r) => rows[r][k]);
-  const attributes: AuditAttribute[] = [];
-  const byName = new Map<string, (string | null)[]>();
-  for (const c of groupCols) {
-    const v = column(header.indexOf(c));
-    byName.set(c, v);
-    attributes.push({ attribute: c, values: v });
-  }
-  for (const c of ageCols) {
-    const raw = column(header.indexOf(c));
-    const ages = Float64Array.from(raw, (s) => (s.trim() === '' ? NaN : Number(s)));
-    const bad = raw.findIndex((s, j) => s.trim() !== '' && Number.isNaN(ages[j]));
-    if (bad >= 0) failWith({ code: 'not-numeric', message: `age '${raw[bad]}' is not a number`, file: fileName, row: keep[bad] + firstRow, column: c });
-    const bands = ageBands(ages, edges);
-    if (bands.invalid > 0) process.stderr.write(`candour audit: ${bands.invalid} negative age(s) in '${c}' counted as Missing\n`);
-    const name = `${c} (band)`;
-    byName.set(name, bands.values);
-    attributes.push({ attribute: name, values: bands.values });
-  }
-  const ethnicity: [string, 'major' | 'detailed'][] = [...ethCols.map((c) => [c, 'major'] as [string, 'major']), ...ethDetailedCols.map((c) => [c, 'detailed'] as [string, 'detailed'])];
-  for (const [c, level] of ethnicity) {
-    const g = ethnicityGroups(column(header.indexOf(c)), level);
-    const unread = Object.entries(g.unrecognised);
-    if (unread.length > 0) {
-      const total = unread.reduce((s, [, k]) => s + k, 0);
-      const examples = unread.slice(0, 3).map(([v]) => `'${v}'`).join(', ');
-      const as = level === 'major' ? "audited as 'Unrecognised'" : 'audited as written';
-      process.stderr.write(`candour audit: ${total} ethnicity value(s) in '${c}' not recognised (e.g. ${examples}): ${as}\n`);
-    }
-    const name = `${c} (${level === 'major' ? 'major group' : 'code'})`;
-    byName.set(name, g.values);
-    attributes.push({ attribute: name, values: g.values });
-  }
-  for (const spec of (args.intersect as string[] | undefined) ?? []) {
-    const [a, b, ...rest] = spec.split(',').map((s) => s.trim());
-    const va = byName.get(a);
-    const vb = byName.get(b ?? '');
-    if (rest.length > 0 || va === undefined || vb === undefined) {
-      throw new UsageError(`--intersect needs two audited attributes as A,B (audited: ${[...byName.keys()].join(', ') || 'none'}), got '${spec}'`);
-    }
-    attributes.push({ attribute: `${a} × ${b}`, values: intersectionValues(va, vb) });
-  }
-  for (const spec of (args.reference as string[] | undefined) ?? []) {
-    const eq = spec.indexOf('=');
-    const attr = attributes.find((x) => x.attribute === spec.slice(0, eq));
-    if (eq < 0 || !attr) throw new UsageError(`--reference must be ATTRIBUTE=GROUP for an audited attribute, got '${spec}'`);
-    attr.reference = spec.slice(eq + 1);
-  }
-
-  let clusters: Int32Array | undefined;
-  if (ii >= 0) {
-    const ids = new Map<string, number>();
-    clusters = Int32Array.from(keep, (r) => {
-      const id = rows[r][ii].trim();
-      let c = ids.get(id);
-      if (c === undefined) ids.set(id, (c = ids.size));
-      return c;
-    });
-  }
-
-  const roles = new Map<string, string>([[outcomeCol, 'outcome'], [scoreCol, 'score']]);
-  for (const c of [...groupCols, ...ageCols, ...ethCols, ...ethDetailedCols]) roles.set(c, 'group');
-  if (idCol !== undefined) roles.set(idCol, 'id');
-  const isNumeric = (k: number) => rows.every((row) => row[k].trim() === '' || Number.isFinite(Number(row[k])));
-  const columns: ColumnDescriptor[] = header.map((name, k) => ({
-    name,
-    role: roles.get(name) ?? 'unused',
-    type: name === idCol ? 'id' : name === outcomeCol || roles.get(name) === 'group' && !ageCols.includes(name) ? 'category' : isNumeric(k) ? 'number' : 'category',
-  }));
-
-  const report = buildAuditReport({
-    labels,
-    scores,
-    groups: attributes,
-    threshold,
-    topPct,
-    replicates,
-    seed,
-    clusters,
-    tolerance,
-    whatIf: args['what-if'] === true,
-    dataInfo: {
-      name: fileName,
-      fingerprint: dataFingerprint(bytes),
-      columns,
-      excluded: { missingOutcome, missingScore },
-    },
-    task: { outcome: outcomeCol, positive: pos.value, score: scoreCol },
-    onProgress: progressWriter(),
-  });
 
   const json = JSON.stringify(report, null, 2) + '\n';
   if (typeof args.bundle === 'string') {
@@ -433,18 +198,8 @@ async function audit(argv: string[]): Promise<number> {
     );
   }
   if (typeof args.json === 'string') {
-    await writeFile(args.json, json);
-    const r = report.results[0];
-    const lines = [`candour audit: wrote ${args.json} (${labels.length} cases, threshold ${threshold}: precision ${fmt(r.atThreshold.precision)}, FPR ${fmt(r.atThreshold.fpr)}, FNR ${fmt(r.atThreshold.fnr)})`];
-    for (const s of r.subgroups) {
-      const d = s.disparity.fpr;
-      lines.push(
-        `  ${s.attribute} = ${s.group}: n ${s.n}, FPR ${fmt(s.atThreshold.fpr)}, FNR ${fmt(s.atThreshold.fnr)}` +
-          (d ? `, FPR ratio ${d.ratio === null ? '—' : d.ratio.toFixed(2)} vs ${d.reference}: ${d.verdict ?? 'undefined'}` : ' (reference)') +
-          (s.small ? ' [small group]' : ''),
-      );
-    }
-    process.stderr.write(lines.join('\n') + '\n');
+    writeFileSync(args.json, json);
+    process.stderr.write(summaryLines(report, args.json).join('\n') + '\n');
   } else if (typeof args.bundle !== 'string') {
     process.stdout.write(json);
   }

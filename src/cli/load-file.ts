@@ -29,7 +29,7 @@ export function typeOverrides(flags: string[] | undefined): Record<string, Colum
 }
 
 export async function loadFile(path: string, opts: { sheet?: string; types?: Record<string, ColumnType>; quiet?: boolean } = {}): Promise<LoadedFile> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new AppFailure({ code: 'no-file', message: `cannot read '${path}': no such file`, file: path });
+  if (!existsSync(path) || !statSync(path).isFile()) throw new AppFailure({ code: 'no-file', message: 'no such file', file: path });
   const source = sourceFromPath(path);
   let lastPct = -1;
   const result = await loadTable(source, {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import fc from 'fast-check';
-import { parseCsvText, positiveValue, run } from '../../src/cli/audit.ts';
+import { run } from '../../src/cli/audit.ts';
 import type { Bundle, SubgroupResult } from '../../src/lib/bundle/schema.ts';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -87,7 +86,8 @@ describe('candour audit bad input -> exit 2 with one line naming the problem', (
     const code = await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'risk']);
     expect(code).toBe(2);
     expect(err).toMatch(/column 'risk': no column named 'risk' \(columns: y, score, g\)/);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    // Reading progress aside, the failure is one line.
+    expect(err.trim().split('\n').filter((l) => l.startsWith('candour audit:'))).toHaveLength(1);
   });
   it('missing group column', async () => {
     expect(await run(['--data', csv('a.csv', good), '--outcome', 'y', '--score', 'score', '--group', 'sex'])).toBe(2);
@@ -96,7 +96,7 @@ describe('candour audit bad input -> exit 2 with one line naming the problem', (
   it('non-binary outcome names the values seen', async () => {
     const code = await run(['--data', csv('b.csv', 'y,score\n1,0.9\n2,0.3\n0,0.1\n'), '--outcome', 'y', '--score', 'score']);
     expect(code).toBe(2);
-    expect(err).toMatch(/outcome is not binary: values seen '1', '2', '0'/);
+    expect(err).toMatch(/b\.csv, column 'y': the outcome must have two values \(yes\/no\), but 'y' has 3: '1', '2', '0'/);
   });
   it('two values that are not 0/1 need --positive, then work', async () => {
     const p = csv('c.csv', 'y,score\nplan,0.9\nnone,0.3\nplan,0.6\nnone,0.1\n');
@@ -109,15 +109,16 @@ describe('candour audit bad input -> exit 2 with one line naming the problem', (
   it('non-numeric score names row and value', async () => {
     const code = await run(['--data', csv('d.csv', 'y,score\n1,0.9\n0,high\n'), '--outcome', 'y', '--score', 'score']);
     expect(code).toBe(2);
-    expect(err).toMatch(/d\.csv, row 3, column 'score': score 'high' is not a number/);
+    expect(err).toMatch(/d\.csv, row 3, column 'score': the score must be a number, but row 3 has 'high'/);
   });
   it('missing file', async () => {
     expect(await run(['--data', path.join(dir, 'nope.csv'), '--outcome', 'y', '--score', 's'])).toBe(2);
-    expect(err).toMatch(/nope\.csv: no such file/);
+    expect(err).toMatch(/nope\.csv: no such file$/m);
   });
-  it('a row with the wrong number of fields', async () => {
-    expect(await run(['--data', csv('e.csv', 'y,score\n1,0.9\n0\n'), '--outcome', 'y', '--score', 'score'])).toBe(2);
-    expect(err).toMatch(/row 3: 1 fields where the header has 2/);
+  it('a short row is read as the app reads it (missing cells blank), noted and counted, never silently', async () => {
+    expect(await run(['--data', csv('e.csv', 'y,score\n1,0.9\n0\n'), '--outcome', 'y', '--score', 'score', '--replicates', '5'])).toBe(0);
+    expect(err).toMatch(/notes: 1 short-row/);
+    expect(err).toMatch(/left out 1 of 2 rows \(0 with no outcome, 1 with no score\)/);
   });
   it('missing flags and bad numbers are usage errors', async () => {
     expect(await run(['--outcome', 'y'])).toBe(2);
@@ -213,41 +214,3 @@ describe('candour audit on other formats', () => {
   });
 });
 
-describe('parseCsvText', () => {
-  it('reads quoted fields with commas, doubled quotes, newlines, CRLF and a BOM', () => {
-    const r = parseCsvText('\ufeffa,b\r\n"x, y","say ""hi"""\r\n"two\nlines",3\r\n\r\n', 'f.csv');
-    expect(r.ok && r.value).toEqual({ header: ['a', 'b'], rows: [['x, y', 'say "hi"'], ['two\nlines', '3']] });
-  });
-  it('fails on an unterminated quote and on text after a closing quote, naming the row', () => {
-    const a = parseCsvText('a,b\n1,"open\n', 'f.csv');
-    expect(!a.ok && a.error).toMatchObject({ code: 'parse', row: 2 });
-    const b = parseCsvText('a,b\n"x"y,1\n', 'f.csv');
-    expect(!b.ok && b.error.message).toMatch(/after a closing quote/);
-    expect(parseCsvText('', 'f.csv').ok).toBe(false);
-  });
-  it('round-trips any table written with quoting (property)', () => {
-    const cell = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', ' ', '1') });
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }).chain((k) => fc.array(fc.array(cell, { minLength: k, maxLength: k }), { minLength: 1, maxLength: 6 })), (table) => {
-        const header = table[0].map((_, j) => `c${j}`);
-        const text = [header, ...table].map((row) => row.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n');
-        const r = parseCsvText(text, 'f.csv');
-        expect(r.ok && r.value.rows).toEqual(table);
-      }),
-    );
-  });
-});
-
-describe('positiveValue', () => {
-  it('accepts 0/1, true/false, yes/no, Y/N in any case', () => {
-    expect(positiveValue(['0', '1'], undefined, 'f', 'y')).toEqual({ ok: true, value: '1' });
-    expect(positiveValue(['False', 'True'], undefined, 'f', 'y')).toEqual({ ok: true, value: 'True' });
-    expect(positiveValue(['N', 'Y'], undefined, 'f', 'y')).toEqual({ ok: true, value: 'Y' });
-    expect(positiveValue(['0'], undefined, 'f', 'y')).toEqual({ ok: true, value: '1' });
-  });
-  it('with --positive the value must occur and at most one other', () => {
-    expect(positiveValue(['a', 'b'], 'c', 'f', 'y').ok).toBe(false);
-    expect(positiveValue(['a', 'b', 'c'], 'a', 'f', 'y').ok).toBe(false);
-    expect(positiveValue(['a', 'b'], 'a', 'f', 'y')).toEqual({ ok: true, value: 'a' });
-  });
-});

@@ -103,7 +103,7 @@ describe('ethnicity', () => {
     const labels = ['WBRI', 'a) WBRI', 'White - Irish', 'zz', null, 'zz'];
     const major = ethnicityGroups(labels, 'major');
     expect(major.values).toEqual(['White', 'White', 'White', UNRECOGNISED_GROUP, null, UNRECOGNISED_GROUP]);
-    expect(major.unrecognised).toEqual({ zz: 2 });
+    expect(major.unrecognised).toEqual(new Map([['zz', 2]]));
     const detailed = ethnicityGroups(labels, 'detailed');
     expect(detailed.values).toEqual(['WBRI', 'WBRI', 'White - Irish', 'zz', null, 'zz']);
   });

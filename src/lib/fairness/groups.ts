@@ -231,14 +231,15 @@ export function ethnicityMajorGroup(label: string | null | undefined): MajorEthn
  * Ethnicity values (n) at the chosen level: 'major' gives the six major groups
  * (UNRECOGNISED_GROUP where a label could not be read); 'detailed' gives the DfE code
  * where one can be read, otherwise the trimmed label itself. Blanks stay null (-> Missing).
- * `unrecognised` counts each label that could not be read, so the caller can report it.
+ * `unrecognised` counts each label that could not be read (a Map: labels are data, never object keys).
  */
 export function ethnicityGroups(
   labels: ArrayLike<string | null | undefined>,
   level: 'major' | 'detailed' = 'major',
-): { values: (string | null)[]; unrecognised: Record<string, number> } {
+): { values: (string | null)[]; unrecognised: Map<string, number> } {
   const values = new Array<string | null>(labels.length);
-  const unrecognised: Record<string, number> = {};
+  const unrecognised = new Map<string, number>();
+  const count = (label: string) => unrecognised.set(label, (unrecognised.get(label) ?? 0) + 1);
   for (let i = 0; i < labels.length; i++) {
     const raw = labels[i];
     if (isBlank(raw)) {
@@ -248,11 +249,11 @@ export function ethnicityGroups(
     if (level === 'detailed') {
       const code = ethnicityCode(raw);
       values[i] = code ?? raw.trim();
-      if (code === null) unrecognised[raw.trim()] = (unrecognised[raw.trim()] ?? 0) + 1;
+      if (code === null) count(raw.trim());
     } else {
       const g = ethnicityMajorGroup(raw);
       values[i] = g ?? UNRECOGNISED_GROUP;
-      if (g === null) unrecognised[raw.trim()] = (unrecognised[raw.trim()] ?? 0) + 1;
+      if (g === null) count(raw.trim());
     }
   }
   return { values, unrecognised };

@@ -58,6 +58,21 @@ export interface AuditReportInput {
   onProgress?: (p: AuditProgress) => void;
 }
 
+/** The "equal opportunity" what-if for every attribute: group thresholds equalising recall to the global policy's, and their overall cost. */
+export function equalOpportunityWhatIf(labels: Uint8Array, scores: Float64Array, groups: readonly AuditAttribute[], threshold: number) {
+  return {
+    kind: 'equal opportunity (group thresholds equalising recall to the global policy)',
+    note: 'a what-if for discussion, not the audited policy',
+    attributes: groups.map((g) => equalOpportunityThresholds(labels, scores, g.attribute, g.values, threshold)),
+  };
+}
+
+/** How the reference groups were chosen, as the report states it. */
+export function referenceDescription(groups: readonly AuditAttribute[]): string {
+  const chosen = groups.filter((g) => g.reference !== undefined).map((g) => `${g.reference} for ${g.attribute}`);
+  return chosen.length ? `chosen: ${chosen.join('; ')}; otherwise the largest group` : 'the largest group';
+}
+
 /** Hex SHA-256 of the input file's bytes: the data fingerprint recorded in every bundle. */
 export function dataFingerprint(bytes: Uint8Array): string {
   return hex(sha256(bytes));
@@ -108,13 +123,7 @@ export function buildAuditReport(input: AuditReportInput): Bundle {
     },
   });
   result.verdict = null;
-  if (input.whatIf) {
-    result.whatIf = {
-      kind: 'equal opportunity (group thresholds equalising recall to the global policy)',
-      note: 'a what-if for discussion, not the audited policy',
-      attributes: input.groups.map((g) => equalOpportunityThresholds(labels, scores, g.attribute, g.values, threshold)),
-    };
-  }
+  if (input.whatIf) result.whatIf = equalOpportunityWhatIf(labels, scores, input.groups, threshold);
 
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
@@ -136,7 +145,7 @@ export function buildAuditReport(input: AuditReportInput): Bundle {
       bootstrap: { replicates, seed, stratified: true, clustered: input.clusters !== undefined, level: 0.95 },
       fairness: {
         attributes: input.groups.map((g) => g.attribute),
-        reference: 'largest group unless chosen',
+        reference: referenceDescription(input.groups),
         tolerance,
         smallCell,
         disparity: 'ratio group / reference with a paired bootstrap interval; `disparity` at the threshold, `disparityTopK` at the top-K% cut',

@@ -8,7 +8,7 @@ import { AppFailure, type AppError, type CancelToken, type Result } from '../err
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { buildAuditReport, type AuditProgress } from '../report/audit-report.ts';
 import { outcomeLabels } from './outcome.ts';
-import { groupValuesOf } from './group-values.ts';
+import { auditAttributes, missingColumnError } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import type { AuditSpec } from './spec.ts';
 
@@ -19,11 +19,13 @@ export interface RunContext {
   backend?: string;
   cancel?: CancelToken;
   createdAt?: string;
+  /** Told what the grouping did that a reader should know (values not recognised, impossible ages), a sentence each. */
+  onNote?: (sentence: string) => void;
 }
 
-/** Column roles for the bundle's data section: names and types only, never values. */
-export function describeColumns(columns: ColumnInfo[], roles: Record<string, string>): ColumnDescriptor[] {
-  return columns.map((c) => ({ name: c.name, type: c.type, role: roles[c.name] ?? 'feature' }));
+/** Column roles for the bundle's data section: names and types only, never values. Roles are keyed by column name in a Map (names are data). */
+export function describeColumns(columns: ColumnInfo[], roles: ReadonlyMap<string, string>, otherwise = 'feature'): ColumnDescriptor[] {
+  return columns.map((c) => ({ name: c.name, type: c.type, role: roles.get(c.name) ?? otherwise }));
 }
 
 /** Cluster codes (Int32Array) from an ID column, for resampling whole children. */
@@ -47,8 +49,8 @@ export function runAudit(
   onProgress?: (p: AuditProgress) => void,
 ): Result<Bundle> {
   const fail = (e: Omit<AppError, 'file'>): Result<Bundle> => ({ ok: false, error: { ...e, file: ctx.name } });
-  for (const c of [spec.score, ...spec.groups, ...(spec.id ? [spec.id] : [])]) {
-    if (!table.getChild(c)) return fail({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
+  for (const c of [spec.score, ...(spec.id ? [spec.id] : [])]) {
+    if (!table.getChild(c)) return fail(missingColumnError(table, c));
   }
   const outcome = outcomeLabels(table, spec.outcome, spec.positive, ctx.name);
   if (!outcome.ok) return outcome;
@@ -76,12 +78,15 @@ export function runAudit(
   const kept = Int32Array.from(keep, (k) => rows[k]);
   const labels = Uint8Array.from(keep, (k) => outcome.value.labels[k]);
   const scores = Float64Array.from(kept, (i) => rawScores[i]);
-  const groupValues = spec.groups.map((g) => ({ attribute: g, values: groupValuesOf(table, columns, g, kept) }));
+  const grouped = auditAttributes(table, columns, spec, kept);
+  if (!grouped.ok) return fail(grouped.error);
+  const groupValues = grouped.value.attributes;
+  for (const note of grouped.value.notes) ctx.onNote?.(note);
   const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), kept) : undefined;
 
-  const roles: Record<string, string> = { [spec.outcome]: 'outcome', [spec.score]: 'score' };
-  for (const g of spec.groups) roles[g] = 'group';
-  if (spec.id) roles[spec.id] = 'id';
+  const roles = new Map<string, string>([[spec.outcome, 'outcome'], [spec.score, 'score']]);
+  for (const g of spec.groups) roles.set(g, 'group');
+  if (spec.id) roles.set(spec.id, 'id');
   try {
     const bundle = buildAuditReport({
       labels,
@@ -90,13 +95,14 @@ export function runAudit(
       threshold: spec.threshold,
       topPct: spec.topPct,
       tolerance: spec.tolerance,
+      whatIf: spec.whatIf,
       replicates: spec.replicates,
       seed: spec.seed,
       clusters,
       dataInfo: {
         name: ctx.name,
         fingerprint: ctx.fingerprint,
-        columns: describeColumns(columns, roles),
+        columns: describeColumns(columns, roles, 'unused'),
         excluded: { missingOutcome: missing, missingScore: missingScores },
       },
       task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score },

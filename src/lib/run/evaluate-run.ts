@@ -18,8 +18,9 @@ import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
-import { groupValuesOf } from './group-values.ts';
+import { auditAttributes } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
+import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
 
@@ -217,7 +218,10 @@ export async function runEvaluation(
 
     const yTest = Uint8Array.from(testRows, (k) => labels[k]);
     const tableRows = Int32Array.from(testRows, (k) => rows[k]);
-    const groups: AuditAttribute[] = spec.groups.map((g) => ({ attribute: g, values: groupValuesOf(table, columns, g, tableRows) }));
+    const grouped = auditAttributes(table, columns, spec, tableRows);
+    if (!grouped.ok) return withFile(grouped.error);
+    const groups: AuditAttribute[] = grouped.value.attributes;
+    for (const note of grouped.value.notes) ctx.onNote?.(note);
     const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), tableRows) : undefined;
     const threshold = spec.threshold ?? DEFAULT_THRESHOLD;
     const topPct = spec.topPct ?? DEFAULT_TOP_PCT;
@@ -242,6 +246,7 @@ export async function runEvaluation(
           },
         });
       }
+      if (spec.whatIf && t.kind !== 'baseline') result.whatIf = equalOpportunityWhatIf(yTest, t.scores, groups, threshold);
       addOperatingTables(result, yTest, t.scores, groups);
       // Plain data only: the report crosses the worker boundary and is saved as JSON.
       result.training = { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve.map((c) => ({ ...c })) };
@@ -265,12 +270,12 @@ export async function runEvaluation(
       splits.length === 1 ? splits[0].description : { method: 'kfold', k: splits.length, folds: splits.map((s) => s.description) };
     let positives = 0;
     for (let i = 0; i < labels.length; i++) positives += labels[i];
-    const roles: Record<string, string> = { [spec.outcome]: 'outcome' };
-    for (const g of spec.groups) roles[g] = 'group';
-    for (const t of spec.text) roles[t] = 'text';
-    for (const d of spec.drop) roles[d] = 'exclude';
-    if (spec.id) roles[spec.id] = 'id';
-    if (spec.date) roles[spec.date] = 'date';
+    const roles = new Map<string, string>([[spec.outcome, 'outcome']]);
+    for (const g of spec.groups) roles.set(g, 'group');
+    for (const t of spec.text) roles.set(t, 'text');
+    for (const d of spec.drop) roles.set(d, 'exclude');
+    if (spec.id) roles.set(spec.id, 'id');
+    if (spec.date) roles.set(spec.date, 'date');
     return {
       ok: true,
       value: {
@@ -297,7 +302,7 @@ export async function runEvaluation(
           features: fspec,
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
-          fairness: { attributes: spec.groups, reference: 'largest group', tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
+          fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
           notes,
         },
         preregistration: spec.preregistration ?? null,

@@ -1,15 +1,19 @@
 /**
- * The values an audited attribute takes per case. Ages (a numeric column named like "age") are
- * put in the national statistics' bands (under 1, 1-4, 5-9, 10-15, 16+); other columns are used
- * as they are, so each distinct value is a group.
+ * The attributes a run audits, from the spec: each group column grouped by default (ages in the
+ * national statistics' bands, anything else as recorded) or as the spec says (age bands with chosen
+ * edges, ethnicity major group or DfE code, as recorded), then intersections of two attributes and
+ * chosen reference groups. Shared by audit and evaluation runs, so the app and `candour` group alike.
  */
 import type { Table } from 'apache-arrow';
+import type { AppError, Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
-import { ageBands } from '../fairness/groups.ts';
+import { ageBands, DEFAULT_AGE_EDGES, ethnicityGroups, intersectionValues, INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
+import type { AuditAttribute } from '../fairness/audit.ts';
+import type { Grouping, GroupingKind } from './spec.ts';
 
 export const isAgeColumn = (c: Pick<ColumnInfo, 'name' | 'type'>): boolean => c.type === 'number' && /(^|[^a-z])age([^a-z]|$)/i.test(c.name.replace(/_/g, ' '));
 
-/** Group value per row of `rows` (table row indices) for attribute `name`. */
+/** Group value per row of `rows` (table row indices) for a column grouped by default. */
 export function groupValuesOf(table: Table, columns: readonly ColumnInfo[], name: string, rows: ArrayLike<number>): (string | null)[] {
   const info = columns.find((c) => c.name === name);
   if (info && isAgeColumn(info)) {
@@ -19,3 +23,111 @@ export function groupValuesOf(table: Table, columns: readonly ColumnInfo[], name
   const values = stringColumn(table, name);
   return Array.from(rows, (i) => values[i]);
 }
+
+const SUFFIX: Record<GroupingKind, string> = { recorded: '', 'age-bands': ' (band)', 'ethnicity-major': ' (major group)', 'ethnicity-code': ' (code)' };
+
+/** The attribute name of a column grouped one way: "COL", "COL (band)", "COL (major group)" or "COL (code)". */
+export const attributeName = (g: Pick<Grouping, 'column' | 'kind'>): string => g.column + SUFFIX[g.kind];
+
+export interface GroupSpec {
+  groups: readonly string[];
+  grouping?: readonly Grouping[];
+  intersections?: readonly (readonly [string, string])[];
+  reference?: readonly { attribute: string; group: string }[];
+}
+
+export interface AuditAttributes {
+  attributes: AuditAttribute[];
+  /** What the grouping did that a reader should know (values not recognised, impossible ages), one sentence each. */
+  notes: string[];
+}
+
+/** "no column named 'X' (columns: a, b, …)": the first 20 names, so a typo can be seen at once. */
+export function missingColumnError(table: Table, name: string): Omit<AppError, 'file'> {
+  const names = table.schema.fields.map((f) => f.name);
+  const shown = names.slice(0, 20).join(', ') + (names.length > 20 ? ', …' : '');
+  return { code: 'missing-column', message: `no column named '${name}' (columns: ${shown})`, column: name };
+}
+
+/** The group columns' roles and checks: every grouping names a group column, every kind is known. */
+function groupingProblem(spec: GroupSpec, table: Table): Omit<AppError, 'file'> | null {
+  for (const c of spec.groups) if (!table.getChild(c)) return missingColumnError(table, c);
+  for (const g of spec.grouping ?? []) {
+    if (!spec.groups.includes(g.column)) return { code: 'bad-grouping', message: `'${g.column}' is grouped as ${g.kind} but is not a group column`, column: g.column };
+    if (!Object.hasOwn(SUFFIX, g.kind)) return { code: 'bad-grouping', message: `unknown grouping '${String(g.kind)}' for '${g.column}'`, column: g.column };
+  }
+  return null;
+}
+
+/** One column grouped one way: values per row of `rows`, or why not. */
+function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, notes: string[]): Result<(string | null)[]> {
+  const text = stringColumn(table, g.column);
+  const raw = Array.from(rows, (i) => text[i]);
+  if (g.kind === 'recorded') return { ok: true, value: raw };
+  if (g.kind === 'age-bands') {
+    const numbers = numericColumn(table, g.column);
+    const ages = Float64Array.from(rows, (i) => numbers[i]);
+    const bad = raw.findIndex((s, j) => s !== null && s.trim() !== '' && Number.isNaN(ages[j]));
+    if (bad >= 0) {
+      const row = rows[bad] + 2;
+      return { ok: false, error: { code: 'not-numeric', message: `age '${raw[bad]}' in row ${row} is not a number`, row, column: g.column } };
+    }
+    let bands: ReturnType<typeof ageBands>;
+    try {
+      bands = ageBands(ages, g.edges ?? DEFAULT_AGE_EDGES);
+    } catch (e) {
+      return { ok: false, error: { code: 'bad-age-bands', message: (e as Error).message, column: g.column } };
+    }
+    if (bands.invalid > 0) notes.push(`${bands.invalid} negative age(s) in '${g.column}' counted as Missing`);
+    return { ok: true, value: bands.values };
+  }
+  const level = g.kind === 'ethnicity-major' ? 'major' : 'detailed';
+  const eth = ethnicityGroups(raw, level);
+  let total = 0;
+  for (const k of eth.unrecognised.values()) total += k;
+  if (total > 0) {
+    const examples = [...eth.unrecognised.keys()].slice(0, 3).map((v) => `'${v}'`).join(', ');
+    notes.push(`${total} ethnicity value(s) in '${g.column}' not recognised (e.g. ${examples}): ${level === 'major' ? "audited as 'Unrecognised'" : 'audited as written'}`);
+  }
+  return { ok: true, value: eth.values };
+}
+
+/**
+ * The attributes to audit over `rows` (table row indices), in the order of `spec.groups` (each
+ * column's groupings in the order given), then the intersections; with the chosen references.
+ */
+export function auditAttributes(table: Table, columns: readonly ColumnInfo[], spec: GroupSpec, rows: ArrayLike<number>): Result<AuditAttributes> {
+  const problem = groupingProblem(spec, table);
+  if (problem) return { ok: false, error: problem };
+  const attributes: AuditAttribute[] = [];
+  const notes: string[] = [];
+  const add = (a: AuditAttribute) => {
+    if (!attributes.some((x) => x.attribute === a.attribute)) attributes.push(a);
+  };
+  for (const column of spec.groups) {
+    const ways = (spec.grouping ?? []).filter((g) => g.column === column);
+    if (ways.length === 0) add({ attribute: column, values: groupValuesOf(table, columns, column, rows) });
+    for (const g of ways) {
+      const values = groupedValues(table, g, rows, notes);
+      if (!values.ok) return values;
+      add({ attribute: attributeName(g), values: values.value });
+    }
+  }
+  const audited = attributes.map((a) => a.attribute);
+  const find = (name: string) => attributes.find((a) => a.attribute === name);
+  for (const [a, b] of spec.intersections ?? []) {
+    const va = find(a);
+    const vb = find(b);
+    if (!va || !vb || a === b) {
+      return { ok: false, error: { code: 'bad-intersection', message: `an intersection needs two different audited attributes (audited: ${audited.join(', ') || 'none'}), got '${a}' and '${b}'` } };
+    }
+    add({ attribute: `${a}${INTERSECTION_SEPARATOR}${b}`, values: intersectionValues(va.values, vb.values) });
+  }
+  for (const r of spec.reference ?? []) {
+    const a = find(r.attribute);
+    if (!a) return { ok: false, error: { code: 'bad-reference', message: `a reference group is chosen for '${r.attribute}', which is not audited (audited: ${attributes.map((x) => x.attribute).join(', ') || 'none'})` } };
+    a.reference = r.group;
+  }
+  return { ok: true, value: { attributes, notes } };
+}
+

@@ -18,13 +18,41 @@ export type SplitSpec =
   | { kind: 'grouped'; id: string; testFraction?: number }
   | { kind: 'column'; column: string };
 
+/** How a group column is split into groups. */
+export type GroupingKind = 'recorded' | 'age-bands' | 'ethnicity-major' | 'ethnicity-code';
+export const GROUPING_KINDS: readonly GroupingKind[] = ['recorded', 'age-bands', 'ethnicity-major', 'ethnicity-code'];
+
+/** One way to group a group column; each is an attribute of its own in the audit. */
+export interface Grouping {
+  column: string;
+  kind: GroupingKind;
+  /** age-bands: lower edges (years) of the bands after the first (default 1, 5, 10, 16). */
+  edges?: number[];
+}
+
 interface CommonSpec {
   /** Outcome column and the value that means yes (guessed when absent). */
   outcome: string;
   positive?: string;
-  /** Columns audited for fairness (gender, age, ethnicity, disability...). Never model inputs
-   *  unless also listed in `featureGroups`. */
+  /**
+   * Columns audited for fairness (gender, age, ethnicity, disability...). A column with no entry in
+   * `grouping` is grouped by default: a number column named like "age" in the national statistics'
+   * age bands, anything else as recorded (attribute named as the column). Never model inputs
+   * unless also listed in `featureGroups`.
+   */
   groups: string[];
+  /**
+   * Other ways to group a column of `groups`: a column with entries here is grouped each way listed
+   * instead of by default, each an attribute named "COL" (recorded), "COL (band)", "COL (major group)"
+   * or "COL (code)".
+   */
+  grouping?: Grouping[];
+  /** Pairs of audited attributes (by name) crossed into one attribute named "A × B". */
+  intersections?: [string, string][];
+  /** The reference group of an attribute (default: its largest group). */
+  reference?: { attribute: string; group: string }[];
+  /** Also work out the equal-opportunity what-if (group thresholds equalising recall); never changes the audited policy. */
+  whatIf?: boolean;
   /** Group columns the analyst explicitly chose to use as model inputs too (default none). */
   featureGroups?: string[];
   /** Decision date (referral date): features relative to it, temporal split by it, and the
