@@ -31,12 +31,15 @@ self.addEventListener('fetch', (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       const isPage = request.mode === 'navigate';
-      const cached = await cache.match(isPage ? './' : request, { ignoreSearch: isPage });
+      // ignoreVary: a server that says `Vary: Origin` (vite preview, so `npm start`) would
+      // otherwise never match the precached copy, stored without an Origin, and a reload with
+      // the server stopped would show a blank page. The files are the same for any origin.
+      const cached = await cache.match(isPage ? './' : request, { ignoreSearch: isPage, ignoreVary: true });
       if (cached) return cached;
       try {
         return await fetch(request);
       } catch (e) {
-        const fallback = isPage ? await cache.match('./') : undefined;
+        const fallback = isPage ? await cache.match('./', { ignoreVary: true }) : undefined;
         if (fallback) return fallback;
         throw e;
       }
