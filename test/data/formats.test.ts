@@ -145,4 +145,39 @@ describe('retype', () => {
     expect(Array.from(numericColumn(b.table, 'when'))).toEqual([Date.UTC(2020, 1, 1), Date.UTC(2021, 3, 3), NaN]);
     expect(retype(a, { nope: 'text' }).ok).toBe(false);
   });
+
+  const step = (t: LoadedTable, o: Record<string, 'number' | 'category' | 'date' | 'text' | 'code' | 'id'>): LoadedTable => {
+    const r = retype(t, o);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+
+  it('is reversible: a category changed to date and back has its values again, and the missing count follows each change', async () => {
+    const a = await load('t.csv', new TextEncoder().encode('colour,n\nred,1\nblue,2\ngreen,3\n'));
+    const asDate = step(a, { colour: 'date' });
+    expect(stringColumn(asDate.table, 'colour')).toEqual([null, null, null]);
+    expect(asDate.columns.find((c) => c.name === 'colour')?.missing).toBe(3);
+    // The page sends every override relative to the file as read: back to category = no override.
+    const back = step(asDate, {});
+    expect(stringColumn(back.table, 'colour')).toEqual(['red', 'blue', 'green']);
+    expect(back.columns.find((c) => c.name === 'colour')).toMatchObject({ type: 'category', missing: 0 });
+    expect(back.report.issues.filter((e) => e.column === 'colour')).toEqual([]);
+    const viaText = step(step(step(a, { colour: 'number' }), { colour: 'date' }), { colour: 'text' });
+    expect(stringColumn(viaText.table, 'colour')).toEqual(['red', 'blue', 'green']);
+  });
+
+  it('reads a number column of whole years as dates on 1 January of each year, and says so', async () => {
+    const a = await load('t.csv', new TextEncoder().encode('year,n\n2019,1\n2020,2\n,3\n'));
+    expect(a.columns[0].type).toBe('number');
+    const d = step(a, { year: 'date' });
+    expect(Array.from(numericColumn(d.table, 'year'))).toEqual([Date.UTC(2019, 0, 1), Date.UTC(2020, 0, 1), NaN]);
+    expect(d.columns[0].notes?.join(' ')).toMatch(/first day of that year/);
+    expect(d.columns[0].missing).toBe(1);
+    expect(d.report.issues.filter((e) => e.column === 'year')).toEqual([]);
+    // Numbers that are not years are not dates: missing, reported, never 1970.
+    const b = await load('t.csv', new TextEncoder().encode('count,n\n3,1\n45000,2\n'));
+    const e = step(b, { count: 'date' });
+    expect(Array.from(numericColumn(e.table, 'count'))).toEqual([NaN, NaN]);
+    expect(e.report.issues.find((x) => x.column === 'count')).toMatchObject({ code: 'not-a-date' });
+  });
 });

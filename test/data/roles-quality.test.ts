@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTable, type LoadedTable } from '../../src/lib/data/load.ts';
 import { sourceFromBytes } from '../../src/lib/data/source.ts';
-import { guessRoles, mappingKey } from '../../src/lib/data/roles.ts';
+import { guessRoles, mappingKey, positiveGuessOf } from '../../src/lib/data/roles.ts';
 import { NATIONAL_REFERENCE, psi, qualityReport, rocAuc } from '../../src/lib/data/quality.ts';
 
 async function load(text: string, name = 't.csv'): Promise<LoadedTable> {
@@ -30,6 +30,24 @@ describe('guessRoles', () => {
       outcome: 'Escalated', positive: 'Yes', date: 'Date of Referral', id: 'Child ID',
       groups: ['Gender', 'Ethnicity', 'Age'], text: ['Case note'], score: 'Risk score',
     });
+  });
+
+  it('takes group columns such as colour and citizen, and prefers an outcome named with its window (COMPAS)', async () => {
+    const t = await load('released,colour,year,age,sex,employed,citizen,checks\nYes,White,2002,21,Male,Yes,Yes,3\nNo,Black,1999,17,Male,Yes,Yes,3\n');
+    expect(guessRoles(t.columns, t.table).groups).toEqual(['colour', 'age', 'sex', 'citizen']);
+    const compas = await load(readFileSync(path.resolve(__dirname, '../../../shared/data/compas/compas.csv'), 'utf8'));
+    expect(guessRoles(compas.columns, compas.table)).toMatchObject({ outcome: 'two_year_recid', positive: '1', groups: ['sex', 'age', 'race'], score: 'decile_score' });
+  });
+
+  it('guesses the rarer value when the names give no clue, and doubts a "yes" that is the majority', () => {
+    expect(positiveGuessOf(new Map([['>50K', 10], ['<=50K', 30]]))?.value).toBe('>50K');
+    expect(positiveGuessOf(new Map([['>50K', 10], ['<=50K', 30]]))?.doubt).toMatch(/rarer one, '>50K' \(10, 25%\)/);
+    const yes = positiveGuessOf(new Map([['Yes', 4337], ['No', 889]]))!;
+    expect(yes.value).toBe('Yes');
+    expect(yes.doubt).toMatch(/'Yes' \(4,337, 83%\) reads as yes, but it is the more common value \(against 'No' \(889, 17%\)\)/);
+    expect(positiveGuessOf(new Map([['0', 80], ['1', 20]]))).toEqual({ value: '1', doubt: null });
+    expect(positiveGuessOf(new Map([['No', 80], ['CP plan', 20]]))).toEqual({ value: 'CP plan', doubt: null });
+    expect(positiveGuessOf(new Map([['a', 1], ['b', 1], ['c', 1]]))).toBeNull();
   });
 
   it('reads 0/1 outcomes with 1 as positive', async () => {

@@ -125,6 +125,14 @@ describe('runSpecOf', () => {
     const out = runSpecOf(cfg, COLUMNS);
     expect('problems' in out && out.problems.map((p) => p.code)).toEqual(['no-positive', 'no-id']);
   });
+
+  it('asks the analyst to confirm a doubtful "yes" value before training, and keeps the doubt through a reload', () => {
+    const cfg = ready();
+    cfg.roles.positiveDoubt = "'Yes' (4,337, 83%) reads as yes, but it is the more common value";
+    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    expect('problems' in out && out.problems[0]).toMatchObject({ code: 'positive-unconfirmed', column: 'outcome' });
+    expect('problems' in out && out.problems[0].message).toMatch(/^confirm which value of 'outcome' means yes on the Data page: 'Yes' \(4,337, 83%\)/);
+  });
 });
 
 describe('lockedConfiguration', () => {

@@ -14,7 +14,8 @@ describe('remembered mappings', () => {
   });
 
   it('holds column names only: no value of any cell but the outcome\'s yes value', () => {
-    const text = JSON.stringify(storeWithRoles({ entries: [] }, 'cols-1-x', roles()));
+    const text = JSON.stringify(storeWithRoles({ entries: [] }, 'cols-1-x', { ...roles(), positiveDoubt: "'1' (90, 90%) reads as yes, but…" }));
+    expect(text).not.toMatch(/90%/);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T.*\d{4}-\d{2}-\d{2}T/);
     expect(Object.keys(JSON.parse(text).entries[0])).toEqual(['key', 'roles', 'savedAt']);
   });
@@ -68,5 +69,15 @@ describe('outcomeChoices', () => {
     const preview = [['1', 'a'], ['0', 'b'], ['0', null], ['', 'c']];
     expect(outcomeChoices(preview, 0)).toEqual(['0', '1']);
     expect(outcomeChoices(preview, 0, 'Yes')).toEqual(['Yes', '0', '1']);
+  });
+});
+
+describe('a doubtful yes value', () => {
+  const doubtful = () => ({ ...roles(), positiveDoubt: 'the values do not say which means yes' });
+  it('stays while other columns change role, and goes when the outcome changes', () => {
+    expect(withColumnRole(doubtful(), 'sex', 'exclude').positiveDoubt).toBe('the values do not say which means yes');
+    expect(withColumnRole(doubtful(), 'y', 'outcome').positiveDoubt).toBe('the values do not say which means yes');
+    expect(withColumnRole(doubtful(), 'note', 'outcome').positiveDoubt).toBeUndefined();
+    expect(withColumnRole(doubtful(), 'y', 'feature').positiveDoubt).toBeUndefined();
   });
 });

@@ -48,6 +48,8 @@ export interface LoadedTable {
   table: Table;
   columns: ColumnInfo[];
   report: LoadReport;
+  /** The table as first read, before any type change: every retype starts again from it, so a change and its undo lose nothing. */
+  original?: { table: Table; columns: ColumnInfo[]; issues: AppError[] };
 }
 
 /** What a file's first bytes say it is, or null for text. */
@@ -148,23 +150,53 @@ function textOf(x: unknown, isDate: boolean): string | null {
   return typeof x === 'string' ? x : String(x);
 }
 
+/** Whole years (1900 to 2100, as in a `year` column) with no other kind of value. */
+function isYearColumn(v: Vector): boolean {
+  let seen = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v.get(i) as unknown;
+    if (x === null || x === undefined) continue;
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1900 || x > 2100) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
+/** Cells that are missing, or not a value of the column's type (NaN in a number or date column). */
+function missingIn(v: Vector): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v.get(i) as unknown;
+    if (x === null || x === undefined || (typeof x === 'number' && Number.isNaN(x))) n++;
+  }
+  return n;
+}
+
+export const YEAR_AS_DATE_NOTE = 'whole years (2019) were read as the first day of that year (1 January 2019)';
+
 /**
  * The same table with some column types changed, without re-reading the
- * file: each changed column is rebuilt from its values as text (a date column
- * forced to number gives ms since epoch). Cells that cannot be read as the
- * new type become missing and are reported.
+ * file. `overrides` are relative to the table as first read (the loader's
+ * inferred types): each changed column is rebuilt from its values as first
+ * read, so changing a type and changing it back gives the first column again.
+ * A date column forced to number gives ms since epoch; a number column of whole
+ * years forced to date reads each year as its 1 January (and says so). Cells
+ * that cannot be read as the new type become missing, are counted as missing
+ * and are reported.
  */
 export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType>): Result<LoadedTable> {
-  const file = loaded.report.issues[0]?.file ?? '';
+  const base = loaded.original ?? { table: loaded.table, columns: loaded.columns, issues: loaded.report.issues };
+  const file = base.issues[0]?.file ?? '';
   const bad = badOverrides(overrides, file);
   if (bad) return fail(bad);
   for (const name of Object.keys(overrides))
-    if (!loaded.columns.some((c) => c.name === name)) return fail({ code: 'missing-column', message: `there is no column named '${name}'`, column: name });
+    if (!base.columns.some((c) => c.name === name)) return fail({ code: 'missing-column', message: `there is no column named '${name}'`, column: name });
   const vectors: Record<string, Vector> = {};
   const columns: ColumnInfo[] = [];
-  const issues: AppError[] = loaded.report.issues.filter((e) => !(e.column !== undefined && e.column in overrides && (e.code === 'not-a-number' || e.code === 'not-a-date')));
-  for (const info of loaded.columns) {
-    const v = loaded.table.getChild(info.name)!;
+  const changed = (name: string) => overrides[name] !== undefined && overrides[name] !== base.columns.find((c) => c.name === name)?.type;
+  const issues: AppError[] = base.issues.filter((e) => !(e.column !== undefined && changed(e.column) && (e.code === 'not-a-number' || e.code === 'not-a-date')));
+  for (const info of base.columns) {
+    const v = base.table.getChild(info.name)!;
     const want = overrides[info.name];
     if (want === undefined || want === info.type) {
       vectors[info.name] = v;
@@ -173,28 +205,20 @@ export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType
     }
     const n = v.length;
     const isDate = info.type === 'date';
-    let vector: Vector;
-    let built: ColumnInfo;
-    if (isDate && want === 'number') {
-      const raw = rawColumnFromStrings(Array.from({ length: n }, (_, i) => {
-        const x = v.get(i) as unknown;
-        return x === null || x === undefined ? null : String(x instanceof Date ? x.getTime() : Number(x));
-      }));
-      const b = buildColumn(info.name, raw, { file, firstRow: 2, typeOverrides: { [info.name]: 'number' } });
-      vector = b.vector;
-      built = b.info;
-      issues.push(...b.issues);
-    } else {
-      const strs = new Array<string | null>(n);
-      for (let i = 0; i < n; i++) strs[i] = textOf(v.get(i), isDate);
-      const b = buildColumn(info.name, rawColumnFromStrings(strs), { file, firstRow: 2, typeOverrides: { [info.name]: want } });
-      vector = b.vector;
-      built = b.info;
-      issues.push(...b.issues);
+    const years = info.type === 'number' && want === 'date' && isYearColumn(v);
+    const strs = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) {
+      const x = v.get(i) as unknown;
+      if (isDate && want === 'number') strs[i] = x === null || x === undefined ? null : String(x instanceof Date ? x.getTime() : Number(x));
+      else if (years) strs[i] = x === null || x === undefined ? null : `${String(x)}-01-01`;
+      else strs[i] = textOf(x, isDate);
     }
-    vectors[info.name] = vector;
+    const b = buildColumn(info.name, rawColumnFromStrings(strs), { file, firstRow: 2, typeOverrides: { [info.name]: want } });
+    issues.push(...b.issues);
+    vectors[info.name] = b.vector;
+    const notes = years ? [...(b.info.notes ?? []).filter((t) => !/year-month-day/.test(t)), YEAR_AS_DATE_NOTE] : (b.info.notes ?? info.notes);
     // What inference said on the file stays the inferred type.
-    columns.push({ ...info, ...built, type: want, inferredType: info.inferredType, notes: built.notes ?? info.notes });
+    columns.push({ ...info, ...b.info, type: want, inferredType: info.inferredType, missing: missingIn(b.vector), notes });
   }
-  return ok({ table: new Table(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) } });
+  return ok({ table: new Table(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) }, original: base });
 }

@@ -6,11 +6,14 @@ import type { Table } from 'apache-arrow';
 import type { ColumnInfo } from './schema.ts';
 import { stringColumn } from './schema.ts';
 import { isIdName } from './build-table.ts';
+import { guessPositive as positiveByName } from '../run/outcome.ts';
 
 export interface RoleMapping {
   outcome?: string;
   /** The outcome value that means "yes". */
   positive?: string;
+  /** Set when `positive` is a guess the analyst should confirm before training: why it is uncertain. */
+  positiveDoubt?: string;
   /** The decision date (e.g. date of referral). */
   date?: string;
   id?: string;
@@ -26,7 +29,9 @@ const OUTCOME_NAME = /outcome|target|label|^y$|recid|income|escalat|cp[ _-]?plan
 const OUTCOME_STRONG = /outcome|target|label/i;
 const DECISION_DATE = /referral|decision|contact|start|assessment|date/i;
 const BIRTH = /birth|dob/i;
-const GROUP_NAME = /gender|\bsex\b|ethnic|\brace\b|^age\b|age band|age group|\bage\b|disab/i;
+const GROUP_NAME = /gender|\bsex\b|ethnic|\brace\b|^age\b|age band|age group|\bage\b|disab|colou?r|citizen|nationality|religio/i;
+/** An outcome named with its window (`two_year_recid`, `cp-or-cla-12m`) says when it was measured: preferred over one that does not (`is_recid`). */
+const OUTCOME_WINDOW = /(^|[^a-z])(one|two|three|\d+)[ _-]?(years?|yrs?|months?|m)(?![a-z])/i;
 const SCORE_NAME = /score|risk|prob|pred|decile/i;
 const YES = /^(1|1\.0|y|yes|true|t|a\) yes|positive|pos)$/i;
 
@@ -41,13 +46,42 @@ function levelsOf(table: Table, name: string, cap: number): Map<string, number> 
   return counts;
 }
 
-/** The level of a binary column that most likely means "yes": 1, Yes, True...; else the rarer one. */
-export function guessPositive(levels: Map<string, number>): string | undefined {
+export interface PositiveGuess {
+  value: string;
+  /** Why the guess is uncertain (the analyst is asked to confirm it); null when the values say it plainly. */
+  doubt: string | null;
+}
+
+const share = (n: number, total: number) => `${Math.round((100 * n) / total)}%`;
+
+/**
+ * The level of a binary column that most likely means "yes". The value's name decides first
+ * (1, Yes, True...; or the value opposite 0, No, False); with no such clue, the rarer value (an
+ * outcome of interest is usually the less common one). The guess is doubtful, and the analyst
+ * asked to confirm it, when the names give no clue or when the "yes" they name is the more
+ * common value. Null when the column does not have exactly two values.
+ */
+export function positiveGuessOf(levels: ReadonlyMap<string, number>): PositiveGuess | null {
   const names = [...levels.keys()];
-  const yes = names.find((v) => YES.test(v.trim()));
-  if (yes !== undefined) return yes;
-  if (names.length !== 2) return undefined;
-  return levels.get(names[0])! <= levels.get(names[1])! ? names[0] : names[1];
+  if (names.length !== 2) {
+    const yes = names.length === 1 ? positiveByName(names) : null;
+    return yes === null ? null : { value: yes, doubt: null };
+  }
+  const total = names.reduce((s, v) => s + levels.get(v)!, 0);
+  const counted = (v: string) => `'${v}' (${levels.get(v)!.toLocaleString('en-GB')}, ${share(levels.get(v)!, total)})`;
+  const [a, b] = names;
+  const rarer = levels.get(a)! <= levels.get(b)! ? a : b;
+  const other = (v: string) => (v === a ? b : a);
+  const named = positiveByName(names);
+  if (named === null) return { value: rarer, doubt: `the values do not say which means yes, so the rarer one, ${counted(rarer)}, was guessed over ${counted(other(rarer))}` };
+  if (levels.get(named)! > levels.get(other(named))!)
+    return { value: named, doubt: `${counted(named)} reads as yes, but it is the more common value (against ${counted(other(named))}); an outcome of interest is usually the rarer one` };
+  return { value: named, doubt: null };
+}
+
+/** The guessed "yes" value of a binary column (see positiveGuessOf). */
+export function guessPositive(levels: Map<string, number>): string | undefined {
+  return positiveGuessOf(levels)?.value;
 }
 
 export function guessRoles(columns: ColumnInfo[], table: Table): RoleMapping {
@@ -58,14 +92,17 @@ export function guessRoles(columns: ColumnInfo[], table: Table): RoleMapping {
     return lv.size === 2 ? lv : null;
   };
   // Outcome: a binary column with an outcome-like name (explicit words first).
+  const windowFirst = [...columns.filter((c) => OUTCOME_WINDOW.test(c.name)), ...columns.filter((c) => !OUTCOME_WINDOW.test(c.name))];
   for (const strong of [true, false]) {
     if (m.outcome) break;
-    for (const c of columns) {
+    for (const c of windowFirst) {
       if (!(strong ? OUTCOME_STRONG : OUTCOME_NAME).test(c.name) || SCORE_NAME.test(c.name)) continue;
       const lv = binary(c);
       if (lv) {
         m.outcome = c.name;
-        m.positive = guessPositive(lv);
+        const g = positiveGuessOf(lv);
+        m.positive = g?.value;
+        if (g?.doubt) m.positiveDoubt = g.doubt;
         break;
       }
     }

@@ -69,6 +69,7 @@ export function parseRoles(x: unknown): RoleMapping {
   return {
     outcome: str(r.outcome), positive: typeof r.positive === 'string' ? r.positive : undefined, date: str(r.date), id: str(r.id),
     groups: strs(r.groups), text: strs(r.text), score: str(r.score), exclude: strs(r.exclude),
+    ...(typeof r.positiveDoubt === 'string' && typeof r.positive === 'string' ? { positiveDoubt: r.positiveDoubt } : {}),
   };
 }
 
@@ -123,7 +124,8 @@ export function rolesForColumns(roles: RoleMapping, columns: ColumnInfo[]): Role
   const one = (n: string | undefined) => (n !== undefined && names.has(n) ? n : undefined);
   const many = (ns: string[]) => [...new Set(ns.filter((n) => names.has(n)))];
   const outcome = one(roles.outcome);
-  return { outcome, positive: outcome ? roles.positive : undefined, date: one(roles.date), id: one(roles.id), groups: many(roles.groups), text: many(roles.text), score: one(roles.score), exclude: many(roles.exclude) };
+  const doubt = outcome && roles.positive !== undefined && roles.positiveDoubt ? { positiveDoubt: roles.positiveDoubt } : {};
+  return { outcome, positive: outcome ? roles.positive : undefined, ...doubt, date: one(roles.date), id: one(roles.id), groups: many(roles.groups), text: many(roles.text), score: one(roles.score), exclude: many(roles.exclude) };
 }
 
 /** Audit mode: an existing score column is evaluated and nothing is trained. */
@@ -182,6 +184,7 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
   const q = cfg.question;
   if (!roles.outcome) problems.push({ code: 'no-outcome', message: 'choose the outcome column (what the model should predict)' });
   else if (roles.positive === undefined || roles.positive === '') problems.push({ code: 'no-positive', message: 'say which value of the outcome means yes', column: roles.outcome });
+  else if (roles.positiveDoubt) problems.push({ code: 'positive-unconfirmed', message: `confirm which value of '${roles.outcome}' means yes on the Data page: ${roles.positiveDoubt}`, column: roles.outcome });
   if (!(q.tolerance.lower > 0 && q.tolerance.lower <= 1 && q.tolerance.upper >= 1)) problems.push({ code: 'invalid-tolerance', message: `invalid tolerance: ${q.tolerance.lower} to ${q.tolerance.upper} (the lower bound must be at most 1 and the upper at least 1)` });
   const op = operatingTopPct(q, opts.perMonth ?? null);
   if (op.problem) problems.push(op.problem);

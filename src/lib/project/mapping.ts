@@ -40,7 +40,9 @@ export function rememberedRoles(store: MappingStore, key: string): { roles: Role
 /** A new store with `roles` saved under `key` (replacing any older entry), capped at MAX_MAPPINGS. */
 export function storeWithRoles(store: MappingStore, key: string, roles: RoleMapping, now: Date = new Date()): MappingStore {
   const kept = store.entries.filter((e) => e.key !== key);
-  return { entries: [...kept, { key, roles: structuredClone(roles), savedAt: now.toISOString() }].slice(-MAX_MAPPINGS) };
+  // The doubt about a guessed "yes" value quotes counts of the data: never stored with the names.
+  const { positiveDoubt: _, ...names } = roles;
+  return { entries: [...kept, { key, roles: structuredClone(names), savedAt: now.toISOString() }].slice(-MAX_MAPPINGS) };
 }
 
 /** Which role a column has in a mapping, for a one-control-per-column view. */
@@ -82,6 +84,8 @@ export function withColumnRole(roles: RoleMapping, name: string, role: ColumnRol
     case 'text': next.text = [...next.text, name]; break;
     case 'exclude': next.exclude = [...next.exclude, name]; break;
   }
+  // A doubt about the "yes" value belongs to that outcome and value only.
+  if (next.outcome !== roles.outcome || next.positive !== roles.positive) delete next.positiveDoubt;
   return next;
 }
 

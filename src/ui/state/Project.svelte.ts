@@ -9,7 +9,7 @@ import type { AppError } from '../../lib/errors.ts';
 import { AppFailure } from '../../lib/errors.ts';
 import type { Bundle } from '../../lib/bundle/schema.ts';
 import type { ColumnType } from '../../lib/data/schema.ts';
-import { guessPositive, mappingKey, type RoleMapping } from '../../lib/data/roles.ts';
+import { mappingKey, positiveGuessOf, type RoleMapping } from '../../lib/data/roles.ts';
 import { lockPreregistration, type Criterion, type PreregistrationLock } from '../../lib/evaluate/prereg.ts';
 import type { PresetName } from '../../lib/synth/scenarios.ts';
 import {
@@ -188,16 +188,23 @@ export class ProjectState {
   }
 
   async setRole(column: string, role: ColumnRoleChoice): Promise<void> {
+    if (role === 'date' && !(await this.#readAsDates(column))) return;
     const next = withColumnRole(this.config.roles, column, role);
     if (role === 'outcome' && next.positive === undefined) {
       const levels = this.inspection?.levels[column];
-      if (levels) next.positive = guessPositive(new Map(levels.map((l) => [l.value, l.count])));
+      const g = levels ? positiveGuessOf(new Map(levels.map((l) => [l.value, l.count]))) : null;
+      if (g) {
+        next.positive = g.value;
+        if (g.doubt) next.positiveDoubt = g.doubt;
+      }
     }
     await this.#setRoles(next);
   }
 
+  /** The analyst's own choice (or confirmation) of the outcome's "yes" value: no longer in doubt. */
   async setPositive(value: string): Promise<void> {
-    await this.#setRoles({ ...this.config.roles, positive: value });
+    const { positiveDoubt: _, ...roles } = this.config.roles;
+    await this.#setRoles({ ...roles, positive: value });
   }
 
   async #setRoles(roles: RoleMapping): Promise<void> {
@@ -222,6 +229,25 @@ export class ProjectState {
     const next = await this.#inspect(roles);
     // A slower answer for older roles must not overwrite a newer one.
     if (next && this.config.roles === roles) this.inspection = next;
+  }
+
+  /**
+   * A decision date must hold dates: a column read otherwise is read again as dates (whole
+   * years as their 1 January, which the column's notes then say). When none of its values is a
+   * date the type change is undone and the notice says why. True when the column holds dates.
+   */
+  async #readAsDates(column: string): Promise<boolean> {
+    const before = this.summary?.columns.find((c) => c.name === column);
+    if (!before || before.type === 'date') return true;
+    await this.retype(column, 'date');
+    const after = this.summary?.columns.find((c) => c.name === column);
+    if (after?.type === 'date' && after.missing !== undefined && this.summary && after.missing < this.summary.rows) {
+      this.notice = `'${column}' is now read as dates, so it can be the decision date${after.notes?.length ? `: ${after.notes.join('; ')}` : ''}.`;
+      return true;
+    }
+    await this.retype(column, before.type);
+    this.notice = `'${column}' cannot be the decision date: none of its values reads as a date (such as 01/06/2019) or a whole year (such as 2019). It is still read as ${before.type}.`;
+    return false;
   }
 
   /** Changes one column's type (the worker re-reads that column). */
