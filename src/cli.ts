@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   synth: { summary: 'write synthetic children\'s social care data with a known truth', load: () => import('./cli/synth.ts') },
   audit: { summary: 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes', load: () => import('./cli/audit.ts') },
   evaluate: { summary: 'train and evaluate models on an extract, honestly split', load: () => import('./cli/evaluate.ts') },
+  validate: { summary: 'test a model fitted elsewhere (a model file) on this extract, unchanged', load: () => import('./cli/validate.ts') },
   selftest: { summary: 'check the compute core works on this machine', load: () => import('./cli/selftest.ts') },
 };
 

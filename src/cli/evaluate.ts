@@ -13,6 +13,7 @@ import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
 import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import { policyOfFlags } from './policy-flags.ts';
+import { modelFileOf, modelFileText, type FittedModel } from '../lib/external/model-file.ts';
 
 const SPEC: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
@@ -42,6 +43,7 @@ const SPEC: Record<string, FlagSpec> = {
   seed: { kind: 'string', help: `random seed (default ${DEFAULT_SEED})` },
   json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
   bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
+  'model-out': { kind: 'string', help: 'write the first model of --models (not the baseline) as a model file another council can test (candour validate); models are then fitted under the export rules' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -75,6 +77,9 @@ export async function run(argv: string[]): Promise<number> {
   const date = (args.date as string | undefined) ?? (annexA ? `${unit ?? 'referral'}_date` : undefined);
   const id = (args.id as string | undefined) ?? (annexA ? 'child_id' : undefined);
   const types = typeOverrides(args.type as string[] | undefined);
+  const modelOut = args['model-out'] as string | undefined;
+  const exported = models.find((m) => m !== 'baseline');
+  if (modelOut !== undefined && exported === undefined) throw new UsageError('--model-out needs a model other than the baseline in --models');
   const spec: EvaluateSpec = {
     outcome: annexA ? 'outcome' : (args.outcome as string),
     positive: annexA ? '1' : (args.positive as string | undefined),
@@ -96,7 +101,9 @@ export async function run(argv: string[]): Promise<number> {
     seed: numberFlag(args, 'seed', DEFAULT_SEED),
     replicates: numberFlag(args, 'replicates', DEFAULT_REPLICATES),
     ...policyOfFlags(args),
+    ...(modelOut !== undefined ? { exportable: true } : {}),
   };
+  if (modelOut !== undefined && spec.split.kind === 'kfold') throw new UsageError('--model-out needs one train/test split, not k folds (there would be k models)');
   const file = annexA
     ? await loadAnnexAInput(args.data as string, args.outcome as string, {
         extractDate: args['extract-date'] as string | undefined,
@@ -105,7 +112,9 @@ export async function run(argv: string[]): Promise<number> {
       })
     : await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
   let last = '';
-  const result = await runEvaluation(file.table, file.columns, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu' }, (p) => {
+  const fitted: FittedModel[] = [];
+  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
+  const result = await runEvaluation(file.table, file.columns, spec, ctx, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
     if (line !== last) {
       last = line;
@@ -117,6 +126,15 @@ export async function run(argv: string[]): Promise<number> {
   const json = JSON.stringify(result.value, null, 2) + '\n';
   if (args.json) writeFileSync(args.json as string, json);
   if (args.bundle) writeBundleFile(result.value, args.bundle as string);
+  if (modelOut !== undefined) {
+    // The richest variant of the first model named: with text when it was trained with text.
+    const chosen = fitted.filter((f) => f.kind === exported).sort((a, b) => (a.features === 'structured+text' ? -1 : 0) - (b.features === 'structured+text' ? -1 : 0))[0];
+    const made = chosen ? modelFileOf(chosen, result.value) : null;
+    if (!made) throw new AppFailure({ code: 'not-exportable', message: `no ${exported} model was fitted` });
+    if (!made.ok) throw new AppFailure(made.error);
+    writeFileSync(modelOut, modelFileText(made.value));
+    process.stderr.write(`model file ${modelOut}: ${exported}, sha256 ${made.value.integrity.hash}\n`);
+  }
   if (!args.json && !args.bundle) process.stdout.write(json);
   return 0;
 }

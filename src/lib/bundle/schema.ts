@@ -242,5 +242,7 @@ export interface Bundle {
   transparency?: unknown;
   /** Present in a shareable bundle: hash of everything else. */
   integrity?: IntegrityRecord;
+  /** An external validation's own findings (run/validate-run.ts); the tested model is named by hash in `task.externalModel`. */
+  validation?: import('../run/validate-run.ts').ValidationBlock;
   [extra: string]: unknown;
 }

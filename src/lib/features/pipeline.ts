@@ -39,6 +39,8 @@ export interface PipelineOptions {
   interactions?: [string, string][];
   /** log2 width of the hashed text block; default 16. */
   textBits?: number;
+  /** Hashed text columns in fewer than this many training documents get weight 0 (scikit-learn's `min_df`). Off by default. */
+  textMinDf?: number;
 }
 
 /** The design matrix handed to the models. */
@@ -74,8 +76,13 @@ interface CategoricalStep {
   levels: string[];
   /** Whether the missing level exists (training had a missing value). */
   missingLevel: boolean;
-  /** Rare training levels folded into OTHER. */
-  rare: Set<string>;
+  /**
+   * Whether rare training levels were folded into OTHER; then any level not in `levels` (rare in
+   * training or never seen) is OTHER, as scikit-learn's `handle_unknown="infrequent_if_exist"`.
+   * Otherwise an unseen level gets all zeros. The rare levels themselves are not kept, so a
+   * fitted pipeline can be exported without naming them.
+   */
+  other: boolean;
 }
 
 export interface Pipeline {
@@ -368,11 +375,11 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
       names.push(`cat__${c}_${l}`);
       sources.push(c);
     }
-    return { source: c, levels, missingLevel: missing, rare };
+    return { source: c, levels, missingLevel: missing, other: rare.size > 0 };
   });
 
   let text: TextModel | null = null;
-  if (spec.text.length > 0) text = fitTfidf(textAt(table, spec.text, trainRows), { bits: options.textBits ?? 16 });
+  if (spec.text.length > 0) text = fitTfidf(textAt(table, spec.text, trainRows), { bits: options.textBits ?? 16, minDf: options.textMinDf });
 
   return ok({
     spec,
@@ -436,10 +443,12 @@ export function transform(pipe: Pipeline, table: Table, rows: Int32Array): Resul
       if (!(step.missingLevel && k === step.levels.length - 1)) index.set(l, k);
     });
     const missingAt = step.missingLevel ? step.levels.length - 1 : -1;
+    const unseenAt = step.other ? step.levels.indexOf(OTHER_LEVEL) : -1;
     for (let i = 0; i < n; i++) {
       const v = vals[i];
-      // Unseen levels (and missing when training had none) get all zeros, as handle_unknown="ignore".
-      const k = v === null ? missingAt : index.get(step.rare.has(v) ? OTHER_LEVEL : v) ?? -1;
+      // Unseen levels (and missing when training had none) get all zeros, as handle_unknown="ignore",
+      // unless rare levels were folded into OTHER: then they are OTHER too.
+      const k = v === null ? missingAt : index.get(v) ?? unseenAt;
       if (k >= 0) X[i * p + j + k] = 1;
     }
     j += step.levels.length;

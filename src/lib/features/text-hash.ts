@@ -92,6 +92,9 @@ export function ngrams(doc: string): string[] {
 export interface TextHashOptions {
   /** log2 of the hashed width; default 16 (65,536 columns). */
   bits?: number;
+  /** fitTfidf: a column stored in fewer than this many training documents gets idf 0, so it never
+   *  carries weight (scikit-learn's `min_df`, as a count). Default 0 (every column kept). */
+  minDf?: number;
 }
 
 /** Signed hashed term counts of each document (missing text = empty document), n x 2^bits. */
@@ -140,7 +143,8 @@ export function fitTfidf(trainDocs: readonly (string | null)[], opts: TextHashOp
   for (let k = 0; k < counts.indices.length; k++) df[counts.indices[k]]++;
   const n = trainDocs.length;
   const idf = new Float64Array(counts.cols);
-  for (let j = 0; j < idf.length; j++) idf[j] = Math.log((1 + n) / (1 + df[j])) + 1;
+  const minDf = opts.minDf ?? 0;
+  for (let j = 0; j < idf.length; j++) idf[j] = df[j] < minDf ? 0 : Math.log((1 + n) / (1 + df[j])) + 1;
   return { bits, idf, nDocs: n };
 }
 

@@ -35,6 +35,18 @@ export interface GbdtModel {
   iterations: number;
   /** Total split gain per feature (scikit-learn's gain units, before shrinkage). */
   featureGain: Float64Array;
+  /** The fitted trees and the starting raw prediction (log-odds of the training prevalence): what a model file carries. */
+  trees: Tree[];
+  baseline: number;
+  /** Design columns. */
+  p: number;
+  /** The minimum number of training cases in a leaf the trees were grown with. */
+  minSamplesLeaf: number;
+}
+
+/** A predictor from trees and a baseline (e.g. read back from a model file): the same arithmetic as the fitted model's. */
+export function gbdtPredictor(trees: Tree[], baseline: number, p: number): (X: Float64Array, n: number) => Float64Array {
+  return (X, n) => predictProba(trees, baseline, p, X, n);
 }
 
 /** Rows above which 'auto' early stopping switches on (scikit-learn's rule). */
@@ -144,6 +156,10 @@ export function fitGbdt(X: Float64Array, n: number, p: number, y: Uint8Array, op
     curve,
     iterations: trees.length,
     featureGain,
+    trees,
+    baseline,
+    p,
+    minSamplesLeaf,
   };
 }
 

@@ -11,6 +11,7 @@ import { outcomeLabels } from './outcome.ts';
 import { auditAttributes, missingColumnError } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import type { AuditSpec } from './spec.ts';
+import type { FittedModel } from '../external/model-file.ts';
 
 export interface RunContext {
   /** File name shown in messages and the bundle. */
@@ -21,6 +22,8 @@ export interface RunContext {
   createdAt?: string;
   /** Told what the grouping did that a reader should know (values not recognised, impossible ages), a sentence each. */
   onNote?: (sentence: string) => void;
+  /** Each model as fitted (with a single split only), for writing a model file (external/model-file.ts). */
+  onFitted?: (f: FittedModel) => void;
 }
 
 /** Column roles for the bundle's data section: names and types only, never values. Roles are keyed by column name in a Map (names are data). */

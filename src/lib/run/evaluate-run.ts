@@ -8,7 +8,7 @@ import type { Table } from 'apache-arrow';
 import { BUNDLE_SCHEMA, type Bundle, type Estimate, type ModelResult } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
-import { fitPipeline, transform, withoutText, type Design, type FeatureSpec } from '../features/pipeline.ts';
+import { fitPipeline, transform, withoutText, type Design, type FeatureSpec, type Pipeline } from '../features/pipeline.ts';
 import { columnSplit, groupedSplit, kfoldSplits, randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
 import { evaluateScores, modelResultOf, pairedDifference } from '../evaluate/evaluate-scores.ts';
 import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
@@ -23,6 +23,7 @@ import { addOperatingTables } from './operating.ts';
 import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
+import { EXPORT_MIN_COUNT, type FittedModel } from '../external/model-file.ts';
 
 export type RunProgress =
   | { kind: 'phase'; phase: 'fitting' | 'evaluating' | 'auditing'; done: number; total: number; detail?: string }
@@ -133,6 +134,9 @@ async function trainAll(
     if (wantText && (kind === 'gbdt' || kind === 'mlp')) notes.push(`The ${kind === 'gbdt' ? 'boosted trees use' : 'neural network uses'} the structured columns only: the hashed text has too many sparse columns for it.`);
   }
   const results = jobs.map((j) => ({ ...j, scores: new Float64Array(nTest), model: null as TrainedModel | null }));
+  // A model meant to leave as a file names no rare level, no rare n-gram and no small leaf.
+  const exportRules = spec.exportable ? { rareLevelMinCount: EXPORT_MIN_COUNT, textMinDf: EXPORT_MIN_COUNT } : {};
+  const gbdtOptions = spec.exportable ? { minSamplesLeaf: Math.max(20, EXPORT_MIN_COUNT) } : undefined;
   const totalSteps = jobs.length * splits.length;
   let step = 0;
 
@@ -141,18 +145,18 @@ async function trainAll(
     const trainRows = Int32Array.from(split.train, (k) => rows[k]);
     const testRows = Int32Array.from(split.test, (k) => rows[k]);
     const yTrain = Uint8Array.from(split.train, (k) => labels[k]);
-    const linear = unwrap(fitPipeline(table, trainRows, fspec, {}));
+    const linear = unwrap(fitPipeline(table, trainRows, fspec, exportRules));
     const linTrain = unwrap(transform(linear, table, trainRows));
     const linTest = unwrap(transform(linear, table, testRows));
-    let treeDesigns: { train: Design; test: Design } | null = null;
+    let treeDesigns: { train: Design; test: Design; pipeline: Pipeline } | null = null;
     for (const r of results) {
       throwIfCancelled(ctx.cancel);
       onProgress({ kind: 'phase', phase: 'fitting', done: step, total: totalSteps, detail: `${r.kind}${r.features === 'structured+text' ? ' with text' : ''}` });
       let train: Design, test: Design;
       if (r.kind === 'gbdt') {
         if (!treeDesigns) {
-          const trees = unwrap(fitPipeline(table, trainRows, { ...fspec, text: [] }, { forTrees: true }));
-          treeDesigns = { train: unwrap(transform(trees, table, trainRows)), test: unwrap(transform(trees, table, testRows)) };
+          const trees = unwrap(fitPipeline(table, trainRows, { ...fspec, text: [] }, { ...exportRules, forTrees: true }));
+          treeDesigns = { train: unwrap(transform(trees, table, trainRows)), test: unwrap(transform(trees, table, testRows)), pipeline: trees };
         }
         ({ train, test } = treeDesigns);
       } else if (r.features === 'structured') {
@@ -165,11 +169,16 @@ async function trainAll(
       const model = await trainModel(r.kind, train, yTrain, {
         seed: spec.seed,
         cancel: ctx.cancel,
+        gbdt: gbdtOptions,
         onProgress: (p) => onProgress({ kind: 'epoch', model: r.kind, step: p.step, total: p.total, loss: p.loss ?? NaN, valLoss: p.valLoss }),
       });
       const s = model.predict(test);
       split.test.forEach((k, j) => (r.scores[position.get(k)!] = s[j]));
       r.model = model;
+      if (splits.length === 1 && ctx.onFitted) {
+        const test = { labels: Uint8Array.from(split.test, (k) => labels[k]), scores: s };
+        ctx.onFitted({ kind: r.kind, features: r.features, pipeline: r.kind === 'gbdt' ? treeDesigns!.pipeline : linear, model, exportable: spec.exportable === true, test });
+      }
       step++;
     }
   }
@@ -303,6 +312,7 @@ export async function runEvaluation(
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
           fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
+          ...(spec.exportable ? { exportable: { minCount: EXPORT_MIN_COUNT } } : {}),
           notes,
         },
         preregistration: spec.preregistration ?? null,

@@ -91,4 +91,20 @@ export interface EvaluateSpec extends CommonSpec {
   types?: Record<string, ColumnType>;
   /** Train each model with and without text and compare (default: on when text columns are given). */
   textAblation?: boolean;
+  /**
+   * Fit the models so they may leave this computer as a model file (docs/model-schema.md):
+   * category levels seen in fewer than `EXPORT_MIN_COUNT` training rows merged into "(other)",
+   * hashed text n-grams in fewer documents dropped, tree leaves of at least that many cases.
+   */
+  exportable?: boolean;
+}
+
+/** Apply a model file from elsewhere to this extract (external validation). */
+export interface ValidateSpec extends Omit<CommonSpec, 'threshold'> {
+  /** The model's input name -> this extract's column (by name when absent; null = not recorded here, treated as missing). */
+  mapping?: Record<string, string | null>;
+  /** Decision date column: recalibration's split by date (random when absent). */
+  date?: string;
+  /** Share of cases held out to test the recalibration (default 0.3). */
+  testFraction?: number;
 }

@@ -1,0 +1,86 @@
+/**
+ * `candour validate`: test a model fitted elsewhere (a candour.model/1 file) on this extract,
+ * unchanged, and write the report — the same run as the app's "Test a model from elsewhere".
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs, usage, numberFlag, UsageError, type FlagSpec } from './args.ts';
+import { loadFile, typeOverrides } from './load-file.ts';
+import { runValidation } from '../lib/run/validate-run.ts';
+import type { ValidateSpec } from '../lib/run/spec.ts';
+import { AppFailure } from '../lib/errors.ts';
+import { parseModelFile } from '../lib/external/model-file.ts';
+import { writeBundleFile } from './write-bundle.ts';
+import { validationSummary } from '../lib/report/validation-view.ts';
+
+const SPEC: Record<string, FlagSpec> = {
+  model: { kind: 'string', required: true, help: 'the model file (candour.model/1 JSON) to test' },
+  data: { kind: 'string', required: true, help: 'this council\'s extract: CSV, TSV, Excel, Arrow or Parquet' },
+  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  outcome: { kind: 'string', required: true, help: 'the outcome column' },
+  positive: { kind: 'string', help: 'the outcome value that means yes (guessed from 1/yes/true)' },
+  map: { kind: 'list', help: 'INPUT=COL: feed the model\'s input from this column; INPUT= when it is not recorded here (treated as missing)' },
+  group: { kind: 'list', help: 'a column to audit for fairness' },
+  id: { kind: 'string', help: 'the child ID column (whole children resampled)' },
+  date: { kind: 'string', help: 'the decision date column: recalibration is fitted on earlier cases and tested on later ones (default: a random split)' },
+  'test-fraction': { kind: 'string', help: 'share of cases that test the recalibration (default 0.3)' },
+  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
+  top: { kind: 'string', help: 'this council\'s capacity: flag the top K% (default: the model\'s own)' },
+  replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
+  seed: { kind: 'string', help: 'random seed (default 1)' },
+  json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
+  bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
+  help: { kind: 'boolean', help: 'show this help' },
+};
+
+function mappingOf(flags: string[] | undefined): Record<string, string | null> {
+  const out: Record<string, string | null> = Object.create(null);
+  for (const f of flags ?? []) {
+    const eq = f.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--map needs INPUT=COL (or INPUT= when not recorded), got '${f}'`);
+    const col = f.slice(eq + 1);
+    out[f.slice(0, eq)] = col === '' ? null : col;
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, Object.fromEntries(Object.entries(SPEC).map(([k, v]) => [k, argv.includes('--help') ? { ...v, required: false } : v])));
+  if (args.help) {
+    process.stdout.write(usage('validate', 'test a model fitted elsewhere on this extract, unchanged (external validation)', SPEC) + '\n');
+    return 0;
+  }
+  const modelPath = args.model as string;
+  if (!existsSync(modelPath)) throw new AppFailure({ code: 'no-file', message: `cannot read '${modelPath}': no such file`, file: modelPath });
+  const model = parseModelFile(readFileSync(modelPath, 'utf8'), basename(modelPath));
+  if (!model.ok) throw new AppFailure(model.error);
+  const types = typeOverrides(args.type as string[] | undefined);
+  const spec: ValidateSpec = {
+    outcome: args.outcome as string,
+    positive: args.positive as string | undefined,
+    mapping: mappingOf(args.map as string[] | undefined),
+    groups: (args.group as string[] | undefined) ?? [],
+    id: args.id as string | undefined,
+    date: args.date as string | undefined,
+    testFraction: args['test-fraction'] === undefined ? undefined : numberFlag(args, 'test-fraction', 0.3),
+    seed: numberFlag(args, 'seed', 1),
+    replicates: numberFlag(args, 'replicates', 1000),
+    topPct: args.top === undefined ? undefined : numberFlag(args, 'top', 10),
+  };
+  const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
+  let last = '';
+  const result = await runValidation(file.table, file.columns, model.value, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu' }, (p) => {
+    const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
+    if (line !== last) {
+      last = line;
+      process.stderr.write(line + '\n');
+    }
+  });
+  if (!result.ok) throw new AppFailure(result.error);
+  for (const line of validationSummary(result.value)) process.stderr.write(line + '\n');
+  const json = JSON.stringify(result.value, null, 2) + '\n';
+  if (args.json) writeFileSync(args.json as string, json);
+  if (args.bundle) writeBundleFile(result.value, args.bundle as string);
+  if (!args.json && !args.bundle) process.stdout.write(json);
+  return 0;
+}

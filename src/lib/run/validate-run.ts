@@ -1,0 +1,225 @@
+/**
+ * External validation: a model fitted elsewhere (a `candour.model/1` file), applied unchanged to
+ * this council's extract, and the report (Bundle) of how it does here, as the app's worker and
+ * `candour validate` both run it:
+ * outcome -> the model's inputs matched to columns -> scores from the model's own preprocessing
+ * -> discrimination, calibration-in-the-large and slope, the model's own threshold and this
+ * council's capacity (top K%), subgroup audit -> recalibration (intercept; intercept and slope)
+ * fitted on a training side and tested on a test side, next to the unchanged model -> the
+ * model's development results from its file, side by side.
+ * Every case here is a test case of the model: nothing is trained but the recalibration.
+ */
+import type { Table } from 'apache-arrow';
+import { BUNDLE_SCHEMA, type Bundle, type Estimate, type OperatingPointResult } from '../bundle/schema.ts';
+import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
+import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
+import { evaluateScores, modelResultOf } from '../evaluate/evaluate-scores.ts';
+import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
+import { confusionAt } from '../evaluate/operating-point.ts';
+import { randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
+import { brierScore } from '../evaluate/metrics.ts';
+import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
+import { VERSION } from '../version.ts';
+import { inputProblems, mappedTable, matchInputs, scoreRows, unknownAsOther, type InputMatch, type InputProblem } from '../external/apply.ts';
+import { restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
+import { calibrationSummary, fitRecalibration, recalibrate, type RecalibrationMethod } from '../external/recalibration.ts';
+import { outcomeLabels } from './outcome.ts';
+import { auditAttributes } from './group-values.ts';
+import { referenceDescription } from '../report/audit-report.ts';
+import { DEFAULT_GAP_DAYS } from './defaults.ts';
+import { addOperatingTables } from './operating.ts';
+import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
+import type { RunProgress } from './evaluate-run.ts';
+import type { ValidateSpec } from './spec.ts';
+
+
+export interface RecalibrationRow {
+  method: 'unchanged' | RecalibrationMethod;
+  /** The fitted a and b of sigmoid(a + b·logit(score)); null for the unchanged model or when the fit failed. */
+  intercept: number | null;
+  slope: number | null;
+  /** On the test side. */
+  calibrationInTheLarge: Estimate;
+  calibrationSlope: Estimate;
+  meanScore: number | null;
+  brier: number | null;
+  /** At the model's own threshold. */
+  atThreshold: OperatingPointResult;
+}
+
+/** What an external validation adds to the report (`bundle.validation`). */
+export interface ValidationBlock {
+  /** The model tested, named by the hash of its file. */
+  model: { hash: string; kind: string; features: string; createdAt: string; developedOn: string; outcome: { name: string; positive: string } };
+  inputs: InputMatch[];
+  problems: InputProblem[];
+  /** The model's results where it was developed (from its file), for the side-by-side. */
+  development: DevelopmentResults;
+  /** Here, on all cases. */
+  calibration: { calibrationInTheLarge: Estimate; calibrationSlope: Estimate; meanScore: number | null; observed: number | null };
+  recalibration: {
+    split: SplitDescription;
+    rows: RecalibrationRow[];
+    /** Why there is no recalibration (e.g. too few cases on a side), when there is none. */
+    note: string | null;
+  };
+}
+
+const unwrap = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new AppFailure(r.error);
+  return r.value;
+};
+
+function recalibrationRows(y: Uint8Array, scores: Float64Array, split: Split, threshold: number): { rows: RecalibrationRow[]; note: string | null } {
+  const pick = <T extends Uint8Array | Float64Array>(a: T, idx: Int32Array): T => (a instanceof Uint8Array ? Uint8Array.from(idx, (i) => a[i]) : Float64Array.from(idx, (i) => a[i])) as T;
+  const yTrain = pick(y, split.train);
+  const sTrain = pick(scores, split.train);
+  const yTest = pick(y, split.test);
+  const sTest = pick(scores, split.test);
+  const row = (method: RecalibrationRow['method'], s: Float64Array, intercept: number | null, slope: number | null): RecalibrationRow => {
+    const c = calibrationSummary(yTest, s);
+    return {
+      method,
+      intercept,
+      slope,
+      calibrationInTheLarge: c.calibrationInTheLarge,
+      calibrationSlope: c.calibrationSlope,
+      meanScore: c.meanScore,
+      brier: brierScore(yTest, s),
+      atThreshold: confusionAt(yTest, s, threshold),
+    };
+  };
+  const rows = [row('unchanged', sTest, null, null)];
+  const failed: string[] = [];
+  for (const method of ['intercept', 'intercept and slope'] as const) {
+    const fit = fitRecalibration(yTrain, sTrain, method);
+    if (fit) rows.push(row(method, recalibrate(sTest, fit), fit.intercept, fit.slope));
+    else failed.push(method);
+  }
+  return { rows, note: failed.length ? `The ${failed.join(' and the ')} recalibration could not be fitted on the training side (one outcome only, or the fit did not converge).` : null };
+}
+
+export async function runValidation(
+  table: Table,
+  columns: ColumnInfo[],
+  file: ModelFile,
+  spec: ValidateSpec,
+  ctx: RunContext,
+  onProgress: (p: RunProgress) => void = () => undefined,
+): Promise<Result<Bundle>> {
+  const withFile = (e: AppError): Result<Bundle> => ({ ok: false, error: { ...e, file: e.file ?? ctx.name } });
+  const known = new Set(columns.map((c) => c.name));
+  for (const c of [...spec.groups, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : [])]) {
+    if (!known.has(c)) return withFile({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
+  }
+  try {
+    const outcome = outcomeLabels(table, spec.outcome, spec.positive, ctx.name);
+    if (!outcome.ok) return outcome;
+    const { rows, labels } = outcome.value;
+    const matches = unwrap(matchInputs(file, columns, spec.mapping));
+    const mapped = mappedTable(table, matches);
+    const problems = inputProblems(file, mapped, matches, rows);
+    onProgress({ kind: 'phase', phase: 'fitting', done: 0, total: 1, detail: 'scoring' });
+    const model = restoreModel(file);
+    const scores = unwrap(scoreRows(model, mapped, rows));
+    onProgress({ kind: 'phase', phase: 'fitting', done: 1, total: 1, detail: 'scoring' });
+    throwIfCancelled(ctx.cancel);
+
+    const threshold = file.operatingPoint.threshold;
+    const topPct = spec.topPct ?? file.operatingPoint.topPct;
+    const replicates = spec.replicates ?? DEFAULT_REPLICATES;
+    const grouped = unwrap(auditAttributes(table, columns, spec, rows));
+    const groups: AuditAttribute[] = grouped.attributes;
+    for (const note of grouped.notes) ctx.onNote?.(note);
+    const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), rows) : undefined;
+    const shared = { threshold, topPct, replicates, seed: spec.seed, clusters, cancel: ctx.cancel };
+    const ev = evaluateScores(labels, scores, {
+      ...shared,
+      onProgress: (done, total) => onProgress({ kind: 'phase', phase: 'evaluating', done, total, detail: file.model.kind }),
+    });
+    const result = modelResultOf(ev, file.model.kind, file.model.features);
+    const calibration = calibrationSummary(labels, scores);
+    result.metrics.calibrationInTheLarge = calibration.calibrationInTheLarge;
+    result.metrics.calibrationSlope = calibration.calibrationSlope;
+    result.subgroups = subgroupAudit(labels, scores, groups, {
+      ...shared,
+      tolerance: spec.tolerance,
+      onProgress: (done, total) => {
+        if (done === total || done % 50 === 0) onProgress({ kind: 'phase', phase: 'auditing', done, total, detail: file.model.kind });
+      },
+    });
+    addOperatingTables(result, labels, scores, groups);
+
+    // Recalibration: fitted on a training side of this council's cases, tested on the rest.
+    const dates = spec.date ? numericColumn(table, spec.date) : null;
+    const split = dates
+      ? unwrap(temporalSplit(labels, Float64Array.from(rows, (i) => dates[i]), { gapDays: DEFAULT_GAP_DAYS, testFraction: spec.testFraction }))
+      : unwrap(randomSplit(labels, { seed: spec.seed, testFraction: spec.testFraction }));
+    const recal = recalibrationRows(labels, scores, split, threshold);
+
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) positives += labels[i];
+    const roles = new Map<string, string>();
+    for (const m of matches) if (m.column !== null) roles.set(m.column, 'feature');
+    roles.set(spec.outcome, 'outcome');
+    for (const g of spec.groups) roles.set(g, roles.get(g) === 'feature' ? 'feature' : 'group');
+    if (spec.id) roles.set(spec.id, 'id');
+    if (spec.date && !roles.has(spec.date)) roles.set(spec.date, 'date');
+    const unknownNote = problems
+      .filter((p) => p.unknownTotal)
+      .map((p) => `${p.unknownTotal} case${p.unknownTotal === 1 ? '' : 's'} in '${p.column}' have a value the model does not know, scored as ${unknownAsOther(file, p.input) ? `its "(other)" level` : 'no known level'}.`);
+    const validation: ValidationBlock = {
+      model: {
+        hash: file.integrity.hash,
+        kind: file.model.kind,
+        features: file.model.features,
+        createdAt: file.createdAt,
+        developedOn: file.development.data.name,
+        outcome: file.outcome,
+      },
+      inputs: matches,
+      problems,
+      development: file.development,
+      calibration,
+      recalibration: { split: split.description, rows: recal.rows, note: recal.note },
+    };
+    return {
+      ok: true,
+      value: {
+        schema: BUNDLE_SCHEMA,
+        tool: { name: 'candour', version: VERSION, backend: ctx.backend ?? 'cpu' },
+        createdAt: ctx.createdAt ?? new Date().toISOString(),
+        data: {
+          name: ctx.name,
+          rows: labels.length,
+          positives,
+          prevalence: labels.length ? positives / labels.length : null,
+          fingerprint: ctx.fingerprint,
+          columns: describeColumns(columns, roles, 'exclude'),
+          excluded: { missingOutcome: outcome.value.missing },
+          testRows: labels.length,
+        },
+        task: {
+          mode: 'validate',
+          outcome: spec.outcome,
+          positive: outcome.value.positive,
+          split: { method: 'external', note: 'The model was fitted elsewhere: every case here is a test case.' },
+          operatingPoint: { threshold, topPct },
+          externalModel: { schema: file.schema, hash: file.integrity.hash, kind: file.model.kind, features: file.model.features },
+          mapping: matches.map((m) => ({ input: m.input, column: m.column, how: m.how })),
+          seed: spec.seed,
+          bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
+          fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
+          notes: [...grouped.notes, ...unknownNote],
+        },
+        preregistration: spec.preregistration ?? null,
+        results: [result],
+        validation,
+      },
+    };
+  } catch (e) {
+    if (e instanceof AppFailure) return withFile(e.error);
+    throw e;
+  }
+}
