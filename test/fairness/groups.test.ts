@@ -94,6 +94,10 @@ describe('ethnicity', () => {
   ])('label %s -> %s', (label, major) => {
     expect(ethnicityMajorGroup(label)).toBe(major);
   });
+  it('reads the US labels of the COMPAS data: Caucasian is White, African-American is Black', () => {
+    expect(['Caucasian', 'African-American', 'Hispanic', 'Asian'].map((l) => ethnicityMajorGroup(l))).toEqual(['White', 'Black', 'Other', 'Asian']);
+  });
+
   it('blank is Unknown, gibberish is unrecognised (null)', () => {
     expect(ethnicityMajorGroup('')).toBe('Unknown');
     expect(ethnicityMajorGroup(null)).toBe('Unknown');

@@ -183,8 +183,8 @@ const GROUP_WORDS: [MajorEthnicGroup, RegExp][] = [
   ['Other', /\b(chinese)\b/],
   ['Black', /\b(black|caribbean|african|somali|somalian|nigerian|ghanaian|congolese|sudanese|eritrean|sierra leonean|jamaican)\b/],
   ['Asian', /\b(asian|indian|pakistani|bangladeshi|sri lankan|nepali|nepalese|kashmiri|tamil|sikh|punjabi|mauritian)\b/],
-  ['Other', /\b(arab|arabic|other ethnic|any other ethnic|latin|south american|central american|filipino|vietnamese|japanese|korean|iranian|iraqi|kurdish|afghan|afghani|yemeni|egyptian|lebanese|moroccan|libyan|syrian|malay|malaysian|thai|taiwanese|polynesian)\b/],
-  ['White', /\b(white|english|scottish|welsh|irish|cornish|gypsy|roma|romany|traveller|european|polish|albanian|greek|portuguese|romanian|lithuanian|latvian|bulgarian|italian|spanish|french|german|kosovan|croatian|bosnian|serbian|turkish|cypriot|jewish)\b/],
+  ['Other', /\b(hispanic|native american|arab|arabic|other ethnic|any other ethnic|latin|south american|central american|filipino|vietnamese|japanese|korean|iranian|iraqi|kurdish|afghan|afghani|yemeni|egyptian|lebanese|moroccan|libyan|syrian|malay|malaysian|thai|taiwanese|polynesian)\b/],
+  ['White', /\b(white|caucasian|english|scottish|welsh|irish|cornish|gypsy|roma|romany|traveller|european|polish|albanian|greek|portuguese|romanian|lithuanian|latvian|bulgarian|italian|spanish|french|german|kosovan|croatian|bosnian|serbian|turkish|cypriot|jewish)\b/],
 ];
 
 function firstGroupWord(text: string): MajorEthnicGroup | null {
