@@ -15,6 +15,7 @@ import {
   truthHeaderFor, truthJsonPieces, TruthJsonWriter, type Scenario, type TextMode, type TruthChunk,
 } from '../lib/synth/index.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec } from './args.ts';
+import { AtomicFiles } from './atomic.ts';
 
 const SUMMARY = 'write synthetic children\'s social care data with a known truth';
 
@@ -83,11 +84,11 @@ function progress(label: string): (done: number, total: number) => void {
 /** Let queued microtasks (the IPC writer's consumer) run before producing more. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function writeFlat(scenario: Scenario, target: Target, truthPath: string | undefined): Promise<void> {
-  const file = target.kind === 'dir' ? path.join(target.path, 'cases.csv') : target.path;
+async function writeFlat(scenario: Scenario, target: Target, truthPath: string | undefined, files: AtomicFiles): Promise<void> {
   if (target.kind === 'dir') mkdirSync(target.path, { recursive: true });
+  const file = files.temp(target.kind === 'dir' ? path.join(target.path, 'cases.csv') : target.path);
   const report = progress('wrote');
-  const truthFd = truthPath ? openSync(truthPath, 'w') : null;
+  const truthFd = truthPath ? openSync(files.temp(truthPath), 'w') : null;
   const truthWriter = new TruthJsonWriter(truthHeaderFor(scenario));
   if (truthFd !== null) writeSync(truthFd, truthWriter.start());
   const writeTruth = (chunk: TruthChunk): void => {
@@ -107,6 +108,7 @@ async function writeFlat(scenario: Scenario, target: Target, truthPath: string |
       }
       writeTruth(truth);
       report(truth.counts.rows, scenario.rows);
+      await yieldToLoop();
     }
     writeFileSync(file, xlsxBytes([{ name: 'Cases', rows: [header ?? [], ...rows] }]));
   } else if (target.kind === 'arrow') {
@@ -134,6 +136,8 @@ async function writeFlat(scenario: Scenario, target: Target, truthPath: string |
       first = false;
       writeTruth(truth);
       report(truth.counts.rows, scenario.rows);
+      // Between chunks, so Ctrl-C is handled (temporary files removed) while writing.
+      await yieldToLoop();
     }
     closeSync(fd);
   }
@@ -143,18 +147,18 @@ async function writeFlat(scenario: Scenario, target: Target, truthPath: string |
   }
 }
 
-function writeAnnexA(scenario: Scenario, target: Target, truthPath: string | undefined): void {
+function writeAnnexA(scenario: Scenario, target: Target, truthPath: string | undefined, files: AtomicFiles): void {
   if (scenario.rows > ANNEX_A_MAX_ROWS) throw new UsageError(`--annex-a builds the lists in memory: at most ${ANNEX_A_MAX_ROWS} rows`);
   const { lists, truth } = generateAnnexA(scenario);
-  if (target.kind === 'xlsx') writeFileSync(target.path, annexAWorkbook(lists));
+  if (target.kind === 'xlsx') writeFileSync(files.temp(target.path), annexAWorkbook(lists));
   else {
     mkdirSync(target.path, { recursive: true });
-    for (const f of annexACsvFiles(lists)) writeFileSync(path.join(target.path, f.name), f.text);
+    for (const f of annexACsvFiles(lists)) writeFileSync(files.temp(path.join(target.path, f.name)), f.text);
   }
   if (truthPath) {
     const { cases, counts, ...header } = truth;
     const chunk: TruthChunk = { ...cases, counts };
-    writeFileSync(truthPath, [...truthJsonPieces(header, [chunk])].join(''));
+    writeFileSync(files.temp(truthPath), [...truthJsonPieces(header, [chunk])].join(''));
   }
   process.stderr.write(`candour synth: wrote Annex A lists (${lists.map((l) => `${l.sheet}: ${l.rows.length}`).join(', ')}); ${truth.counts.rows} referrals with a complete window\n`);
 }
@@ -171,8 +175,16 @@ export async function run(argv: string[]): Promise<number> {
   const truthPath = args.truth as string | undefined;
   if (truthPath !== undefined && path.extname(truthPath).toLowerCase() !== '.json') throw new UsageError(`--truth must name a .json file, got '${truthPath}'`);
   const started = performance.now();
-  if (annexA) writeAnnexA(scenario, target, truthPath);
-  else await writeFlat(scenario, target, truthPath);
+  // Written under temporary names and renamed when complete: an interrupted run leaves no
+  // truncated file that looks like a finished one.
+  const files = new AtomicFiles();
+  try {
+    if (annexA) writeAnnexA(scenario, target, truthPath, files);
+    else await writeFlat(scenario, target, truthPath, files);
+    files.commit();
+  } finally {
+    files.discard();
+  }
   const secs = (performance.now() - started) / 1000;
   process.stderr.write(`candour synth: ${scenario.rows} rows in ${secs.toFixed(1)} s (${Math.round(scenario.rows / secs).toLocaleString('en-GB')} rows/s)\n`);
   return 0;
