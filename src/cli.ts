@@ -7,6 +7,7 @@
 import { UsageError } from './cli/args.ts';
 import { AppFailure, formatError } from './lib/errors.ts';
 import { VERSION } from './lib/version.ts';
+import { printable } from './cli/messages.ts';
 
 interface Subcommand {
   summary: string;
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const sub = SUBCOMMANDS[command];
   if (!sub) {
-    process.stderr.write(`candour: unknown command '${command}' (try candour --help)\n`);
+    process.stderr.write(`candour: unknown command '${printable(command)}' (try candour --help)\n`);
     return 2;
   }
   try {
@@ -53,11 +54,11 @@ export async function main(argv: string[]): Promise<number> {
     return await mod.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`candour ${command}: ${e.message} (try candour ${command} --help)\n`);
+      process.stderr.write(`candour ${command}: ${printable(e.message)} (try candour ${command} --help)\n`);
       return 2;
     }
     if (e instanceof AppFailure) {
-      process.stderr.write(`candour ${command}: ${formatError(e.error)}\n`);
+      process.stderr.write(`candour ${command}: ${printable(formatError(e.error))}\n`);
       return 2;
     }
     throw e;

@@ -11,6 +11,57 @@ import { AppFailure } from '../lib/errors.ts';
 import { writeBundleFile } from './write-bundle.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
+import { retype } from '../lib/data/load.ts';
+import { stringColumn } from '../lib/data/schema.ts';
+import { outcomeLabels } from '../lib/run/outcome.ts';
+import { positiveGuessOf } from '../lib/data/roles.ts';
+import { say } from './messages.ts';
+import type { LoadedFile } from './load-file.ts';
+
+/**
+ * A decision date read as numbers: whole years become their 1 January (said on stderr); any
+ * other numbers are refused, since they would read as milliseconds after 1970.
+ */
+function withDates(file: LoadedFile, date: string | undefined): LoadedFile {
+  const col = file.columns.find((c) => c.name === date);
+  if (!date || !col || col.type === 'date') return file;
+  const r = retype(file, { [date]: 'date' });
+  const after = r.ok ? r.value.columns.find((c) => c.name === date) : undefined;
+  if (!r.ok || !after || after.missing === undefined || after.missing >= file.table.numRows)
+    throw new AppFailure({ code: 'not-a-date', message: `--date names a column read as ${col.type}, and none of its values is a date (such as 2019-06-01) or a whole year (such as 2019)`, file: file.name, column: date });
+  say(`note: column '${date}' read as dates for the decision date${after.notes?.length ? `: ${after.notes.join('; ')}` : ''}`);
+  if (after.missing > (col.missing ?? 0)) say(`note: column '${date}': ${after.missing - (col.missing ?? 0)} values are not dates or whole years and are treated as missing`);
+  return { ...file, ...r.value };
+}
+
+/**
+ * The child ID when none was given: a column read as an identifier whose values repeat (a child
+ * with several referrals). Without it a random split would put one child on both sides.
+ */
+function repeatedId(file: LoadedFile): { column: string; repeated: number } | null {
+  for (const c of file.columns) {
+    if (c.type !== 'id') continue;
+    const seen = new Map<string, number>();
+    for (const v of stringColumn(file.table, c.name)) if (v !== null && v !== '') seen.set(v, (seen.get(v) ?? 0) + 1);
+    const repeated = [...seen.values()].filter((n) => n > 1).length;
+    if (repeated > 0) return { column: c.name, repeated };
+  }
+  return null;
+}
+
+/** What the outcome column holds, said before the run: the "yes" value (guessed or given) and the rows left out for a blank outcome. */
+function describeOutcome(file: LoadedFile, outcome: string, positive: string | undefined): void {
+  const o = outcomeLabels(file.table, outcome, positive, file.name);
+  if (!o.ok) return; // the run reports it, with the file and column
+  const yes = o.value.labels.reduce((a, b) => a + b, 0);
+  const no = o.value.labels.length - yes;
+  if (positive === undefined) {
+    const guess = positiveGuessOf(new Map([[o.value.positive, yes], ...(o.value.negative === null ? [] : [[o.value.negative, no] as [string, number]])]));
+    say(`outcome '${outcome}': '${o.value.positive}' read as yes (${yes} rows) and ${o.value.negative === null ? 'no other value' : `'${o.value.negative}' as no (${no} rows)`}` +
+      (guess?.doubt ? `; check this: ${guess.doubt}; say --positive VALUE to choose` : ''));
+  }
+  if (o.value.missing > 0) say(`left out: ${o.value.missing} rows with a blank outcome '${outcome}' (never counted as no)`);
+}
 import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import { policyOfFlags } from './policy-flags.ts';
 import { modelFileOf, modelFileText, type FittedModel } from '../lib/external/model-file.ts';
@@ -110,7 +161,16 @@ export async function run(argv: string[]): Promise<number> {
         unit: unit as 'referral' | 'contact' | undefined,
         includeAsAtExtract: args['as-at-extract'] === true,
       })
-    : await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
+    : withDates(await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types }), date);
+  if (!('log' in file)) {
+    describeOutcome(file, spec.outcome, spec.positive);
+    const repeated = args.id === undefined ? repeatedId(file) : null;
+    if (repeated) {
+      spec.id = repeated.column;
+      if (spec.split.kind === 'random') spec.split = { kind: 'grouped', id: repeated.column, testFraction: spec.split.testFraction };
+      say(`child ID: '${repeated.column}' (read as an identifier; ${repeated.repeated} of its values appear on more than one row), so each child is kept on one side of the split and resampled whole; say --id COL to choose another column`);
+    }
+  }
   let last = '';
   const fitted: FittedModel[] = [];
   const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };

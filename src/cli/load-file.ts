@@ -9,6 +9,7 @@ import { fingerprintOf } from '../lib/data/fingerprint.ts';
 import { COLUMN_TYPES, type ColumnType } from '../lib/data/schema.ts';
 import { sourceFromPath } from './node-source.ts';
 import { UsageError } from './args.ts';
+import { say } from './messages.ts';
 
 export interface LoadedFile extends LoadedTable {
   name: string;
@@ -52,7 +53,9 @@ export async function loadFile(path: string, opts: { sheet?: string; types?: Rec
   if (!opts.quiet) {
     process.stderr.write(`read ${report.rows} rows x ${result.value.columns.length} columns (${report.format}${report.encoding ? `, ${report.encoding}` : ''})\n`);
     const skipped = Object.entries(report.issueCounts).filter(([, n]) => n > 0);
-    if (skipped.length) process.stderr.write(`notes: ${skipped.map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    if (skipped.length) say(`notes: ${skipped.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    // How values were read (12% as 12, 1,234 as 1234, day/month/year dates), per column.
+    for (const c of result.value.columns) for (const n of c.notes ?? []) say(`note: column '${c.name}': ${n}`);
   }
   return { ...result.value, name: source.name, fingerprint: await fingerprintOf(source) };
 }

@@ -18,6 +18,7 @@ import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
+import { temporalCut, temporalShortfall } from './split-advice.ts';
 import { auditAttributes } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
@@ -74,7 +75,12 @@ function splitOf(table: Table, rows: Int32Array, labels: Uint8Array, spec: Evalu
       if (!table.getChild(s.date)) return { ok: false, error: { code: 'missing-column', message: `there is no date column named '${s.date}'`, column: s.date } };
       const all = numericColumn(table, s.date);
       const d = Float64Array.from(rows, (i) => all[i]);
-      const r = temporalSplit(labels, d, { gapDays: s.gapDays ?? DEFAULT_GAP_DAYS, testFraction: s.testFraction });
+      const gapDays = s.gapDays ?? DEFAULT_GAP_DAYS;
+      const r = temporalSplit(labels, d, { gapDays, testFraction: s.testFraction });
+      if (!r.ok && r.error.code === 'empty-split' && /no training/.test(r.error.message)) {
+        const why = temporalShortfall(d, temporalCut(d, s.testFraction ?? 0.3), gapDays);
+        if (why) return { ok: false, error: { ...r.error, message: why, column: s.date } };
+      }
       return r.ok ? { ok: true, value: [r.value] } : r;
     }
     case 'random': {
