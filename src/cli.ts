@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const sub = SUBCOMMANDS[command];
+  const sub = Object.hasOwn(SUBCOMMANDS, command) ? SUBCOMMANDS[command] : undefined;
   if (!sub) {
     process.stderr.write(`candour: unknown command '${printable(command)}' (try candour --help)\n`);
     return 2;

@@ -7,6 +7,7 @@ import type { Table } from 'apache-arrow';
 import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
 import { guessRoles, type RoleMapping } from '../src/lib/data/roles.ts';
 import { qualityReport, type QualityReport } from '../src/lib/data/quality.ts';
+import { recordOf } from '../src/lib/data/names.ts';
 
 export interface LevelCount {
   value: string;
@@ -16,7 +17,8 @@ export interface LevelCount {
 export interface TableInspection {
   /** Role guesses from names and types (guessRoles). */
   guessed: RoleMapping;
-  /** For columns with at most MAX_LEVELS distinct values: each value and its count, most frequent first. */
+  /** For columns with at most MAX_LEVELS distinct values: each value and its count, most frequent first.
+   *  Keyed by column name: read it with `ownValue` (a column may be called `__proto__`). */
   levels: Record<string, LevelCount[]>;
   /** The quality report for `roles` (the guesses when none were given). */
   quality: QualityReport;
@@ -38,7 +40,7 @@ export function levelCounts(table: Table, name: string, cap = MAX_LEVELS): Level
 /** Guesses, small-column levels and the quality report for `roles` (default: the guesses). */
 export function inspectTable(table: Table, columns: ColumnInfo[], roles?: RoleMapping, now?: Date): TableInspection {
   const guessed = guessRoles(columns, table);
-  const levels: Record<string, LevelCount[]> = {};
+  const levels = recordOf<LevelCount[]>();
   for (const c of columns) {
     if (c.type === 'text' || c.type === 'id' || c.type === 'date') continue;
     if (c.distinct !== undefined && c.distinct > MAX_LEVELS) continue;

@@ -15,13 +15,14 @@ export type ParsedArgs = Record<string, string | boolean | string[] | undefined>
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec>): ParsedArgs {
-  const out: ParsedArgs = {};
+  // Flag names come from the command line: never read or set one through Object.prototype.
+  const out: ParsedArgs = Object.create(null) as ParsedArgs;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
     if (!token.startsWith('--')) throw new UsageError(`unexpected argument '${token}'`);
     const eq = token.indexOf('=');
     const name = eq >= 0 ? token.slice(2, eq) : token.slice(2);
-    const flag = spec[name];
+    const flag = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!flag) throw new UsageError(`unknown option --${name}`);
     if (flag.kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);

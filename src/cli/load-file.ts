@@ -10,6 +10,7 @@ import { COLUMN_TYPES, type ColumnType } from '../lib/data/schema.ts';
 import { sourceFromPath } from './node-source.ts';
 import { UsageError } from './args.ts';
 import { say } from './messages.ts';
+import { recordOf } from '../lib/data/names.ts';
 
 export interface LoadedFile extends LoadedTable {
   name: string;
@@ -18,7 +19,7 @@ export interface LoadedFile extends LoadedTable {
 
 /** `--type COL=number` flags as overrides. */
 export function typeOverrides(flags: string[] | undefined): Record<string, ColumnType> {
-  const out: Record<string, ColumnType> = {};
+  const out = recordOf<ColumnType>();
   for (const f of flags ?? []) {
     const eq = f.lastIndexOf('=');
     const col = f.slice(0, eq);

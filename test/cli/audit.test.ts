@@ -195,6 +195,29 @@ describe('candour audit options', () => {
   });
 });
 
+describe('candour audit with columns named like object properties', () => {
+  it('audits groups called __proto__ and constructor, an outcome called hasOwnProperty and a score called valueOf', async () => {
+    const lines = ['__proto__,constructor,hasOwnProperty,valueOf'];
+    for (let i = 0; i < 60; i++) lines.push(`${i % 2 ? 'a' : 'b'},${i % 3 ? 'x' : 'z'},${i % 4 === 0 ? 1 : 0},${((i * 37) % 100) / 100}`);
+    const code = await run(['--data', csv('proto.csv', lines.join('\n')), '--outcome', 'hasOwnProperty', '--score', 'valueOf', '--group', '__proto__', '--group', 'constructor',
+      '--intersect', '__proto__,constructor', '--reference', 'constructor=x', '--type', 'toString=number', '--replicates', '5']);
+    expect(err).toMatch(/--type names a column that is not in the file: 'toString'/);
+    expect(code).toBe(2);
+    err = '';
+    expect(await run(['--data', csv('proto.csv', lines.join('\n')), '--outcome', 'hasOwnProperty', '--score', 'valueOf', '--group', '__proto__', '--group', 'constructor',
+      '--intersect', '__proto__,constructor', '--reference', 'constructor=x', '--replicates', '5'])).toBe(0);
+    const b = JSON.parse(out) as Bundle;
+    expect([...new Set(b.results[0].subgroups.map((s) => s.attribute))]).toEqual(['__proto__', 'constructor', '__proto__ × constructor']);
+    expect(b.results[0].subgroups.find((s) => s.attribute === 'constructor' && s.group === 'x')!.isReference).toBe(true);
+  });
+  it('an option called --__proto__ or --constructor is an unknown option', async () => {
+    expect(await run(['--__proto__', 'x'])).toBe(2);
+    expect(err).toMatch(/unknown option --__proto__/);
+    expect(await run(['--constructor', 'x'])).toBe(2);
+    expect(err).toMatch(/unknown option --constructor/);
+  });
+});
+
 describe('candour audit on other formats', () => {
   it('reads Parquet through the shared loader', async () => {
     const { parquetWriteBuffer } = await import('hyparquet-writer');

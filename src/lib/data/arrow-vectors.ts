@@ -4,7 +4,7 @@
  * (no 'unsafe-eval') rightly refuses in the browser, so code that runs in the worker builds
  * vectors here instead.
  */
-import { Dictionary, Int32, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
+import { Dictionary, Field, Int32, RecordBatch, Schema, Struct, Table, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 
 const encoder = new TextEncoder();
 
@@ -52,4 +52,19 @@ export function categoryVector(values: readonly (string | null | undefined)[]): 
   const dictionary = makeVector(makeData({ type: new Utf8(), length: index.size, nullCount: 0, valueOffsets: offsets, data: bytes }));
   const { bitmap, nullCount } = validity(values);
   return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: values.length, nullCount, nullBitmap: bitmap, data: codes, dictionary }));
+}
+
+/**
+ * A table of named columns, in order. Column names are data, never object keys: Arrow's
+ * `new Table({ [name]: vector })` would read a column called `__proto__` as the object's
+ * prototype, so the table is built under neutral keys and its fields renamed.
+ */
+export function tableOfColumns(columns: readonly (readonly [string, Vector])[]): Table {
+  const keyed: Record<string, Vector> = Object.create(null) as Record<string, Vector>;
+  columns.forEach(([, v], k) => (keyed[`c${k}`] = v));
+  const built = new Table(keyed);
+  const fields = built.schema.fields.map((f, k) => new Field(columns[k][0], f.type, f.nullable, f.metadata));
+  const schema = new Schema(fields, built.schema.metadata);
+  const type = new Struct(fields);
+  return new Table(schema, built.batches.map((b) => new RecordBatch(schema, makeData({ type, length: b.numRows, nullCount: 0, children: b.data.children }))));
 }

@@ -4,6 +4,7 @@
  * string columns of Arrow/Parquet files).
  */
 import { DateMillisecond, Dictionary, Float64, Int32, Table, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
+import { tableOfColumns } from './arrow-vectors.ts';
 import type { AppError, CancelToken } from '../errors.ts';
 import { throwIfCancelled } from '../errors.ts';
 import type { ColumnInfo, ColumnType } from './schema.ts';
@@ -13,6 +14,7 @@ import {
   isMissingCell, parseDateCell, parseNumberCell, trimEnd, trimStart,
 } from './parse-cell.ts';
 import { cp1252CodePoint, utf8FromCp1252 } from './text-encoding.ts';
+import { ownValue } from './names.ts';
 
 export interface BuildOptions {
   file: string;
@@ -295,7 +297,7 @@ export function buildColumn(name: string, col: RawColumn, opts: BuildOptions, sc
       message: `${scan.usOrder} value(s) look like month/day/year dates; UK day/month order is assumed, so the column was not read as dates`,
       file: opts.file, row: rowOf(opts, scan.firstUsRow), column: name,
     });
-  const override = opts.typeOverrides?.[name];
+  const override = ownValue(opts.typeOverrides, name);
   const type = override ?? inferred;
   let vector: Vector;
   if (type === 'number' || type === 'date') {
@@ -345,18 +347,18 @@ export interface BuiltTable {
 
 /** A table from raw columns (all the same length). */
 export function buildTable(names: string[], cols: RawColumn[], opts: BuildOptions): BuiltTable {
-  const vectors: Record<string, Vector> = {};
+  const vectors: [string, Vector][] = [];
   const columns: ColumnInfo[] = [];
   const issues: AppError[] = [];
   const scratch: ScanScratch = {};
   for (let j = 0; j < names.length; j++) {
     throwIfCancelled(opts.cancel);
     const b = buildColumn(names[j], cols[j], opts, scratch);
-    vectors[names[j]] = b.vector;
+    vectors.push([names[j], b.vector]);
     columns.push(b.info);
     issues.push(...b.issues);
   }
-  return { table: new Table(vectors), columns, issues };
+  return { table: tableOfColumns(vectors), columns, issues };
 }
 
 /** A column of Windows-1252 bytes re-encoded as UTF-8. */

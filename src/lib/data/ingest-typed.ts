@@ -5,6 +5,7 @@
  * never re-read as numbers or dates.
  */
 import { Type, Table, tableFromIPC, type Vector } from 'apache-arrow';
+import { tableOfColumns } from './arrow-vectors.ts';
 import { parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import type { AppError, CancelToken, Result } from '../errors.ts';
@@ -13,6 +14,7 @@ import type { ColumnInfo, ColumnType } from './schema.ts';
 import { buildColumn, dateVector, float64Vector } from './build-table.ts';
 import { rawColumnFromStrings, type RawColumn } from './raw-column.ts';
 import { isValidUtf8 } from './text-encoding.ts';
+import { ownValue } from './names.ts';
 
 export interface TypedTable {
   table: Table;
@@ -42,7 +44,7 @@ function columnFromValues(name: string, values: ArrayLike<Cell>, opts: TypedOpti
     else other++;
   }
   const nonMissing = n - missingCount;
-  const override = opts.typeOverrides?.[name];
+  const override = ownValue(opts.typeOverrides, name);
   const missing = new Uint8Array(n);
   const issues: AppError[] = [];
   if (nonMissing > 0 && (nums === nonMissing || dates === nonMissing) && (override === undefined || override === 'number' || override === 'date')) {
@@ -91,7 +93,7 @@ function rawOfUtf8(v: Vector): RawColumn | null {
 /** A column of an Arrow table made conventional. */
 function conventionalColumn(name: string, v: Vector, opts: TypedOptions): { vector: Vector; info: ColumnInfo; issues: AppError[] } {
   const t = v.type.typeId;
-  const override = opts.typeOverrides?.[name];
+  const override = ownValue(opts.typeOverrides, name);
   if (t === Type.Float && (v.type as { precision?: number }).precision === 2 && (override === undefined || override === 'number'))
     return { vector: v, info: { name, type: 'number', inferredType: 'number', missing: v.nullCount }, issues: [] };
   if (t === Type.Date && (v.type as { unit?: number }).unit === 1 && (override === undefined || override === 'date'))
@@ -119,17 +121,17 @@ function conventionalColumn(name: string, v: Vector, opts: TypedOptions): { vect
 }
 
 function fromColumns(names: string[], make: (name: string) => { vector: Vector; info: ColumnInfo; issues: AppError[] }, cancel?: CancelToken): TypedTable {
-  const vectors: Record<string, Vector> = {};
+  const vectors: [string, Vector][] = [];
   const columns: ColumnInfo[] = [];
   const issues: AppError[] = [];
   for (const name of names) {
     throwIfCancelled(cancel);
     const c = make(name);
-    vectors[name] = c.vector;
+    vectors.push([name, c.vector]);
     columns.push(c.info);
     issues.push(...c.issues);
   }
-  return { table: new Table(vectors), columns, issues };
+  return { table: tableOfColumns(vectors), columns, issues };
 }
 
 /** An Arrow IPC file or stream. */
@@ -187,7 +189,7 @@ export async function readParquet(bytes: Uint8Array, opts: TypedOptions): Promis
   const numeric = new Map<string, NumericCells>();
   for (const name of names) {
     const k = kinds.get(name);
-    const o = opts.typeOverrides?.[name];
+    const o = ownValue(opts.typeOverrides, name);
     // Forced to a text type, a column keeps its values as they came (a 64-bit integer keeps every digit).
     if (flat && (k === 'number' || k === 'date') && (o === undefined || o === 'number' || o === 'date')) numeric.set(name, { ms: new Float64Array(rows).fill(NaN), missing: new Uint8Array(rows).fill(1) });
     else cols.set(name, new Array(rows).fill(null));
@@ -276,7 +278,7 @@ interface NumericCells {
 /** A number or date column of a flat Parquet file; with nothing but missing values it takes the general route. */
 function numericColumnOf(name: string, kind: 'number' | 'date', { ms, missing }: NumericCells, opts: TypedOptions): { vector: Vector; info: ColumnInfo; issues: AppError[] } {
   const n = ms.length;
-  const override = opts.typeOverrides?.[name];
+  const override = ownValue(opts.typeOverrides, name);
   let missingCount = 0;
   for (let i = 0; i < n; i++) if (ms[i] !== ms[i]) missingCount++; // NaN in the file counts as missing too
   if (missingCount < n && (override === undefined || override === 'number' || override === 'date')) {
@@ -295,7 +297,7 @@ function numericColumnOf(name: string, kind: 'number' | 'date', { ms, missing }:
 /** One column of a flat Parquet file, read by its schema kind; anything unusual takes the general route. */
 function fastColumn(name: string, kind: ParquetKind, values: Cell[], opts: TypedOptions): { vector: Vector; info: ColumnInfo; issues: AppError[] } {
   const n = values.length;
-  const override = opts.typeOverrides?.[name];
+  const override = ownValue(opts.typeOverrides, name);
   if (kind === 'text') {
     const raw = rawColumnFromBytes(values);
     if (raw) {

@@ -5,6 +5,7 @@
  * `.txt` or a Parquet file without an extension still loads.
  */
 import { Table, type Vector } from 'apache-arrow';
+import { tableOfColumns } from './arrow-vectors.ts';
 import type { AppError, CancelToken, Result } from '../errors.ts';
 import { Cancelled, fail, ok } from '../errors.ts';
 import type { ColumnInfo, ColumnType } from './schema.ts';
@@ -16,6 +17,7 @@ import { readArrow, readParquet } from './ingest-typed.ts';
 import { readXlsx } from './ingest-xlsx.ts';
 import { buildColumn } from './build-table.ts';
 import { rawColumnFromStrings } from './raw-column.ts';
+import { ownValue, recordOf } from './names.ts';
 
 export interface LoadOptions {
   /** Excel: the sheet to read (default: the first with data). */
@@ -191,15 +193,15 @@ export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType
   if (bad) return fail(bad);
   for (const name of Object.keys(overrides))
     if (!base.columns.some((c) => c.name === name)) return fail({ code: 'missing-column', message: `there is no column named '${name}'`, column: name });
-  const vectors: Record<string, Vector> = {};
+  const vectors: [string, Vector][] = [];
   const columns: ColumnInfo[] = [];
-  const changed = (name: string) => overrides[name] !== undefined && overrides[name] !== base.columns.find((c) => c.name === name)?.type;
+  const changed = (name: string) => ownValue(overrides, name) !== undefined && ownValue(overrides, name) !== base.columns.find((c) => c.name === name)?.type;
   const issues: AppError[] = base.issues.filter((e) => !(e.column !== undefined && changed(e.column) && (e.code === 'not-a-number' || e.code === 'not-a-date')));
   for (const info of base.columns) {
     const v = base.table.getChild(info.name)!;
-    const want = overrides[info.name];
+    const want = ownValue(overrides, info.name);
     if (want === undefined || want === info.type) {
-      vectors[info.name] = v;
+      vectors.push([info.name, v]);
       columns.push(info);
       continue;
     }
@@ -213,12 +215,12 @@ export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType
       else if (years) strs[i] = x === null || x === undefined ? null : `${String(x)}-01-01`;
       else strs[i] = textOf(x, isDate);
     }
-    const b = buildColumn(info.name, rawColumnFromStrings(strs), { file, firstRow: 2, typeOverrides: { [info.name]: want } });
+    const b = buildColumn(info.name, rawColumnFromStrings(strs), { file, firstRow: 2, typeOverrides: recordOf([[info.name, want]]) });
     issues.push(...b.issues);
-    vectors[info.name] = b.vector;
+    vectors.push([info.name, b.vector]);
     const notes = years ? [...(b.info.notes ?? []).filter((t) => !/year-month-day/.test(t)), YEAR_AS_DATE_NOTE] : (b.info.notes ?? info.notes);
     // What inference said on the file stays the inferred type.
     columns.push({ ...info, ...b.info, type: want, inferredType: info.inferredType, missing: missingIn(b.vector), notes });
   }
-  return ok({ table: new Table(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) }, original: base });
+  return ok({ table: tableOfColumns(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) }, original: base });
 }

@@ -7,6 +7,7 @@ import type { Table } from 'apache-arrow';
 import type { ColumnInfo } from './schema.ts';
 import { categoricalColumn, numericColumn, stringColumn } from './schema.ts';
 import type { RoleMapping } from './roles.ts';
+import { ownValue } from './names.ts';
 import {
   NATIONAL_REFERENCE, ageBand, attributeOfColumn, normaliseGroup, stripLetterPrefix,
   type ReferenceAttribute, type ReferenceDistributions,
@@ -183,7 +184,7 @@ function representativeness(table: Table, columns: ColumnInfo[], roles: RoleMapp
     const groups: GroupShare[] = [...names].map((group) => {
       const count = counts.get(group) ?? 0;
       const share = known ? count / known : 0;
-      const r = ref?.shares[group];
+      const r = ownValue(ref?.shares, group);
       return { group, count, share, reference: r ?? null, difference: r === undefined ? null : share - r };
     });
     groups.sort((a, b) => b.count - a.count || a.group.localeCompare(b.group));

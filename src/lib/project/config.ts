@@ -10,6 +10,7 @@ import type { RoleMapping } from '../data/roles.ts';
 import type { Criterion } from '../evaluate/prereg.ts';
 import type { AuditSpec, EvaluateSpec, SplitSpec } from '../run/spec.ts';
 import { MODEL_KINDS, type ModelKind } from '../models/train.ts';
+import { recordOf } from '../data/names.ts';
 
 export type SplitKind = 'temporal' | 'random' | 'kfold' | 'grouped';
 export type OperatingMode = 'threshold' | 'topPct' | 'capacity';
@@ -203,7 +204,7 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
   const s = splitSpecOf({ ...cfg, roles });
   if (s.problem) problems.push(s.problem);
   if (problems.length) return { problems };
-  const types = Object.fromEntries(columns.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
+  const types = recordOf(columns.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
   return {
     spec: {
       mode: 'evaluate',

@@ -25,6 +25,7 @@ import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-re
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
 import { EXPORT_MIN_COUNT, type FittedModel } from '../external/model-file.ts';
+import { ownValue } from '../data/names.ts';
 
 export type RunProgress =
   | { kind: 'phase'; phase: 'fitting' | 'evaluating' | 'auditing'; done: number; total: number; detail?: string }
@@ -55,7 +56,7 @@ export function featureSpecOf(columns: ColumnInfo[], spec: EvaluateSpec, extraEx
   const out: FeatureSpec = { numeric: [], categorical: [], text: [], dates: [], dateColumn: spec.date };
   for (const c of columns) {
     if (excluded.has(c.name)) continue;
-    const type = spec.types?.[c.name] ?? c.type;
+    const type = ownValue(spec.types, c.name) ?? c.type;
     if (spec.text.includes(c.name)) out.text.push(c.name);
     else if (type === 'number') out.numeric.push(c.name);
     else if (type === 'code' || type === 'category') out.categorical.push(c.name);

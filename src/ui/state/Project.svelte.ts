@@ -22,6 +22,7 @@ import { modelLabel } from '../../lib/report/view.ts';
 import type { TableSummary } from '../../../workers/api.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
 import type { ComputeState } from './Compute.svelte.ts';
+import { ownValue, recordOf } from '../../lib/data/names.ts';
 
 const CONFIG_KEY = 'candour.project/1';
 
@@ -83,7 +84,7 @@ export class ProjectState {
   /** Levels of the outcome column (for "which value means yes"). */
   get outcomeLevels() {
     const o = this.config.roles.outcome;
-    return o ? (this.inspection?.levels[o] ?? []) : [];
+    return o ? (ownValue(this.inspection?.levels, o) ?? []) : [];
   }
 
   /** Restores the configuration and lock saved in this browser. */
@@ -191,7 +192,7 @@ export class ProjectState {
     if (role === 'date' && !(await this.#readAsDates(column))) return;
     const next = withColumnRole(this.config.roles, column, role);
     if (role === 'outcome' && next.positive === undefined) {
-      const levels = this.inspection?.levels[column];
+      const levels = ownValue(this.inspection?.levels, column);
       const g = levels ? positiveGuessOf(new Map(levels.map((l) => [l.value, l.count]))) : null;
       if (g) {
         next.positive = g.value;
@@ -253,8 +254,7 @@ export class ProjectState {
   /** Changes one column's type (the worker re-reads that column). */
   async retype(column: string, type: ColumnType): Promise<void> {
     if (!this.summary) return;
-    const overrides: Record<string, ColumnType> = {};
-    for (const c of this.summary.columns) if (c.type !== c.inferredType) overrides[c.name] = c.type;
+    const overrides = recordOf<ColumnType>(this.summary.columns.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]));
     overrides[column] = type;
     const s = await this.compute.retype(overrides);
     if (s) {
