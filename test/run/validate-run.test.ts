@@ -70,7 +70,7 @@ describe('a model that travels to a council with more children needing help', as
   it('reports the development results beside these', () => {
     const rows = sideBySide(bundle);
     expect(rows.find((r) => r.measure.startsWith('Calibration-in-the-large'))?.here).toMatch(/^\d/);
-    expect(validationSummary(bundle).join(' ')).toMatch(/predicts fewer children needing help than there were here/);
+    expect(validationSummary(bundle).join(' ')).toMatch(/predicts the outcome less often than it happened here/);
     expect(bundle.task.externalModel).toEqual({ schema: 'candour.model/1', hash: file.integrity.hash, kind: 'logistic', features: 'structured' });
   });
 });
@@ -91,7 +91,7 @@ describe('a model trained on the early years of a drifting council, tested on th
     const citl = bundle.results[0].metrics.calibrationInTheLarge as Estimate;
     expect(citl.hi!).toBeLessThan(0);
     expect(v.calibration.meanScore!).toBeGreaterThan(v.calibration.observed!);
-    expect(validationSummary(bundle).join(' ')).toMatch(/predicts more children needing help than there were here/);
+    expect(validationSummary(bundle).join(' ')).toMatch(/predicts the outcome more often than it happened here/);
   });
 
   it('recalibration on earlier cases of this period fixes calibration-in-the-large on its later ones', () => {

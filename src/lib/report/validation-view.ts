@@ -101,7 +101,7 @@ export function validationSummary(bundle: Bundle): string[] {
   const obs = v.calibration.observed;
   if (citl?.value !== null && citl) {
     const off = excludes(citl, 0);
-    const dir = citl.value! < 0 ? 'predicts more children needing help than there were here' : 'predicts fewer children needing help than there were here';
+    const dir = citl.value! < 0 ? 'predicts the outcome more often than it happened here' : 'predicts the outcome less often than it happened here';
     out.push(
       `Calibration-in-the-large ${estimateText(citl)}: ${off ? `the model ${dir}` : 'no clear sign that the model predicts too many or too few'} (mean score ${pct(mean)}, observed ${pct(obs)}).`,
     );

@@ -22,7 +22,7 @@ import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { VERSION } from '../version.ts';
 import { inputProblems, mappedTable, matchInputs, scoreRows, unknownAsOther, type InputMatch, type InputProblem } from '../external/apply.ts';
-import { restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
+import { EXPORT_MIN_COUNT, restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
 import { calibrationSummary, fitRecalibration, recalibrate, type RecalibrationMethod } from '../external/recalibration.ts';
 import { outcomeLabels } from './outcome.ts';
 import { auditAttributes } from './group-values.ts';
@@ -166,9 +166,11 @@ export async function runValidation(
     for (const g of spec.groups) roles.set(g, roles.get(g) === 'feature' ? 'feature' : 'group');
     if (spec.id) roles.set(spec.id, 'id');
     if (spec.date && !roles.has(spec.date)) roles.set(spec.date, 'date');
+    // Notes travel in shared bundles: a count below the disclosure threshold is not given.
+    const casesWord = (n: number) => (n < EXPORT_MIN_COUNT ? `Fewer than ${EXPORT_MIN_COUNT} cases` : `${n} cases`);
     const unknownNote = problems
       .filter((p) => p.unknownTotal)
-      .map((p) => `${p.unknownTotal} case${p.unknownTotal === 1 ? '' : 's'} in '${p.column}' have a value the model does not know, scored as ${unknownAsOther(file, p.input) ? `its "(other)" level` : 'no known level'}.`);
+      .map((p) => `${casesWord(p.unknownTotal!)} in '${p.column}' have a value the model does not know, scored as ${unknownAsOther(file, p.input) ? `its "(other)" level` : 'no known level'}.`);
     const validation: ValidationBlock = {
       model: {
         hash: file.integrity.hash,
