@@ -17,7 +17,7 @@ import { runAudit } from '../lib/run/audit-run.ts';
 import type { AuditSpec, Grouping, GroupingKind } from '../lib/run/spec.ts';
 import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
-import { writeBundleFile } from './write-bundle.ts';
+import { readSigningKey, writeBundleFile } from './write-bundle.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 
@@ -46,6 +46,7 @@ const FLAGS: Record<string, FlagSpec> = {
   seed: { kind: 'string', help: 'random seed (default 1)' },
   json: { kind: 'string', help: 'write the report JSON here (default: print it)' },
   bundle: { kind: 'string', help: 'write a shareable one-file HTML bundle here (disclosure control applied)' },
+  sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -150,6 +151,8 @@ async function audit(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv, FLAGS);
+  if (args.sign !== undefined && args.bundle === undefined) throw new UsageError('--sign needs --bundle (it signs the shareable bundle)');
+  const signingKey = readSigningKey(args.sign as string | undefined);
   const topPct = numberFlag(args, 'top', 10);
   if (!(topPct > 0 && topPct <= 100)) throw new UsageError(`--top must be in (0, 100], got '${String(args.top)}'`);
   const replicates = numberFlag(args, 'replicates', 1000);
@@ -191,7 +194,7 @@ async function audit(argv: string[]): Promise<number> {
   const json = JSON.stringify(report, null, 2) + '\n';
   if (typeof args.bundle === 'string') {
     // The app's own report pages when built; a plain summary viewer before the first build.
-    const shared = writeBundleFile(report, args.bundle, FALLBACK_VIEWER);
+    const shared = writeBundleFile(report, args.bundle, FALLBACK_VIEWER, signingKey);
     const d = shared.disclosure;
     process.stderr.write(
       `candour audit: wrote ${args.bundle} (shareable: ${d ? `${d.suppressedCells} count(s) withheld below ${d.threshold}, others rounded to ${d.rounding}` : 'disclosure control applied'})\n`,

@@ -8,7 +8,7 @@ import { loadFile, typeOverrides } from './load-file.ts';
 import { runEvaluation } from '../lib/run/evaluate-run.ts';
 import { MODEL_KINDS, type EvaluateSpec, type ModelKind, type SplitSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
-import { writeBundleFile } from './write-bundle.ts';
+import { readSigningKey, writeBundleFile } from './write-bundle.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
 import { retype } from '../lib/data/load.ts';
@@ -95,6 +95,7 @@ const SPEC: Record<string, FlagSpec> = {
   json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
   bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
   'model-out': { kind: 'string', help: 'write the first model of --models (not the baseline) as a model file another council can test (candour validate); models are then fitted under the export rules' },
+  sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -120,6 +121,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(usage('evaluate', 'train and evaluate models on an extract, honestly split', SPEC) + '\n');
     return 0;
   }
+  if (args.sign !== undefined && args.bundle === undefined) throw new UsageError('--sign needs --bundle (it signs the shareable bundle)');
+  const signingKey = readSigningKey(args.sign as string | undefined);
   const models = ((args.models as string | undefined) ?? 'baseline,logistic,gbdt').split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of models) if (!MODEL_KINDS.includes(m as ModelKind)) throw new UsageError(`unknown model '${m}' (choose from ${MODEL_KINDS.join(', ')})`);
   const annexA = args['annex-a'] === true;
@@ -185,7 +188,7 @@ export async function run(argv: string[]): Promise<number> {
   if ('log' in file) result.value.data.annexA = annexABundleSummary(file.log);
   const json = JSON.stringify(result.value, null, 2) + '\n';
   if (args.json) writeFileSync(args.json as string, json);
-  if (args.bundle) writeBundleFile(result.value, args.bundle as string);
+  if (args.bundle) writeBundleFile(result.value, args.bundle as string, undefined, signingKey);
   if (modelOut !== undefined) {
     // The richest variant of the first model named: with text when it was trained with text.
     const chosen = fitted.filter((f) => f.kind === exported).sort((a, b) => (a.features === 'structured+text' ? -1 : 0) - (b.features === 'structured+text' ? -1 : 0))[0];

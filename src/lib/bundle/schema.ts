@@ -211,6 +211,21 @@ export interface IntegrityRecord {
   algorithm: 'sha256';
   /** Hex SHA-256 of the canonical JSON (sorted keys, no whitespace) of the bundle without `integrity`. */
   hash: string;
+  /** Present when the bundle was signed with a council's key file (see signing.ts). */
+  signature?: SignatureRecord;
+}
+
+/**
+ * An Ed25519 signature (RFC 8032) over the UTF-8 bytes of `candour.bundle/1 signed\n` followed
+ * by the same canonical JSON the hash covers. Shows that the holder of the secret key matching
+ * `publicKey` signed exactly this content; whose key that is, the reader must know separately.
+ */
+export interface SignatureRecord {
+  algorithm: 'ed25519';
+  /** The signer's 32-byte public key, hex. */
+  publicKey: string;
+  /** The 64-byte signature, hex. */
+  value: string;
 }
 
 export interface Bundle {

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.ts';
+import { readBundleFromHtml } from '../../src/lib/bundle/read.ts';
+import { checkAuthenticity, parseKeyFile, keyFingerprint } from '../../src/lib/bundle/signing.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'candour-sign-'));
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+function data(): string {
+  const p = path.join(dir, 'scores.csv');
+  const rows = ['outcome,score,area'];
+  for (let i = 0; i < 400; i++) rows.push(`${i % 3 === 0 ? 1 : 0},${((i * 37) % 100) / 100},${i % 2 ? 'North' : 'South'}`);
+  writeFileSync(p, rows.join('\n') + '\n');
+  return p;
+}
+
+describe('candour keygen and --sign', () => {
+  it('keygen writes a private key file, prints the public key, and never overwrites a file', async () => {
+    const key = path.join(dir, 'council.key');
+    expect(await main(['keygen', '--out', key])).toBe(0);
+    const parsed = parseKeyFile(readFileSync(key, 'utf8'));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(out).toContain(`public key: ${parsed.value.ed25519.publicKey}`);
+    expect(out).toContain(keyFingerprint(parsed.value.ed25519.publicKey));
+    expect(out).not.toContain(parsed.value.ed25519.secretKey);
+    expect(statSync(key).mode & 0o077).toBe(0);
+    const before = readFileSync(key, 'utf8');
+    expect(await main(['keygen', '--out', key])).toBe(2);
+    expect(err).toMatch(/council\.key: the file already exists/);
+    expect(readFileSync(key, 'utf8')).toBe(before);
+  });
+  it('audit --bundle --sign writes a bundle signed by that key', async () => {
+    const key = path.join(dir, 'signer.key');
+    await main(['keygen', '--out', key]);
+    const pub = parseKeyFile(readFileSync(key, 'utf8'));
+    const html = path.join(dir, 'signed.html');
+    const code = await main(['audit', '--data', data(), '--outcome', 'outcome', '--score', 'score', '--replicates', '20', '--bundle', html, '--sign', key]);
+    expect(code).toBe(0);
+    const b = readBundleFromHtml(readFileSync(html, 'utf8'));
+    expect(b.ok).toBe(true);
+    if (!b.ok || !pub.ok) return;
+    expect(checkAuthenticity(b.value, [pub.value.ed25519.publicKey])).toMatchObject({ status: 'signed', trusted: true });
+    expect(readFileSync(html, 'utf8')).not.toContain(pub.value.ed25519.secretKey);
+  });
+  it('refuses a bad key file before doing any work, naming the file', async () => {
+    const bad = path.join(dir, 'bad.key');
+    writeFileSync(bad, '{"schema":"candour.key/1"}');
+    const html = path.join(dir, 'never.html');
+    expect(await main(['audit', '--data', data(), '--outcome', 'outcome', '--score', 'score', '--bundle', html, '--sign', bad])).toBe(2);
+    expect(err).toMatch(/bad\.key: not a usable Candour key file/);
+    expect(existsSync(html)).toBe(false);
+    expect(await main(['evaluate', '--data', data(), '--outcome', 'outcome', '--sign', bad])).toBe(2);
+    expect(err).toMatch(/--sign needs --bundle/);
+  });
+});
