@@ -6,6 +6,8 @@ import { confusionAt, confusionAtTopK } from '../../src/lib/evaluate/operating-p
 import { expectedCalibrationError } from '../../src/lib/evaluate/calibration.ts';
 import { percentileInterval, weightSampler } from '../../src/lib/evaluate/bootstrap.ts';
 import { rankingOf } from '../../src/lib/evaluate/ranking.ts';
+import { clopperPearson, wilson } from '../../src/lib/evaluate/intervals.ts';
+import type { Estimate } from '../../src/lib/bundle/schema.ts';
 import { Cancelled } from '../../src/lib/errors.ts';
 import { rng } from '../../src/lib/random.ts';
 
@@ -67,7 +69,16 @@ describe('evaluateScores', () => {
       topRecall.push(top.recall!);
       topFlag.push(top.flaggedRate!);
     }
-    const check = (e: { lo: number | null; hi: number | null }, v: number[]) => {
+    // Rates with a small count take the exact interval instead (intervals.ts); the rest must be the bootstrap's.
+    const check = (e: Estimate, v: number[], counts?: [number, number]) => {
+      if (counts) {
+        // Rates of independent cases: Wilson, or Clopper-Pearson when a count is small (intervals.ts).
+        const small = Math.min(counts[0], counts[1] - counts[0]) < 10;
+        expect(e.method).toBe(small ? 'clopper-pearson' : 'wilson');
+        expect([e.lo, e.hi]).toEqual(Object.values((small ? clopperPearson : wilson)(counts[0], counts[1])));
+        return;
+      }
+      expect(e.method).toBe('bootstrap');
       const ref = percentileInterval(v);
       expect(e.lo).toBeCloseTo(ref.lo!, 12);
       expect(e.hi).toBeCloseTo(ref.hi!, 12);
@@ -75,9 +86,11 @@ describe('evaluateScores', () => {
     check(ev.metrics.averagePrecision, ap);
     check(ev.metrics.rocAuc, auc);
     check(ev.metrics.brier, brier);
-    check(ev.atThreshold.intervals!.precision!, prec);
-    check(ev.topK.intervals!.recall!, topRecall);
-    check(ev.topK.intervals!.flaggedRate!, topFlag);
+    const t = ev.atThreshold;
+    const k = ev.topK;
+    check(t.intervals!.precision!, prec, [t.tp!, t.tp! + t.fp!]);
+    check(k.intervals!.recall!, topRecall, [k.tp!, k.tp! + k.fn!]);
+    check(k.intervals!.flaggedRate!, topFlag, [k.nFlagged!, 400]);
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
@@ -98,21 +111,23 @@ describe('evaluateScores', () => {
     const y = new Uint8Array([0, 0, 0, 0]);
     const s = new Float64Array([0.1, 0.2, 0.3, 0.9]);
     const ev = evaluateScores(y, s, { replicates: 20 });
-    expect(ev.metrics.averagePrecision).toEqual({ value: null, lo: null, hi: null });
-    expect(ev.metrics.rocAuc).toEqual({ value: null, lo: null, hi: null });
+    expect(ev.metrics.averagePrecision).toEqual({ value: null, lo: null, hi: null, method: 'none', tooFew: true });
+    expect(ev.metrics.rocAuc).toEqual({ value: null, lo: null, hi: null, method: 'none', tooFew: true });
     expect(ev.atThreshold.recall).toBeNull();
-    expect(ev.atThreshold.intervals!.recall).toEqual({ value: null, lo: null, hi: null });
+    expect(ev.atThreshold.intervals!.recall).toEqual({ value: null, lo: null, hi: null, method: 'none' });
     expect(ev.atThreshold.precision).toBe(0);
     expect(ev.metrics.brier.value).toBeCloseTo((0.01 + 0.04 + 0.09 + 0.81) / 4, 15);
   });
 
   it('does not crash on no cases or one case', () => {
     const empty = evaluateScores(new Uint8Array(0), new Float64Array(0), { replicates: 10 });
-    expect(empty.metrics.averagePrecision).toEqual({ value: null, lo: null, hi: null });
+    expect(empty.metrics.averagePrecision).toEqual({ value: null, lo: null, hi: null, method: 'none', tooFew: true });
     expect(empty.metrics.prevalence).toBeNull();
     expect([empty.topK.nTarget, empty.topK.threshold, empty.topK.nFlagged]).toEqual([0, null, 0]);
     const one = evaluateScores(Uint8Array.from([1]), Float64Array.from([0.7]), { replicates: 10 });
-    expect(one.metrics.averagePrecision).toEqual({ value: 1, lo: 1, hi: 1 });
+    // One case: the value stands, but there is no interval pretending to certainty.
+    expect(one.metrics.averagePrecision).toEqual({ value: 1, lo: null, hi: null, method: 'none', tooFew: true });
+    expect(one.minimums).toMatchObject({ enough: false, positives: 1, negatives: 0 });
     expect(one.metrics.rocAuc.value).toBeNull();
     expect([one.topK.nTarget, one.topK.tp, one.topK.intervals!.fpr!.value]).toEqual([1, 1, null]);
   });

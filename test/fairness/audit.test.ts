@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { subgroupAudit, type DisparityDetail } from '../../src/lib/fairness/audit.ts';
+import { katzLogRatio } from '../../src/lib/evaluate/intervals.ts';
 import { rng } from '../../src/lib/random.ts';
 import { Cancelled } from '../../src/lib/errors.ts';
 import type { SubgroupResult } from '../../src/lib/bundle/schema.ts';
@@ -58,10 +59,11 @@ describe('subgroupAudit against scikit-learn on each subset', () => {
     const d = results.find((x) => x.group === 'D')!;
     expect(d.small).toBe(true);
     expect(d.positives).toBe(0);
-    expect(d.averagePrecision).toEqual({ value: null, lo: null, hi: null });
+    expect(d.averagePrecision).toEqual({ value: null, lo: null, hi: null, method: 'none', tooFew: true });
     expect(d.atThreshold.fnr).toBeNull();
     expect(d.disparity.fnr!.ratio).toBeNull();
     expect(d.disparity.fnr!.verdict).toBeNull();
+    expect(d.disparity.fnr!.tooFew).toBe(true);
     expect(JSON.stringify(results)).not.toMatch(/NaN|Infinity/);
     expect(results.find((x) => x.group === 'A')!.small).toBe(false);
   });
@@ -199,13 +201,28 @@ describe('bootstrap intervals', () => {
     const apI = percentileInterval(ap);
     expect(b.averagePrecision.lo).toBeCloseTo(apI.lo!, 12);
     expect(b.averagePrecision.hi).toBeCloseTo(apI.hi!, 12);
+    // With clusters the rate's interval is the cluster bootstrap's (each case its own cluster here).
+    const clustered = subgroupAudit(labels, scores, [{ attribute: 'group', values: golden.group }], { threshold: 0.5, topPct: 20, replicates: R, seed: 9, clusters: Int32Array.from(labels, (_, i) => i) });
     const fI = percentileInterval(fprB);
-    expect(b.atThreshold.intervals!.fpr!.lo).toBeCloseTo(fI.lo!, 12);
-    expect(b.atThreshold.intervals!.fpr!.hi).toBeCloseTo(fI.hi!, 12);
+    const bc = clustered.find((x) => x.group === 'B')!;
+    const f = bc.atThreshold.intervals!.fpr!;
+    if (f.method === 'bootstrap') {
+      expect(f.lo).toBeCloseTo(fI.lo!, 12);
+      expect(f.hi).toBeCloseTo(fI.hi!, 12);
+    } else expect(Math.min(bc.atThreshold.fp!, bc.atThreshold.tn!)).toBeLessThan(10);
+    expect(b.atThreshold.intervals!.fpr!.method).not.toBe('bootstrap');
     const rI = percentileInterval(ratio);
     const d = (b.disparityTopK as Record<string, DisparityDetail>).fpr;
-    expect(d.lo).toBeCloseTo(rI.lo!, 12);
-    expect(d.hi).toBeCloseTo(rI.hi!, 12);
+    // Independent cases: the Katz interval of two independent rates.
+    const k = katzLogRatio(b.topK.fp!, b.topK.fp! + b.topK.tn!, a.topK.fp!, a.topK.fp! + a.topK.tn!);
+    expect(d.method).toBe('katz-log');
+    expect([d.lo, d.hi]).toEqual([k.lo, k.hi]);
+    // With clusters, the paired bootstrap (unless a count is small).
+    const dc = (clustered.find((x) => x.group === 'B')!.disparityTopK as Record<string, DisparityDetail>).fpr;
+    if (dc.method === 'bootstrap') {
+      expect(dc.lo).toBeCloseTo(rI.lo!, 12);
+      expect(dc.hi).toBeCloseTo(rI.hi!, 12);
+    } else expect(dc.method).toBe('katz-log');
     expect(d.ratio).toBeCloseTo(b.topK.fpr! / a.topK.fpr!, 12);
   });
 });

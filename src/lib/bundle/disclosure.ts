@@ -78,7 +78,7 @@ export const OPERATING_GRID: number[] = Array.from({ length: 20 }, (_, i) => (i 
 const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves', 'training'];
 const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded', 'annexA'];
 const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
-const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'replicatesDefined'];
+const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'replicatesDefined', 'method', 'tooFew'];
 const RATE_CELLS: Record<string, Kind[]> = {
   precision: ['tp', 'fp'], recall: ['tp', 'fn'], fnr: ['tp', 'fn'], fpr: ['fp', 'tn'],
   flaggedRate: ['flagged', 'n'], falseOmissionRate: ['fn', 'tn'],

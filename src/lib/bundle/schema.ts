@@ -6,11 +6,41 @@
 
 export const BUNDLE_SCHEMA = 'candour.bundle/1' as const;
 
-/** A point estimate with its 95% bootstrap interval; any part null when undefined. */
+/** How an interval was computed (see docs/statistics.md): a bootstrap percentile interval, or the
+ *  fallback used when the bootstrap would collapse or cannot be trusted; 'none' = no interval. */
+export type IntervalMethod = 'bootstrap' | 'clopper-pearson' | 'wilson' | 'katz-log' | 'logistic-wald' | 'none';
+
+/** A point estimate with its 95% interval; any part null when undefined. */
 export interface Estimate {
   value: number | null;
   lo: number | null;
   hi: number | null;
+  /** Which method gave the interval (absent in bundles made before methods were recorded). */
+  method?: IntervalMethod;
+  /** true when below the minimums (evaluate/minimums.ts): "too few to evaluate". */
+  tooFew?: boolean;
+}
+
+/** Whether a test side or group has enough positives and negatives for ranking metrics. */
+export interface MinimumCheck {
+  enough: boolean;
+  positives: number | null;
+  negatives: number | null;
+  needPositives: number;
+  needNegatives: number;
+  /** When not enough: about how many cases in all would be (null when it cannot be estimated). */
+  casesNeeded: number | null;
+}
+
+/** The minimum sizes a run used (evaluate/minimums.ts), with the rules in words. */
+export interface MinimumsRecord {
+  rankingPositives: number;
+  rankingNegatives: number;
+  rateDenominator: number;
+  groupCases: number;
+  bootstrapEvents: number;
+  bootstrapDistinct: number;
+  rules: string[];
 }
 
 /**
@@ -68,8 +98,12 @@ export interface Disparity {
   lo: number | null;
   hi: number | null;
   verdict: Verdict | null;
-  /** For inconclusive: estimated cases in this group needed for a verdict at 80% power. */
+  /** For inconclusive: estimated cases in this group needed for a verdict at 80% power (or to reach the minimums). */
   casesNeeded: number | null;
+  /** Which method gave lo/hi. */
+  method?: IntervalMethod;
+  /** true when the group (or the reference) is below the minimums: the verdict is 'inconclusive' and reads "too few to tell". */
+  tooFew?: boolean;
 }
 
 export interface SubgroupResult {
@@ -92,6 +126,8 @@ export interface SubgroupResult {
   disparity: Partial<Record<DisparityMetric, Disparity>>;
   /** This group's confusion counts at the global top 1%..100% cuts (see OperatingRow). */
   operating?: OperatingRow[];
+  /** Whether the group has enough positives and negatives for ranking metrics. */
+  minimums?: MinimumCheck;
   [extra: string]: unknown;
 }
 
@@ -113,6 +149,8 @@ export interface ModelResult {
   curves?: CurveSet;
   /** Set by disclosure control: field name (e.g. 'metrics.averagePrecision') -> why it is null. */
   withheld?: Record<string, SuppressionReason>;
+  /** Whether the test side has enough positives and negatives for ranking metrics. */
+  minimums?: MinimumCheck;
   [extra: string]: unknown;
 }
 
@@ -247,6 +285,8 @@ export interface Bundle {
     positive: string;
     split: Record<string, unknown>;
     operatingPoint: { threshold?: number; topPct?: number; [extra: string]: unknown };
+    /** The minimum sizes the run applied. */
+    minimums?: MinimumsRecord;
     [extra: string]: unknown;
   };
   preregistration: { criteria: unknown[]; sha256: string; lockedAt: string; [extra: string]: unknown } | null;

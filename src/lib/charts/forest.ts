@@ -17,6 +17,10 @@ export interface ForestRow {
   /** Why there is no estimate, or a qualifier: "reference group", "withheld (small numbers)", "small group". */
   note?: string;
   casesNeeded?: number | null;
+  /** Below the minimums (evaluate/minimums.ts): read "too few to tell", never as a verdict. */
+  tooFew?: boolean;
+  /** Cases in the group now, so "cases needed" can be said as "more". */
+  n?: number | null;
 }
 
 export interface ForestInput {
@@ -73,7 +77,7 @@ export function forestPlotSvg(input: ForestInput): string {
       return;
     }
     if (r.ratio === null || !(r.ratio > 0)) {
-      const why = r.ratio === 0 ? 'ratio 0: none at all in this group' : (r.note ?? 'no estimate');
+      const why = r.tooFew ? 'too few to tell' : r.ratio === 0 ? 'ratio 0: none at all in this group' : (r.note ?? 'no estimate');
       body += `<text x="${px(LABEL_W + 8)}" y="${px(cy)}" dy="0.32em" fill="${PALETTE.darkGrey}" font-style="italic">${esc(why)}</text>`;
       return;
     }
@@ -81,7 +85,7 @@ export function forestPlotSvg(input: ForestInput): string {
       body += `<line x1="${px(x(r.lo))}" x2="${px(x(r.hi))}" y1="${px(cy)}" y2="${px(cy)}" stroke="#0b0c0c" stroke-width="2"/>`;
       for (const e of [r.lo, r.hi]) body += `<line x1="${px(x(e))}" x2="${px(x(e))}" y1="${px(cy - 5)}" y2="${px(cy + 5)}" stroke="#0b0c0c" stroke-width="2"/>`;
     }
-    const mark = VERDICT_MARKS[r.verdict ?? 'none'];
+    const mark = VERDICT_MARKS[r.tooFew ? 'none' : (r.verdict ?? 'none')];
     body += shapeAt(mark.shape, x(r.ratio), cy, 7, mark.colour, ' stroke="#0b0c0c" stroke-width="1"');
   });
   body += `<line x1="${LABEL_W}" x2="${W - M.right}" y1="${yb}" y2="${yb}" stroke="${PALETTE.darkGrey}"/>`;
@@ -100,11 +104,20 @@ export function forestPlotSvg(input: ForestInput): string {
   return svgFrame({ width: W, height: H, id: input.id, title: `${input.metricLabel}: each group compared with ${input.reference}`, desc: forestSentence(input), body, className: 'candour-forest' });
 }
 
-/** "about 1,200 more cases" wording for an inconclusive result. */
-export function casesNeededWords(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return 'more cases would be needed to tell';
-  const rounded = n >= 1000 ? Math.round(n / 100) * 100 : n >= 100 ? Math.round(n / 10) * 10 : Math.ceil(n);
+/** "about 1,200 more cases needed" for an inconclusive result: `needed` is the group size that
+ *  would settle it, `have` the group's size now (when known, the words say how many more). */
+export function casesNeededWords(needed: number | null | undefined, have?: number | null): string {
+  if (needed === null || needed === undefined || !Number.isFinite(needed)) return 'more cases would be needed to tell';
+  const more = have !== null && have !== undefined && Number.isFinite(have) ? Math.max(1, needed - have) : needed;
+  const rounded = more >= 1000 ? Math.round(more / 100) * 100 : more >= 100 ? Math.round(more / 10) * 10 : Math.ceil(more);
   return `about ${rounded.toLocaleString('en-GB')} more cases needed`;
+}
+
+/** The verdict cell in words: "too few to tell" never reads as a verdict. */
+export function verdictWords(r: ForestRow): string {
+  if (r.tooFew) return `too few to tell: ${casesNeededWords(r.casesNeeded, r.n)}`;
+  if (r.verdict === null) return r.note ?? 'no verdict';
+  return r.verdict === 'inconclusive' ? `inconclusive: ${casesNeededWords(r.casesNeeded, r.n)}` : r.verdict;
 }
 
 export function forestTable(input: ForestInput): DataTable {
@@ -115,21 +128,24 @@ export function forestTable(input: ForestInput): DataTable {
       r.label,
       r.ratio === null ? (r.note ?? 'no estimate') : num2(r.ratio),
       r.lo === null || r.hi === null ? '—' : `${num2(r.lo)} to ${num2(r.hi)}`,
-      r.verdict === null ? (r.note ?? 'no verdict') : r.verdict === 'inconclusive' ? `inconclusive: ${casesNeededWords(r.casesNeeded)}` : r.verdict,
+      verdictWords(r),
     ]),
   };
 }
 
 export function forestSentence(input: ForestInput): string {
-  const judged = input.rows.filter((r) => r.verdict !== null);
-  if (judged.length === 0) return `No group could be compared with ${input.reference} on this measure.`;
+  const judged = input.rows.filter((r) => r.verdict !== null && !r.tooFew);
+  if (judged.length === 0 && !input.rows.some((r) => r.tooFew)) return `No group could be compared with ${input.reference} on this measure.`;
   const by = (v: Verdict) => judged.filter((r) => r.verdict === v);
   const parts: string[] = [];
   const d = by('disparity');
   if (d.length) parts.push(`${d.length} ${d.length === 1 ? 'shows' : 'show'} a disparity beyond the tolerance (${d.map((r) => `${r.label}: ${num2(r.ratio)} times`).join('; ')})`);
   const nd = by('no disparity');
   if (nd.length) parts.push(`${nd.length} ${nd.length === 1 ? 'is' : 'are'} within the tolerance`);
-  const inc = by('inconclusive');
+  const inc = by('inconclusive').filter((r) => !r.tooFew);
   if (inc.length) parts.push(`${inc.length} ${inc.length === 1 ? 'is' : 'are'} inconclusive (the interval is too wide to tell)`);
-  return `Of ${judged.length} group${judged.length === 1 ? '' : 's'} compared with ${input.reference}, ${parts.join(', ')}.`;
+  const few = input.rows.filter((r) => r.tooFew);
+  if (few.length) parts.push(`${few.length} ${few.length === 1 ? 'has' : 'have'} too few cases to tell`);
+  const compared = new Set([...judged, ...few]).size;
+  return `Of ${compared} group${compared === 1 ? '' : 's'} compared with ${input.reference}, ${parts.join(', ')}.`;
 }

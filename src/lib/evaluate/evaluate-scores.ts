@@ -9,11 +9,13 @@
  * Speed: the cases are sorted once; each replicate is a weight vector and one pass over the
  * sorted cases (see ranking.ts), so 1000 replicates over 24,000 cases take well under a second.
  */
-import type { CurveSet, Estimate, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
+import type { CurveSet, Estimate, MinimumCheck, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
 import { AppFailure, type CancelToken, throwIfCancelled } from '../errors.ts';
 import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, weightSampler } from './bootstrap.ts';
 import { calibrationBins, calibrationCurve, DEFAULT_CALIBRATION_BINS, eceFromBinSums, type CalibrationCurve } from './calibration.ts';
 import { precisionRecallCurveOf, rocCurveOf, type PrCurve, type RocCurve } from './curves.ts';
+import { bootstrapOrNone, rankingEstimate, rateIntervals, RATE_INTERVAL_KEYS, type RateKey } from './intervals.ts';
+import { rankingCheck } from './minimums.ts';
 import { brierLosses, isProbability, logLosses, weightedMean } from './metrics.ts';
 import { assertTopPct, confusionAt, confusionAtTopK, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT, topKTarget } from './operating-point.ts';
 import {
@@ -47,6 +49,8 @@ export interface EvaluateOptions {
 export interface ScoreEvaluation {
   n: number;
   positives: number;
+  /** Whether there are enough positives and negatives for ranking metrics (minimums.ts). */
+  minimums: MinimumCheck;
   metrics: ModelResult['metrics'] & { logLoss: Estimate; ece: Estimate };
   atThreshold: OperatingPointResult;
   topK: TopKResult;
@@ -56,7 +60,6 @@ export interface ScoreEvaluation {
   seed: number;
 }
 
-const RATES = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate'] as const;
 // Column layout of one replicate's statistics.
 const AP = 0, AUC = 1, BRIER = 2, LOGLOSS = 3, ECE = 4, THR = 5, TOPK = 10, NSTAT = 15;
 
@@ -244,25 +247,30 @@ export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: E
     for (let b = 0; b < replicates; b++) c[b] = table[b * NSTAT + j];
     return c;
   };
-  const est = (j: number): Estimate => estimateOf(Number.isNaN(point[j]) ? null : point[j], column(j));
-  const intervals = (o: number) => Object.fromEntries(RATES.map((name, i) => [name, est(o + i)])) as OperatingPointResult['intervals'];
+  const valueAt = (j: number) => (Number.isNaN(point[j]) ? null : point[j]);
+  const est = (j: number): Estimate => bootstrapOrNone(valueAt(j), column(j), replicates);
+  const drawsOf = (o: number) => (key: RateKey) => column(o + RATE_INTERVAL_KEYS.indexOf(key));
 
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i];
   const n = labels.length;
+  const minimums = rankingCheck(positives, n);
+  const atThreshold = confusionAt(labels, scores, threshold);
+  const topK = confusionAtTopK(labels, scores, topPct);
   return {
     n,
     positives,
+    minimums,
     metrics: {
-      averagePrecision: est(AP),
-      rocAuc: est(AUC),
+      averagePrecision: rankingEstimate(valueAt(AP), column(AP), replicates, minimums.enough),
+      rocAuc: rankingEstimate(valueAt(AUC), column(AUC), replicates, minimums.enough),
       brier: est(BRIER),
       prevalence: n > 0 ? positives / n : null,
       logLoss: est(LOGLOSS),
       ece: est(ECE),
     },
-    atThreshold: { ...confusionAt(labels, scores, threshold), intervals: intervals(THR) },
-    topK: { ...confusionAtTopK(labels, scores, topPct), intervals: intervals(TOPK) },
+    atThreshold: { ...atThreshold, intervals: rateIntervals(atThreshold, drawsOf(THR), replicates, opts.clusters !== undefined) },
+    topK: { ...topK, intervals: rateIntervals(topK, drawsOf(TOPK), replicates, opts.clusters !== undefined) },
     curves: { pr: precisionRecallCurveOf(K.r), roc: rocCurveOf(K.r), calibration: calibrationCurve(labels, scores, nBins) },
     replicates,
     seed,
@@ -347,5 +355,5 @@ export function curveSetOf(ev: ScoreEvaluation): CurveSet {
 
 /** A bundle ModelResult from an evaluation (subgroups and verdict are filled by their owners). */
 export function modelResultOf(ev: ScoreEvaluation, model: ModelResult['model'], features: ModelResult['features']): ModelResult {
-  return { model, features, metrics: ev.metrics, atThreshold: ev.atThreshold, topK: ev.topK, subgroups: [], verdict: null, curves: curveSetOf(ev) };
+  return { model, features, metrics: ev.metrics, atThreshold: ev.atThreshold, topK: ev.topK, subgroups: [], verdict: null, curves: curveSetOf(ev), minimums: ev.minimums };
 }

@@ -16,7 +16,9 @@ import type { Disparity, DisparityMetric, Estimate, OperatingPointResult, Subgro
 import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
 import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
 import { confusionAt, operatingPointFromCounts, topKTarget, topKThreshold } from '../evaluate/operating-point.ts';
-import { bootstrapWeights, percentileInterval } from '../evaluate/bootstrap.ts';
+import { bootstrapWeights } from '../evaluate/bootstrap.ts';
+import { katzLogRatio, rankingEstimate, rateIntervals, trustedPercentile, Z95 } from '../evaluate/intervals.ts';
+import { casesForCounts, MINIMUMS, rankingCheck } from '../evaluate/minimums.ts';
 import { averagePrecisionFromSums, groupSums, groupSumsSorted, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
 import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
@@ -57,12 +59,8 @@ export interface DisparityDetail extends Disparity {
 
 export const DISPARITY_METRICS: readonly DisparityMetric[] = ['fpr', 'fnr', 'precision', 'flaggedRate', 'averagePrecision'];
 
-/** Fewer defined replicates than this share leaves an interval null: conditioning on the rare replicates where it exists would mislead. */
-const MIN_DEFINED_SHARE = 0.5;
-
 type RateKey = 'precision' | 'recall' | 'fpr' | 'fnr' | 'flaggedRate' | 'falseOmissionRate';
 const RATE_KEYS: readonly RateKey[] = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate', 'falseOmissionRate'];
-const INTERVAL_KEYS = ['precision', 'recall', 'fpr', 'fnr', 'flaggedRate'] as const;
 
 interface GroupData {
   group: string;
@@ -126,22 +124,12 @@ function nanIfNull(x: number | null | undefined): number {
   return x === null || x === undefined ? NaN : x;
 }
 
-function finite(values: Float64Array): Float64Array {
-  return values.filter((x) => Number.isFinite(x));
-}
-
-/** Percentile interval of the defined draws, or nulls when too few are defined. */
+/** Percentile interval of the defined draws, or nulls when the bootstrap is degenerate (see intervals.ts). */
 function intervalOf(draws: Float64Array | undefined, replicates: number): { lo: number | null; hi: number | null; defined: number } {
-  if (!draws || replicates === 0) return { lo: null, hi: null, defined: 0 };
-  const ok = finite(draws);
-  if (ok.length < 2 || ok.length < MIN_DEFINED_SHARE * replicates) return { lo: null, hi: null, defined: ok.length };
-  const { lo, hi } = percentileInterval(ok, 0.95);
-  return { lo: lo ?? null, hi: hi ?? null, defined: ok.length };
-}
-
-function estimate(value: number | null, draws: Float64Array | undefined, replicates: number): Estimate {
-  const { lo, hi } = intervalOf(draws, replicates);
-  return { value, lo, hi };
+  let defined = 0;
+  if (draws) for (let r = 0; r < replicates; r++) if (Number.isFinite(draws[r])) defined++;
+  const b = trustedPercentile(draws, replicates);
+  return b ? { lo: b.lo, hi: b.hi, defined } : { lo: null, hi: null, defined };
 }
 
 function recordRates(draws: Record<string, Float64Array>, prefix: string, r: number, op: OperatingPointResult): void {
@@ -157,6 +145,19 @@ function metricValue(metric: DisparityMetric, s: SubgroupResult, op: OperatingPo
   return op[metric] ?? null;
 }
 
+/** The count and denominator of a rate at an operating point (null for average precision). */
+function countsOf(metric: DisparityMetric, op: OperatingPointResult): { x: number; d: number } | null {
+  const { tp, fp, fn, tn } = op;
+  if (tp === null || fp === null || fn === null || tn === null) return null;
+  switch (metric) {
+    case 'fpr': return { x: fp, d: fp + tn };
+    case 'fnr': return { x: fn, d: tp + fn };
+    case 'precision': return { x: tp, d: tp + fp };
+    case 'flaggedRate': return { x: tp + fp, d: tp + fp + fn + tn };
+    case 'averagePrecision': return null;
+  }
+}
+
 function disparityOf(
   metric: DisparityMetric,
   prefix: 'thr' | 'top',
@@ -166,6 +167,7 @@ function disparityOf(
   refResult: SubgroupResult,
   replicates: number,
   tolerance: Tolerance,
+  clustered: boolean,
 ): DisparityDetail {
   const op = prefix === 'thr' ? gResult.atThreshold : gResult.topK;
   const refOp = prefix === 'thr' ? refResult.atThreshold : refResult.topK;
@@ -182,10 +184,54 @@ function disparityOf(
     ratios[r] = rb[r] === 0 ? NaN : ga[r] / rb[r];
     diffs[r] = ga[r] - rb[r];
   }
-  const ri = intervalOf(ratios, replicates);
+  const n = g.index.length;
+  const gc = countsOf(metric, op);
+  const rc = countsOf(metric, refOp);
+  const nRef = ref.index.length;
+
+  // Minimums: a group below the disclosure threshold gets no verdict at all; one whose rate has
+  // too small a denominator (here or in the reference) is "too few to tell", never a verdict.
+  let tooFew = n < MINIMUMS.groupCases;
+  let neededForMinimums: number | null = null;
+  if (metric === 'averagePrecision') {
+    const gm = gResult.minimums ?? rankingCheck(gResult.positives ?? 0, n);
+    const rm = refResult.minimums ?? rankingCheck(refResult.positives ?? 0, nRef);
+    if (!gm.enough || !rm.enough) tooFew = true;
+    if (tooFew) {
+      const refPrev = nRef > 0 ? (refResult.positives ?? 0) / nRef : null;
+      neededForMinimums = casesForCounts(n, [
+        [gResult.positives ?? 0, MINIMUMS.rankingPositives, refPrev],
+        [n - (gResult.positives ?? 0), MINIMUMS.rankingNegatives, refPrev === null ? null : 1 - refPrev],
+        [n, MINIMUMS.groupCases],
+      ]);
+    }
+  } else if (gc && rc) {
+    if (gc.d < MINIMUMS.rateDenominator || rc.d < MINIMUMS.rateDenominator) tooFew = true;
+    if (tooFew) neededForMinimums = casesForCounts(n, [[gc.d, MINIMUMS.rateDenominator, nRef > 0 ? rc.d / nRef : null], [n, MINIMUMS.groupCases]]);
+  }
+
+  // The interval: Katz for a ratio of two rates (groups are disjoint, so the rates are
+  // independent); with clusters the paired cluster bootstrap unless it is degenerate or a count is small.
+  let ri = intervalOf(ratios, replicates);
+  let method: Disparity['method'] = ri.lo === null ? 'none' : 'bootstrap';
+  if (gc && rc && ratio !== null && replicates > 0) {
+    const small = Math.min(gc.x, gc.d - gc.x, rc.x, rc.d - rc.x) < MINIMUMS.bootstrapEvents;
+    if (!clustered || small || ri.lo === null) {
+      const k = katzLogRatio(gc.x, gc.d, rc.x, rc.d);
+      ri = { lo: k.lo, hi: k.hi, defined: ri.defined };
+      method = k.lo === null ? 'none' : 'katz-log';
+    }
+  }
   const di = intervalOf(diffs, replicates);
-  const verdict = ratio === null ? null : verdictFor(ri.lo, ri.hi, tolerance);
-  const needed = verdict === 'inconclusive' ? casesNeeded(ratio, seOfLogRatio(ratios), g.index.length, tolerance) : null;
+  let verdict: Disparity['verdict'] = ratio === null ? null : verdictFor(ri.lo, ri.hi, tolerance);
+  if (n < MINIMUMS.groupCases) verdict = null;
+  else if (tooFew && verdict !== null) verdict = 'inconclusive';
+  let needed: number | null = null;
+  if (verdict === 'inconclusive' || tooFew) {
+    const se = method === 'katz-log' && ri.lo !== null && ri.hi !== null ? (Math.log(ri.hi) - Math.log(ri.lo)) / (2 * Z95) : seOfLogRatio(ratios);
+    const power = ratio === null ? null : casesNeeded(ratio, se, n, tolerance);
+    needed = tooFew ? (neededForMinimums === null ? power : Math.max(neededForMinimums, power ?? 0)) : power;
+  }
   return {
     reference: ref.group,
     difference,
@@ -194,6 +240,8 @@ function disparityOf(
     hi: ri.hi,
     verdict,
     casesNeeded: needed,
+    method,
+    ...(tooFew ? { tooFew: true } : {}),
     differenceLo: di.lo,
     differenceHi: di.hi,
     replicatesDefined: ri.defined,
@@ -284,9 +332,10 @@ export function subgroupAudit(
     }
   }
 
+  const clustered = options.clusters !== undefined;
   const out: SubgroupResult[] = [];
   for (const a of perAttribute) {
-    const results = a.groups.map((g) => groupResult(a.attribute, g, threshold, top, topPct, replicates, smallRule));
+    const results = a.groups.map((g) => groupResult(a.attribute, g, threshold, top, topPct, replicates, smallRule, clustered));
     const refIndex = a.groups.findIndex((g) => g.group === a.reference);
     a.groups.forEach((g, k) => {
       const res = results[k];
@@ -300,8 +349,8 @@ export function subgroupAudit(
       const atThr: Partial<Record<DisparityMetric, DisparityDetail>> = {};
       const atTop: Partial<Record<DisparityMetric, DisparityDetail>> = {};
       for (const m of DISPARITY_METRICS) {
-        atThr[m] = disparityOf(m, 'thr', g, ref, res, refRes, replicates, tolerance);
-        atTop[m] = disparityOf(m, 'top', g, ref, res, refRes, replicates, tolerance);
+        atThr[m] = disparityOf(m, 'thr', g, ref, res, refRes, replicates, tolerance, clustered);
+        atTop[m] = disparityOf(m, 'top', g, ref, res, refRes, replicates, tolerance, clustered);
       }
       res.disparity = atThr;
       res.disparityTopK = atTop;
@@ -321,6 +370,7 @@ function groupResult(
   topPct: number,
   replicates: number,
   smallRule: SmallCellRule,
+  clustered: boolean,
 ): SubgroupResult {
   const n = g.index.length;
   let positives = 0;
@@ -329,8 +379,9 @@ function groupResult(
     positives += g.labels[k];
     scoreSum += g.scores[k];
   }
-  const atThreshold = withIntervals(confusionAt(g.labels, g.scores, threshold), g.draws, 'thr', replicates);
-  const topOp = withIntervals(confusionAt(g.labels, g.scores, top.threshold), g.draws, 'top', replicates);
+  const atThreshold = withIntervals(confusionAt(g.labels, g.scores, threshold), g.draws, 'thr', replicates, clustered);
+  const topOp = withIntervals(confusionAt(g.labels, g.scores, top.threshold), g.draws, 'top', replicates, clustered);
+  const minimums = rankingCheck(positives, n);
   const topK: TopKResult = { ...topOp, threshold: Number.isFinite(top.threshold) ? top.threshold : null, topPct, nTarget: top.nTarget };
   const meanScore = rateOf(scoreSum, n);
   const outcomeRate = rateOf(positives, n);
@@ -340,8 +391,9 @@ function groupResult(
     n,
     positives,
     prevalence: outcomeRate,
-    averagePrecision: estimate(averagePrecision(g.labels, g.scores), g.draws.ap, replicates),
-    rocAuc: estimate(rocAuc(g.labels, g.scores), g.draws.auc, replicates),
+    averagePrecision: rankingEstimate(averagePrecision(g.labels, g.scores), g.draws.ap, replicates, minimums.enough),
+    rocAuc: rankingEstimate(rocAuc(g.labels, g.scores), g.draws.auc, replicates, minimums.enough),
+    minimums,
     atThreshold,
     topK,
     suppressed: false,
@@ -357,8 +409,6 @@ function groupResult(
   };
 }
 
-function withIntervals(op: OperatingPointResult, draws: Record<string, Float64Array>, prefix: string, replicates: number): OperatingPointResult {
-  const intervals: NonNullable<OperatingPointResult['intervals']> = {};
-  for (const key of INTERVAL_KEYS) intervals[key] = estimate(op[key] ?? null, draws[`${prefix}.${key}`], replicates);
-  return { ...op, intervals };
+function withIntervals(op: OperatingPointResult, draws: Record<string, Float64Array>, prefix: string, replicates: number, clustered: boolean): OperatingPointResult {
+  return { ...op, intervals: rateIntervals(op, (key) => draws[`${prefix}.${key}`], replicates, clustered) };
 }

@@ -5,6 +5,7 @@
  * form their own group ("Missing") and unrecognised labels their own
  * ("Unrecognised"), so nothing is silently dropped from an audit.
  */
+import { MINIMUMS } from '../evaluate/minimums.ts';
 
 /** The group for rows whose value is missing (null, undefined or blank). */
 export const MISSING_GROUP = 'Missing';
@@ -286,7 +287,7 @@ export interface SmallCellRule {
   minNegatives: number;
   minN: number;
 }
-export const DEFAULT_SMALL_CELL: SmallCellRule = { minPositives: 10, minNegatives: 10, minN: 30 };
+export const DEFAULT_SMALL_CELL: SmallCellRule = { minPositives: MINIMUMS.rankingPositives, minNegatives: MINIMUMS.rankingNegatives, minN: MINIMUMS.smallGroupCases };
 
 /** true when a group is too small for its rates to mean much: flagged in the report, never hidden. */
 export function isSmallGroup(n: number, positives: number, rule: SmallCellRule = DEFAULT_SMALL_CELL): boolean {

@@ -15,6 +15,7 @@ import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { equalOpportunityThresholds } from '../fairness/what-if.ts';
 import { DEFAULT_SMALL_CELL, type SmallCellRule } from '../fairness/groups.ts';
 import { DEFAULT_TOLERANCE, checkTolerance, type Tolerance } from '../fairness/power.ts';
+import { minimumsRecord } from '../evaluate/minimums.ts';
 import { VERSION } from '../version.ts';
 
 export interface AuditProgress {
@@ -143,6 +144,7 @@ export function buildAuditReport(input: AuditReportInput): Bundle {
       split: { kind: 'none', note: 'audit of an existing score: nothing is trained, every case is evaluated' },
       operatingPoint: { threshold, topPct },
       bootstrap: { replicates, seed, stratified: true, clustered: input.clusters !== undefined, level: 0.95 },
+      minimums: minimumsRecord(),
       fairness: {
         attributes: input.groups.map((g) => g.attribute),
         reference: referenceDescription(input.groups),

@@ -42,6 +42,7 @@ export const DISPARITY_METRICS: readonly DisparityMetric[] = ['fpr', 'fnr', 'pre
 
 /** "0.43 (95% interval 0.39 to 0.47)", or why there is no number. */
 export function estimateWords(e: Estimate | null | undefined, fmt: (x: number | null) => string = num2): string {
+  if (e?.tooFew) return 'too few to evaluate';
   if (!e || e.value === null) return 'not available';
   if (e.lo === null || e.hi === null) return `${fmt(e.value)} (no interval)`;
   return `${fmt(e.value)} (95% interval ${fmt(e.lo)} to ${fmt(e.hi)})`;
@@ -61,7 +62,8 @@ export function preregTag(v: ModelResult['verdict']): Tag {
   return { text: 'No criteria set', className: 'govuk-tag--grey' };
 }
 
-export function disparityTag(v: Verdict | null | undefined): Tag {
+export function disparityTag(v: Verdict | null | undefined, tooFew = false): Tag {
+  if (tooFew) return { text: 'Too few to tell', className: 'govuk-tag--grey' };
   if (v === 'disparity') return { text: 'Disparity', className: 'govuk-tag--red' };
   if (v === 'no disparity') return { text: 'No disparity', className: 'govuk-tag--green' };
   if (v === 'inconclusive') return { text: 'Inconclusive', className: 'govuk-tag--yellow' };
@@ -92,7 +94,10 @@ export function headlineOf(bundle: Bundle, r: ModelResult): Headline {
   const ap = r.metrics.averagePrecision;
   const chance = r.metrics.prevalence ?? bundle.data.prevalence;
   let sentence: string;
-  if (ap.value === null) sentence = 'Average precision is not available (withheld, or no child in the test data needed help).';
+  const m = r.minimums;
+  if (ap.tooFew && m) sentence = `Too few cases to evaluate the ranking: ${m.positives === null ? 'a withheld number' : count(m.positives)} needed help and ${m.negatives === null ? 'a withheld number' : count(m.negatives)} did not, and at least ${m.needPositives} of each are needed${m.casesNeeded === null ? '' : ` (about ${count(m.casesNeeded)} cases in all would settle it)`}.`;
+  else if (ap.tooFew) sentence = 'Too few cases to evaluate the ranking.';
+  else if (ap.value === null) sentence = 'Average precision is not available (withheld, or no child in the test data needed help).';
   else if (chance === null) sentence = `Average precision ${num2(ap.value)}; the chance level is not available.`;
   else if (ap.lo !== null && ap.lo > chance) sentence = `Better than chance: even the low end of the interval (${num2(ap.lo)}) is above the ${num2(chance)} that flagging at random would give.`;
   else if (ap.lo !== null) sentence = `Not clearly better than chance: the interval reaches down to ${num2(ap.lo)}, against ${num2(chance)} for flagging at random.`;
@@ -354,8 +359,9 @@ export function forestInputOf(r: ModelResult, attribute: string, metric: Dispari
     if (isReference(s) || s.group === reference) return { label, ratio: 1, lo: null, hi: null, verdict: null, note: 'reference group' };
     const d = disparityOf(s, metric, at);
     const withheld = s.suppressed || (s.withheld && Object.keys(s.withheld).some((k) => k === `disparity.${metric}` || k === 'n'));
-    if (!d || d.ratio === null) return { label, ratio: null, lo: null, hi: null, verdict: null, note: withheld ? 'withheld (small numbers)' : 'no estimate (too few cases)' };
-    return { label, ratio: d.ratio, lo: d.lo, hi: d.hi, verdict: d.verdict, casesNeeded: d.casesNeeded };
+    const few = d?.tooFew === true ? { tooFew: true, casesNeeded: d.casesNeeded, n: s.n } : {};
+    if (!d || d.ratio === null) return { label, ratio: null, lo: null, hi: null, verdict: null, note: withheld ? 'withheld (small numbers)' : 'no estimate (too few cases)', ...few };
+    return { label, ratio: d.ratio, lo: d.lo, hi: d.hi, verdict: d.verdict, casesNeeded: d.casesNeeded, n: s.n, ...few };
   });
   return { rows, tolerance, metricLabel: METRIC_LABELS[metric], reference, id };
 }
@@ -373,11 +379,13 @@ export function verdictLines(input: ForestInput): VerdictLine[] {
   return input.rows
     .filter((r) => r.note !== 'reference group')
     .map((r) => {
-      const tag = disparityTag(r.verdict);
+      const tag = disparityTag(r.verdict, r.tooFew === true);
+      // The words follow the tag, so the two can never contradict each other.
+      const rate = r.ratio === 0 ? `None at all in this group, against some in ${input.reference}` : `${num2(r.ratio)} times the ${input.reference} rate`;
       let words: string;
-      if (r.verdict === 'inconclusive') words = `${capitalised(casesNeededWords(r.casesNeeded))} in this group to tell.`;
-      else if (r.ratio === 0) words = `None at all in this group, against some in ${input.reference}: too few cases to read much into it.`;
-      else if (r.verdict === 'disparity') words = `${num2(r.ratio)} times the ${input.reference} rate; the whole interval (${num2(r.lo)} to ${num2(r.hi)}) is outside the tolerance.`;
+      if (r.tooFew) words = `Too few children in this group to tell: ${casesNeededWords(r.casesNeeded, r.n)}.`;
+      else if (r.verdict === 'inconclusive') words = `${capitalised(casesNeededWords(r.casesNeeded, r.n))} in this group to tell.`;
+      else if (r.verdict === 'disparity') words = `${rate}; the whole interval (${num2(r.lo)} to ${num2(r.hi)}) is outside the tolerance.`;
       else if (r.verdict === 'no disparity') words = `${num2(r.ratio)} times the ${input.reference} rate; the whole interval is inside the tolerance.`;
       else words = r.note ?? 'No verdict.';
       return { group: r.label, tag, words };

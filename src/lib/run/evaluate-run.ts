@@ -16,6 +16,7 @@ import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
+import { minimumsRecord } from '../evaluate/minimums.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
@@ -318,6 +319,7 @@ export async function runEvaluation(
           features: fspec,
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
+          minimums: minimumsRecord(),
           fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
           ...(spec.exportable ? { exportable: { minCount: EXPORT_MIN_COUNT } } : {}),
           notes,
