@@ -19,6 +19,7 @@ import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
+import { say } from './messages.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 
 const SUMMARY = 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes, overall and for every group';
@@ -114,11 +115,11 @@ export async function run(argv: string[]): Promise<number> {
     return await audit(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`candour audit: ${e.message} (try candour audit --help)\n`);
+      say(`candour audit: ${e.message} (try candour audit --help)`);
       return 2;
     }
     if (e instanceof AppFailure) {
-      process.stderr.write(`candour audit: ${formatError(e.error)}\n`);
+      say(`candour audit: ${formatError(e.error)}`);
       return 2;
     }
     if (e instanceof Cancelled) {
@@ -176,7 +177,7 @@ async function audit(argv: string[]): Promise<number> {
     name: file.name,
     fingerprint: file.fingerprint,
     backend: 'cpu',
-    onNote: (sentence) => process.stderr.write(`candour audit: ${sentence}\n`),
+    onNote: (sentence) => say(`candour audit: ${sentence}`),
   }, progressWriter());
   if (!result.ok) {
     const e = result.error;
@@ -202,7 +203,7 @@ async function audit(argv: string[]): Promise<number> {
   }
   if (typeof args.json === 'string') {
     writeFileSync(args.json, json);
-    process.stderr.write(summaryLines(report, args.json).join('\n') + '\n');
+    for (const line of summaryLines(report, args.json)) say(line);
   } else if (typeof args.bundle !== 'string') {
     process.stdout.write(json);
   }
