@@ -144,3 +144,31 @@ describe('lockedConfiguration', () => {
     expect(locked.roles.score).toBe('s');
   });
 });
+
+describe('grouping choices (the app offers what candour audit --age/--ethnicity/--intersect/--reference/--what-if do)', () => {
+  const groupings = {
+    grouping: [{ column: 'ethnicity', kind: 'ethnicity-major' as const }, { column: 'age', kind: 'age-bands' as const, edges: [5, 10] }],
+    intersections: [['ethnicity (major group)', 'age (band)']] as [string, string][],
+    reference: [{ attribute: 'ethnicity (major group)', group: 'White' }],
+    whatIf: true,
+  };
+  it('round-trip through stored JSON, dropping malformed entries', () => {
+    const cfg = defaultConfig();
+    cfg.question = { ...DEFAULT_QUESTION, groupings };
+    expect(parseConfig(JSON.stringify(cfg)).question.groupings).toEqual(groupings);
+    const bad = parseConfig(JSON.stringify({ question: { groupings: { grouping: [{ column: 'a', kind: 'stars' }, { column: 'b', kind: 'age-bands', edges: [5, 2] }], intersections: [['a', 'a'], ['a']], reference: [{ attribute: 'a', group: ' ' }], whatIf: 'yes' } } }));
+    expect(bad.question.groupings).toEqual({ grouping: [{ column: 'b', kind: 'age-bands' }], intersections: [], reference: [], whatIf: false });
+  });
+  it('reach the run spec, kept only where they name a group column or one of its attributes', () => {
+    const cfg = defaultConfig();
+    cfg.roles = { outcome: 'outcome', positive: 'Yes', score: 'risk', groups: ['ethnicity', 'age'], text: [], exclude: [] };
+    cfg.question = { ...DEFAULT_QUESTION, groupings };
+    const r = runSpecOf(cfg, COLUMNS);
+    if (!('spec' in r)) throw new Error(JSON.stringify(r.problems));
+    expect(r.spec.spec).toMatchObject(groupings);
+    cfg.roles = { ...cfg.roles, groups: ['ethnicity'] };
+    const s = runSpecOf(cfg, COLUMNS);
+    if (!('spec' in s)) throw new Error('no spec');
+    expect(s.spec.spec).toMatchObject({ grouping: [groupings.grouping[0]], intersections: [], reference: groupings.reference, whatIf: true });
+  });
+});

@@ -8,7 +8,8 @@ import type { AppError } from '../errors.ts';
 import type { ColumnInfo } from '../data/schema.ts';
 import type { RoleMapping } from '../data/roles.ts';
 import type { Criterion } from '../evaluate/prereg.ts';
-import type { AuditSpec, EvaluateSpec, SplitSpec } from '../run/spec.ts';
+import { GROUPING_KINDS, type AuditSpec, type EvaluateSpec, type Grouping, type GroupingKind, type SplitSpec } from '../run/spec.ts';
+import { attributeNamesOf } from '../run/attribute-names.ts';
 import { MODEL_KINDS, type ModelKind } from '../models/train.ts';
 import { recordOf } from '../data/names.ts';
 
@@ -25,6 +26,19 @@ export interface QuestionConfig {
   operating: { mode: OperatingMode; threshold: number; topPct: number; /** cases a month the team can review */ capacity: number };
   seed: number;
   replicates: number;
+  /** How the group columns are grouped, crossed and compared (the run spec's grouping, intersections, reference, whatIf). */
+  groupings: GroupingChoices;
+}
+
+export interface GroupingChoices {
+  /** Group columns grouped other than by default (e.g. ethnicity by major group, age in chosen bands). */
+  grouping: Grouping[];
+  /** Pairs of attributes crossed (e.g. ethnicity × sex). */
+  intersections: [string, string][];
+  /** Chosen reference groups (default: each attribute's largest group). */
+  reference: { attribute: string; group: string }[];
+  /** Also show group thresholds that would equalise recall (for discussion; never the audited policy). */
+  whatIf: boolean;
 }
 
 export interface ProjectConfig {
@@ -45,6 +59,7 @@ export const DEFAULT_QUESTION: QuestionConfig = {
   operating: { mode: 'topPct', threshold: 0.5, topPct: 10, capacity: 40 },
   seed: 1,
   replicates: 1000,
+  groupings: { grouping: [], intersections: [], reference: [], whatIf: false },
 };
 
 export const emptyRoles = (): RoleMapping => ({ groups: [], text: [], exclude: [] });
@@ -112,10 +127,43 @@ export function parseConfig(text: string | null): ProjectConfig {
       },
       seed: Math.round(num(q.seed, 0, 2 ** 31 - 1, dq.seed)),
       replicates: Math.round(num(q.replicates, 0, 100_000, dq.replicates)),
+      groupings: parseGroupings(q.groupings),
     },
     models: models.length ? models : d.models,
     textAblation: typeof raw.textAblation === 'boolean' ? raw.textAblation : d.textAblation,
     criteria: parseCriteria(raw.criteria),
+  };
+}
+
+/** Grouping choices from stored JSON: only well-formed entries survive. */
+export function parseGroupings(x: unknown): GroupingChoices {
+  const g = isObj(x) ? x : {};
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const edges = (v: unknown): number[] | undefined => {
+    const xs = list(v).filter((e): e is number => typeof e === 'number' && Number.isFinite(e) && e > 0);
+    return xs.length && xs.every((e, i) => i === 0 || e > xs[i - 1]) ? xs : undefined;
+  };
+  return {
+    grouping: list(g.grouping).flatMap((e): Grouping[] => {
+      if (!isObj(e) || typeof e.column !== 'string' || !GROUPING_KINDS.includes(e.kind as GroupingKind)) return [];
+      const ed = e.kind === 'age-bands' ? edges(e.edges) : undefined;
+      return [{ column: e.column, kind: e.kind as GroupingKind, ...(ed ? { edges: ed } : {}) }];
+    }),
+    intersections: list(g.intersections).flatMap((e): [string, string][] => (Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string' && e[0] !== e[1] ? [[e[0], e[1]]] : [])),
+    reference: list(g.reference).flatMap((e) => (isObj(e) && typeof e.attribute === 'string' && typeof e.group === 'string' && e.group.trim() !== '' ? [{ attribute: e.attribute, group: e.group }] : [])),
+    whatIf: g.whatIf === true,
+  };
+}
+
+/** The grouping part of the run spec: choices kept only where they still name a group column or an attribute it gives. */
+export function groupingSpecOf(choices: GroupingChoices, groups: readonly string[]): Pick<AuditSpec, 'grouping' | 'intersections' | 'reference' | 'whatIf'> {
+  const grouping = choices.grouping.filter((g) => groups.includes(g.column));
+  const names = attributeNamesOf({ groups, grouping });
+  return {
+    grouping,
+    intersections: choices.intersections.filter(([a, b]) => names.includes(a) && names.includes(b)),
+    reference: choices.reference.filter((r) => names.includes(r.attribute)),
+    whatIf: choices.whatIf,
   };
 }
 
@@ -192,7 +240,7 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
   const common = {
     outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, seed: q.seed, replicates: q.replicates,
     threshold: op.threshold ?? (q.operating.mode === 'threshold' ? q.operating.threshold : undefined), topPct: op.topPct,
-    preregistration: opts.preregistration ?? null, tolerance: q.tolerance,
+    preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups),
   };
   if (isAuditMode(roles)) {
     const score = columns.find((c) => c.name === roles.score);

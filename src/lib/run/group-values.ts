@@ -9,9 +9,11 @@ import type { AppError, Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { ageBands, DEFAULT_AGE_EDGES, ethnicityGroups, intersectionValues, INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
 import type { AuditAttribute } from '../fairness/audit.ts';
-import type { Grouping, GroupingKind } from './spec.ts';
+import type { Grouping } from './spec.ts';
+import { attributeName, GROUPING_SUFFIX, isAgeColumn } from './attribute-names.ts';
 
-export const isAgeColumn = (c: Pick<ColumnInfo, 'name' | 'type'>): boolean => c.type === 'number' && /(^|[^a-z])age([^a-z]|$)/i.test(c.name.replace(/_/g, ' '));
+export { attributeName, attributeNamesOf, isAgeColumn } from './attribute-names.ts';
+
 
 /** Group value per row of `rows` (table row indices) for a column grouped by default. */
 export function groupValuesOf(table: Table, columns: readonly ColumnInfo[], name: string, rows: ArrayLike<number>): (string | null)[] {
@@ -23,11 +25,6 @@ export function groupValuesOf(table: Table, columns: readonly ColumnInfo[], name
   const values = stringColumn(table, name);
   return Array.from(rows, (i) => values[i]);
 }
-
-const SUFFIX: Record<GroupingKind, string> = { recorded: '', 'age-bands': ' (band)', 'ethnicity-major': ' (major group)', 'ethnicity-code': ' (code)' };
-
-/** The attribute name of a column grouped one way: "COL", "COL (band)", "COL (major group)" or "COL (code)". */
-export const attributeName = (g: Pick<Grouping, 'column' | 'kind'>): string => g.column + SUFFIX[g.kind];
 
 export interface GroupSpec {
   groups: readonly string[];
@@ -54,7 +51,7 @@ function groupingProblem(spec: GroupSpec, table: Table): Omit<AppError, 'file'> 
   for (const c of spec.groups) if (!table.getChild(c)) return missingColumnError(table, c);
   for (const g of spec.grouping ?? []) {
     if (!spec.groups.includes(g.column)) return { code: 'bad-grouping', message: `'${g.column}' is grouped as ${g.kind} but is not a group column`, column: g.column };
-    if (!Object.hasOwn(SUFFIX, g.kind)) return { code: 'bad-grouping', message: `unknown grouping '${String(g.kind)}' for '${g.column}'`, column: g.column };
+    if (!Object.hasOwn(GROUPING_SUFFIX, g.kind)) return { code: 'bad-grouping', message: `unknown grouping '${String(g.kind)}' for '${g.column}'`, column: g.column };
   }
   return null;
 }
@@ -105,6 +102,7 @@ export function auditAttributes(table: Table, columns: readonly ColumnInfo[], sp
     if (!attributes.some((x) => x.attribute === a.attribute)) attributes.push(a);
   };
   for (const column of spec.groups) {
+    // One grouping per attribute name (attributeNamesOf): the first given wins.
     const ways = (spec.grouping ?? []).filter((g) => g.column === column);
     if (ways.length === 0) add({ attribute: column, values: groupValuesOf(table, columns, column, rows) });
     for (const g of ways) {
