@@ -32,6 +32,34 @@ export interface MinimumCheck {
   casesNeeded: number | null;
 }
 
+/** Minimum sample size to develop a binary prediction model (Riley et al. 2020; evaluate/sample-size.ts). */
+export interface SampleSizeRecord {
+  method: string;
+  /** Training cases, and those with the outcome. */
+  n: number;
+  events: number;
+  prevalence: number;
+  /** Candidate predictor parameters (design columns, text features excluded). */
+  parameters: number;
+  shrinkage: number;
+  /** The Nagelkerke R² assumed (null when a Cox-Snell R² was given instead). */
+  assumedNagelkerkeR2: number | null;
+  coxSnellR2: number;
+  maxCoxSnellR2: number;
+  /** Cases each criterion requires. */
+  criteria: { shrinkage: number; optimism: number; intercept: number };
+  shrinkageForOptimism: number;
+  /** The largest of the three. */
+  required: number;
+  enough: boolean;
+  /** The most candidate parameters n supports (0 when even the intercept criterion fails). */
+  maxParameters: number;
+  /** Events per parameter at the required n. */
+  eventsPerParameter: number;
+  /** In words (sampleSizeSentence). */
+  sentence?: string;
+}
+
 /** The minimum sizes a run used (evaluate/minimums.ts), with the rules in words. */
 export interface MinimumsRecord {
   rankingPositives: number;
@@ -293,6 +321,8 @@ export interface Bundle {
   results: ModelResult[];
   /** Present in a shareable bundle: what disclosure control did. */
   disclosure?: DisclosureRecord;
+  /** Training runs: whether the training side was large enough for the candidate predictors. */
+  sampleSize?: SampleSizeRecord;
   /** Model card and transparency record (see model-card.ts); plain data, editable before export. */
   transparency?: unknown;
   /** Present in a shareable bundle: hash of everything else. */

@@ -5,7 +5,7 @@
  * audit -> text ablation and model comparisons (paired bootstrap) -> the report (Bundle).
  */
 import type { Table } from 'apache-arrow';
-import { BUNDLE_SCHEMA, type Bundle, type Estimate, type ModelResult } from '../bundle/schema.ts';
+import { BUNDLE_SCHEMA, type Bundle, type Estimate, type ModelResult, type SampleSizeRecord } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { fitPipeline, transform, withoutText, type Design, type FeatureSpec, type Pipeline } from '../features/pipeline.ts';
@@ -17,6 +17,7 @@ import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { minimumsRecord } from '../evaluate/minimums.ts';
+import { trainingSampleSize } from '../evaluate/sample-size.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
@@ -122,7 +123,7 @@ async function trainAll(
   spec: EvaluateSpec,
   ctx: RunContext,
   onProgress: (p: RunProgress) => void,
-): Promise<{ testRows: Int32Array; trained: Trained[]; notes: string[] }> {
+): Promise<{ testRows: Int32Array; trained: Trained[]; notes: string[]; sampleSize: SampleSizeRecord | null }> {
   const testK = splits.length === 1 ? splits[0].test : Int32Array.from(splits.flatMap((s) => Array.from(s.test)));
   const position = new Map<number, number>();
   testK.forEach((k, j) => position.set(k, j));
@@ -146,6 +147,8 @@ async function trainAll(
   const exportRules = spec.exportable ? { rareLevelMinCount: EXPORT_MIN_COUNT, textMinDf: EXPORT_MIN_COUNT } : {};
   const gbdtOptions = spec.exportable ? { minSamplesLeaf: Math.max(20, EXPORT_MIN_COUNT) } : undefined;
   const totalSteps = jobs.length * splits.length;
+  // Riley et al. 2020 on the (first) training side, counting the structured design columns.
+  let sampleSize: SampleSizeRecord | null | undefined;
   let step = 0;
 
   for (const split of splits) {
@@ -156,6 +159,7 @@ async function trainAll(
     const linear = unwrap(fitPipeline(table, trainRows, fspec, exportRules));
     const linTrain = unwrap(transform(linear, table, trainRows));
     const linTest = unwrap(transform(linear, table, testRows));
+    if (sampleSize === undefined) sampleSize = trainingSampleSize(yTrain.length, yTrain.reduce((a, b) => a + b, 0), withoutText(linTrain).p);
     let treeDesigns: { train: Design; test: Design; pipeline: Pipeline } | null = null;
     for (const r of results) {
       throwIfCancelled(ctx.cancel);
@@ -191,7 +195,7 @@ async function trainAll(
     }
   }
   onProgress({ kind: 'phase', phase: 'fitting', done: totalSteps, total: totalSteps });
-  return { testRows: testK, trained: results.map((r) => ({ kind: r.kind, features: r.features, model: r.model!, scores: r.scores })), notes };
+  return { testRows: testK, trained: results.map((r) => ({ kind: r.kind, features: r.features, model: r.model!, scores: r.scores })), notes, sampleSize: sampleSize ?? null };
 }
 
 /** Logistic regression coefficients (standardised features) with 95% Wald intervals, largest first. */
@@ -231,7 +235,7 @@ export async function runEvaluation(
     if (fspec.numeric.length + fspec.categorical.length + fspec.text.length + (fspec.dates?.length ?? 0) === 0) {
       return withFile({ code: 'no-features', message: 'no column is left to use as a feature' });
     }
-    const { testRows, trained, notes } = await trainAll(table, rows, labels, splits, fspec, spec, ctx, onProgress);
+    const { testRows, trained, notes, sampleSize } = await trainAll(table, rows, labels, splits, fspec, spec, ctx, onProgress);
 
     const yTest = Uint8Array.from(testRows, (k) => labels[k]);
     const tableRows = Int32Array.from(testRows, (k) => rows[k]);
@@ -327,6 +331,7 @@ export async function runEvaluation(
         preregistration: spec.preregistration ?? null,
         results,
         comparisons,
+        ...(sampleSize ? { sampleSize } : {}),
       },
     };
   } catch (e) {

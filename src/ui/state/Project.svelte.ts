@@ -81,6 +81,10 @@ export class ProjectState {
       preregistration: lock ? { criteria: lock.criteria, sha256: lock.sha256, lockedAt: lock.lockedAt, dataFingerprint: lock.dataFingerprint, config: lock.config } : null,
     });
   }
+  /** Values and counts of a column with few distinct values, or null. */
+  levelsOf(column: string) {
+    return ownValue(this.inspection?.levels, column) ?? null;
+  }
   /** Levels of the outcome column (for "which value means yes"). */
   get outcomeLevels() {
     const o = this.config.roles.outcome;
