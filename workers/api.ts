@@ -12,7 +12,7 @@ import type { PresetName } from '../src/lib/synth/scenarios.ts';
 import type { RoleMapping } from '../src/lib/data/roles.ts';
 import type { TableInspection } from './quality.ts';
 import type { AnnexALog, AnnexAOptions } from '../src/lib/annex-a/index.ts';
-import type { EvaluateSpec, AuditSpec } from '../src/lib/run/spec.ts';
+import type { EvaluateSpec, AuditSpec, ValidateSpec, ModelKind } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
 
@@ -73,5 +73,18 @@ export interface ComputeApi {
   evaluate(runId: RunId, spec: EvaluateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
   /** Evaluate an existing score column (audit mode). */
   audit(runId: RunId, spec: AuditSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
+  /**
+   * Refit one model of `spec` under the export rules (docs/model-schema.md) on the loaded table
+   * and return its model file (JSON text, its hash and a file name).
+   */
+  exportModel(runId: RunId, spec: EvaluateSpec, choice: { kind: Exclude<ModelKind, 'baseline'>; features: 'structured' | 'structured+text' }, onProgress: (p: Progress) => void): Promise<RunResult<ExportedModel>>;
+  /** Test a model file from elsewhere on the loaded table, unchanged (external validation). */
+  validateModel(runId: RunId, modelText: string, modelName: string, spec: ValidateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
   cancel(runId: RunId): void;
+}
+
+export interface ExportedModel {
+  text: string;
+  hash: string;
+  fileName: string;
 }

@@ -14,6 +14,8 @@ import { PRESETS, scenarioFrom } from '../src/lib/synth/scenarios.ts';
 import { generateCases } from '../src/lib/synth/generate.ts';
 import { runAudit } from '../src/lib/run/audit-run.ts';
 import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
+import { runValidation } from '../src/lib/run/validate-run.ts';
+import { modelFileOf, modelFileText, parseModelFile, type FittedModel } from '../src/lib/external/model-file.ts';
 import type { ComputeApi, InitOptions, TableSummary } from './api.ts';
 import { Runs, throttle } from './runs.ts';
 import { inspectTable } from './quality.ts';
@@ -132,6 +134,36 @@ export function createCompute(): ComputeApi {
         );
         if (!result.ok) throw new AppFailure(result.error);
         if (annexALog) result.value.data.annexA = annexABundleSummary(annexALog);
+        return result.value;
+      });
+    },
+    exportModel: async (runId, spec, choice, onProgress) => {
+      const info = await ensureBackend();
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const { table, columns, summary } = need();
+        const fitted: FittedModel[] = [];
+        const ctx = { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, onFitted: (f: FittedModel) => fitted.push(f) };
+        const exportSpec = { ...spec, models: [choice.kind], exportable: true, textAblation: false };
+        const result = await runEvaluation(table, columns, exportSpec, ctx, (p) => progress({ ...p, runId }));
+        if (!result.ok) throw new AppFailure(result.error);
+        const f = fitted.find((x) => x.kind === choice.kind && x.features === choice.features) ?? fitted.find((x) => x.kind === choice.kind);
+        if (!f) throw new AppFailure({ code: 'not-exportable', message: `no ${choice.kind} model was fitted (a k-fold split makes one model per fold: choose one split to export)` });
+        const made = modelFileOf(f, result.value);
+        if (!made.ok) throw new AppFailure(made.error);
+        const base = summary.name.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').slice(0, 60) || 'model';
+        return { text: modelFileText(made.value), hash: made.value.integrity.hash, fileName: `${base}-${choice.kind}.candour-model.json` };
+      });
+    },
+    validateModel: async (runId, modelText, modelName, spec, onProgress) => {
+      const info = await ensureBackend();
+      const progress = throttle(onProgress);
+      return runs.run(runId, async (token) => {
+        const { table, columns, summary } = need();
+        const model = parseModelFile(modelText, modelName);
+        if (!model.ok) throw new AppFailure(model.error);
+        const result = await runValidation(table, columns, model.value, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) => progress({ ...p, runId }));
+        if (!result.ok) throw new AppFailure(result.error);
         return result.value;
       });
     },

@@ -81,8 +81,10 @@ export interface InputProblem {
   column: string;
   /** Values of a category input the model does not know, with counts (most frequent first). */
   unknownLevels?: { value: string; count: number }[];
-  /** Cases those values affect, in total; they are scored as the model's "(other)" level when it has one, else as no level. */
+  /** Cases those values affect, in total. */
   unknownTotal?: number;
+  /** Whether they are scored as the model's "(other)" level (else as no known level). */
+  scoredAsOther?: boolean;
   /** Values of a number or date input that are not numbers (treated as missing). */
   notNumbers?: number;
   /** Missing values (the model imputes them as it was trained to). */
@@ -107,7 +109,7 @@ export function inputProblems(file: ModelFile, mapped: Table, matches: readonly 
       }
       const levels = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
       const total = levels.reduce((s, l) => s + l.count, 0);
-      out.push({ input: m.input, column: m.column, missing, ...(levels.length ? { unknownLevels: levels, unknownTotal: total } : {}) });
+      out.push({ input: m.input, column: m.column, missing, ...(levels.length ? { unknownLevels: levels, unknownTotal: total, scoredAsOther: unknownAsOther(file, m.input) } : {}) });
     } else if (input.type === 'number' || input.type === 'date') {
       const nums = numericColumn(mapped, m.input);
       let notNumbers = 0;

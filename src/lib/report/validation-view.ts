@@ -91,7 +91,10 @@ export function validationSummary(bundle: Bundle): string[] {
   for (const p of v.problems) {
     if (p.unknownLevels?.length) {
       const shown = p.unknownLevels.slice(0, 5).map((l) => `'${l.value}' (${l.count})`).join(', ');
-      out.push(`'${p.column}' has ${p.unknownLevels.length} value${p.unknownLevels.length === 1 ? '' : 's'} the model does not know, in ${p.unknownTotal} case${p.unknownTotal === 1 ? '' : 's'}: ${shown}${p.unknownLevels.length > 5 ? ', …' : ''}.`);
+      const scored = p.scoredAsOther
+        ? ` They are scored as its "(other)" level, where it put values seen fewer than 10 times in its training.`
+        : ' They are scored as no known level.';
+      out.push(`'${p.column}' has ${p.unknownLevels.length} value${p.unknownLevels.length === 1 ? '' : 's'} the model does not know, in ${p.unknownTotal} case${p.unknownTotal === 1 ? '' : 's'}: ${shown}${p.unknownLevels.length > 5 ? ', …' : ''}.${scored}`);
     }
     if (p.notNumbers) out.push(`'${p.column}' has ${p.notNumbers} value${p.notNumbers === 1 ? '' : 's'} that ${p.notNumbers === 1 ? 'is' : 'are'} not a number, treated as missing.`);
   }
@@ -111,9 +114,13 @@ export function validationSummary(bundle: Bundle): string[] {
     out.push(`Calibration slope ${estimateText(slope)}: ${off ? (slope.value! < 1 ? 'its scores are too extreme here' : 'its scores are too timid here') : 'no clear sign that its scores are too extreme or too timid'}.`);
   }
   const rows = v.recalibration.rows;
-  const side = v.recalibration.split.test.n;
+  const split = v.recalibration.split;
+  const sides =
+    split.method === 'temporal'
+      ? `on this council's ${split.train.n} earlier cases and tested on its ${split.test.n} later ones`
+      : `on ${split.train.n} of this council's cases and tested on the other ${split.test.n}`;
   for (const row of rows.filter((x) => x.method !== 'unchanged')) {
-    out.push(`Recalibrated (${row.method}) on this council's training side and tested on ${side} other cases: calibration-in-the-large ${estimateText(row.calibrationInTheLarge)}, slope ${estimateText(row.calibrationSlope)} (unchanged model on the same cases: ${estimateText(rows[0].calibrationInTheLarge)}, ${estimateText(rows[0].calibrationSlope)}). Recalibration does not change the order of the scores, so average precision and ROC AUC stay as they are.`);
+    out.push(`Recalibrated (${row.method}) ${sides}: calibration-in-the-large ${estimateText(row.calibrationInTheLarge)}, slope ${estimateText(row.calibrationSlope)} (unchanged model on the same cases: ${estimateText(rows[0].calibrationInTheLarge)}, ${estimateText(rows[0].calibrationSlope)}). Recalibration does not change the order of the scores, so average precision and ROC AUC stay as they are.`);
   }
   if (v.recalibration.note) out.push(v.recalibration.note);
   return out;

@@ -21,7 +21,7 @@ import { brierScore } from '../evaluate/metrics.ts';
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { VERSION } from '../version.ts';
-import { inputProblems, mappedTable, matchInputs, scoreRows, unknownAsOther, type InputMatch, type InputProblem } from '../external/apply.ts';
+import { inputProblems, mappedTable, matchInputs, scoreRows, type InputMatch, type InputProblem } from '../external/apply.ts';
 import { EXPORT_MIN_COUNT, restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
 import { calibrationSummary, fitRecalibration, recalibrate, type RecalibrationMethod } from '../external/recalibration.ts';
 import { outcomeLabels } from './outcome.ts';
@@ -170,7 +170,7 @@ export async function runValidation(
     const casesWord = (n: number) => (n < EXPORT_MIN_COUNT ? `Fewer than ${EXPORT_MIN_COUNT} cases` : `${n} cases`);
     const unknownNote = problems
       .filter((p) => p.unknownTotal)
-      .map((p) => `${casesWord(p.unknownTotal!)} in '${p.column}' have a value the model does not know, scored as ${unknownAsOther(file, p.input) ? `its "(other)" level` : 'no known level'}.`);
+      .map((p) => `${casesWord(p.unknownTotal!)} in '${p.column}' have a value the model does not know, scored as ${p.scoredAsOther ? `its "(other)" level` : 'no known level'}.`);
     const validation: ValidationBlock = {
       model: {
         hash: file.integrity.hash,

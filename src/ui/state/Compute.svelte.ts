@@ -8,11 +8,11 @@ import type { AppError } from '../../lib/errors.ts';
 import type { Bundle } from '../../lib/bundle/schema.ts';
 import type { ColumnType } from '../../lib/data/schema.ts';
 import type { PresetName } from '../../lib/synth/scenarios.ts';
-import type { AuditSpec, EvaluateSpec } from '../../lib/run/spec.ts';
+import type { AuditSpec, EvaluateSpec, ModelKind, ValidateSpec } from '../../lib/run/spec.ts';
 import type { RoleMapping } from '../../lib/data/roles.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
 import type { AnnexALog } from '../../lib/annex-a/index.ts';
-import type { Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
+import type { ExportedModel, Progress, RunId, RunResult, TableSummary } from '../../../workers/api.ts';
 import { DEMO, demoSpec } from '../../lib/run/demo.ts';
 import { progressCallback, startComputeWorker, type Compute } from '../../../workers/client.ts';
 
@@ -129,6 +129,16 @@ export class ComputeState {
 
   audit(spec: AuditSpec): Promise<Bundle | null> {
     return this.#track('Auditing the score', (c, id, p) => c.audit(id, $state.snapshot(spec) as AuditSpec, p));
+  }
+
+  /** Refit one model under the export rules and return its model file. */
+  exportModel(spec: EvaluateSpec, choice: { kind: Exclude<ModelKind, 'baseline'>; features: 'structured' | 'structured+text' }): Promise<ExportedModel | null> {
+    return this.#track('Fitting the model for export', (c, id, p) => c.exportModel(id, $state.snapshot(spec) as EvaluateSpec, { ...choice }, p));
+  }
+
+  /** Test a model file from elsewhere on the loaded table. */
+  validateModel(modelText: string, modelName: string, spec: ValidateSpec): Promise<Bundle | null> {
+    return this.#track('Testing the model', (c, id, p) => c.validateModel(id, modelText, modelName, $state.snapshot(spec) as ValidateSpec, p));
   }
 
   cancel(): void {

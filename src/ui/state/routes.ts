@@ -12,9 +12,9 @@ export const STEPS = [
 ] as const;
 
 export type StepRoute = (typeof STEPS)[number]['route'];
-export type Route = 'start' | 'workshop' | 'compare' | StepRoute;
+export type Route = 'start' | 'workshop' | 'compare' | 'external' | StepRoute;
 
-const ROUTES: readonly string[] = ['start', 'workshop', 'compare', ...STEPS.map((s) => s.route)];
+const ROUTES: readonly string[] = ['start', 'workshop', 'compare', 'external', ...STEPS.map((s) => s.route)];
 
 /** The route named by a location hash ("#/results" -> "results"); unknown or empty -> start. */
 export function routeOf(hash: string): Route {
