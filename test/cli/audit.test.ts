@@ -141,6 +141,9 @@ describe('candour audit bad input -> exit 2 with one line naming the problem', (
     if (back.ok) {
       expect(back.value.disclosure).toBeDefined();
       expect(back.value.results[0].subgroups.map((s) => s.group)).toEqual(['a', 'b']);
+      // The operating tables the report's icon array and live control draw from, as in any app report.
+      expect(back.value.results[0].curves?.operating?.length).toBeGreaterThan(0);
+      expect(back.value.results[0].subgroups.every((s) => Array.isArray(s.operating) && s.operating.length > 0)).toBe(true);
     }
   });
   it('blank outcomes and scores are left out and counted, never silently', async () => {
