@@ -7,9 +7,10 @@ import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
-import { parseIsoDay } from '../../src/lib/synth/dates.ts';
+import { parseIsoDay } from '../../src/lib/annex-a/dates.ts';
 import { importAnnexALists } from '../../src/lib/annex-a/index.ts';
-import { annexACsvFiles, annexAWorkbook, generateAnnexA, generateCases, scenarioFrom, type AnnexAList } from '../../src/lib/synth/index.ts';
+import { annexACsvFiles, annexAWorkbook, generateAnnexA, generateCases, scenarioFrom } from '../../src/lib/synth/index.ts';
+import type { AnnexAList } from '../../src/lib/annex-a/lists.ts';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const spec = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/data/annex-a/annexa-spec.json'), 'utf8'));

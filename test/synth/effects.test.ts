@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Table } from 'apache-arrow';
 import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
 import { generateCases, scenarioFrom, type PresetName, type Scenario } from '../../src/lib/synth/index.ts';
-import { sourceGroup } from '../../src/lib/synth/codes.ts';
+import { sourceGroup } from '../../src/lib/annex-a/codes.ts';
 import { FACTOR_PHRASES, HIDDEN_PHRASES } from '../../src/lib/synth/notes.ts';
 
 const N = 15_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordBatchFileWriter, RecordBatchStreamWriter, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { numericColumn, stringColumn } from '../../src/lib/data/schema.ts';
 import { AppFailure } from '../../src/lib/errors.ts';
-import { addMonths, parseIsoDay } from '../../src/lib/synth/dates.ts';
+import { addMonths, parseIsoDay } from '../../src/lib/annex-a/dates.ts';
 import {
   FLAT_COLUMNS, PRESETS, PRESET_NAMES, generateCaseChunks, generateCases, scenarioFrom, truthJsonPieces, truthHeaderFor,
 } from '../../src/lib/synth/index.ts';

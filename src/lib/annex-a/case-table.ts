@@ -20,8 +20,8 @@ import type { AppError, CancelToken, Result } from '../errors.ts';
 import { fail, ok, throwIfCancelled } from '../errors.ts';
 import { dateVector, float64Vector } from '../data/build-table.ts';
 import type { ColumnInfo, ColumnType } from '../data/schema.ts';
-import { ANNEX_A_COLUMNS } from '../synth/annex-a.ts';
-import { addMonths, ageInYears, isoOfDay, parseIsoDay } from '../synth/dates.ts';
+import { ANNEX_A_COLUMNS } from './lists.ts';
+import { addMonths, ageInYears, isoOfDay, parseIsoDay } from './dates.ts';
 import type { AnnexASheets, SheetColumn, SheetData } from './read.ts';
 import { EVENT_DATE, LIST_TITLES, USED_LISTS, listOfColumns, listOfSheetName, matchHeader, specNameOf, type FieldKey, type Timing } from './spec.ts';
 import {

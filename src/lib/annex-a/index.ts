@@ -6,7 +6,7 @@
 import type { CancelToken, Result } from '../errors.ts';
 import { Cancelled, fail } from '../errors.ts';
 import type { Source } from '../data/source.ts';
-import type { AnnexAList } from '../synth/annex-a.ts';
+import type { AnnexAList } from './lists.ts';
 import { caseTableFromSheets, type AnnexAImport, type AnnexALog, type AnnexAOptions } from './case-table.ts';
 import { readAnnexASources, sheetsOfLists } from './read.ts';
 

@@ -11,7 +11,7 @@ import { loadTable, sniffFormat } from '../data/load.ts';
 import { readXlsx } from '../data/ingest-xlsx.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { bytesOfSource, type Source } from '../data/source.ts';
-import type { AnnexAList } from '../synth/annex-a.ts';
+import type { AnnexAList } from './lists.ts';
 import type { Cell } from './values.ts';
 
 export interface SheetColumn {

@@ -4,7 +4,7 @@
  * names are those of ../shared/data/annex-a/annexa-spec.json (reused from the synthetic
  * generator's list layout), with the aliases and header patterns councils' files show.
  */
-import { ANNEX_A_COLUMNS } from '../synth/annex-a.ts';
+import { ANNEX_A_COLUMNS } from './lists.ts';
 
 /** Fields the importer reads. A list's columns not named here are recognised but unused. */
 export type FieldKey =

@@ -6,7 +6,7 @@
  */
 import { DATE_US_ORDER, parseDateCell } from '../data/parse-cell.ts';
 import { ethnicityCode, ethnicityMajorGroup } from '../fairness/groups.ts';
-import { SOURCE_INDEX, sourceGroup, type Gender } from '../synth/codes.ts';
+import { SOURCE_INDEX, sourceGroup, type Gender } from './codes.ts';
 import { abuseCategory, disability, gender, referralSourceGroup } from './synonyms-data.ts';
 
 export type Cell = string | number | null;

@@ -6,8 +6,8 @@ import {
   Data, DateMillisecond, Dictionary, Field, Float64, Int32, RecordBatch, Schema, Struct, Table, Utf8, Vector, makeData,
 } from 'apache-arrow';
 import { rng as makeRng, type Rng } from '../random.ts';
-import { ETHNICITIES, ETHNICITY_GROUP_LEVELS, GENDER_LEVELS, SOURCES } from './codes.ts';
-import { addMonths, ageInYears, msOfDay } from './dates.ts';
+import { ETHNICITIES, ETHNICITY_GROUP_LEVELS, GENDER_LEVELS, SOURCES } from '../annex-a/codes.ts';
+import { addMonths, ageInYears, msOfDay } from '../annex-a/dates.ts';
 import { FACTOR_COLUMNS, FLAT_COLUMNS, type FlatColumn } from './flat-columns.ts';
 import { noteFor } from './notes.ts';
 import type { Child } from './simulate.ts';

@@ -5,7 +5,7 @@
  * but appear in no structured column.
  */
 import type { Rng } from '../random.ts';
-import { SOURCES, sourceGroup } from './codes.ts';
+import { SOURCES, sourceGroup } from '../annex-a/codes.ts';
 import { F_ALC, F_CMH, F_DA, F_DRG, F_NEG, F_PMH } from './simulate.ts';
 import type { TextMode } from './scenarios.ts';
 

@@ -4,8 +4,8 @@
  * realistic council.
  */
 import { AppFailure } from '../errors.ts';
-import { ETHNIC_GROUPS, type EthnicGroup } from './codes.ts';
-import { parseIsoDay } from './dates.ts';
+import { ETHNIC_GROUPS, type EthnicGroup } from '../annex-a/codes.ts';
+import { parseIsoDay } from '../annex-a/dates.ts';
 
 export type TextMode = 'signal' | 'repeat' | 'none';
 

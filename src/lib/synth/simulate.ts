@@ -7,10 +7,11 @@
  */
 import type { Rng } from '../random.ts';
 import {
-  ETHNICITIES, ETHNIC_GROUPS, ETHNIC_GROUP_SHARES, NOBT, REFU, SOURCES, POLICE, cumulative, pick,
+  ETHNICITIES, ETHNIC_GROUPS, ETHNIC_GROUP_SHARES, NOBT, REFU, SOURCES, POLICE,
   type EthnicGroup, type Gender,
-} from './codes.ts';
-import { addMonths, ageInYears, dayOf, parseIsoDay } from './dates.ts';
+} from '../annex-a/codes.ts';
+import { addMonths, ageInYears, dayOf, parseIsoDay } from '../annex-a/dates.ts';
+import { cumulative, pick } from './sample.ts';
 import type { Scenario } from './scenarios.ts';
 
 /** Bits of `Referral.factors`, in FACTOR_COLUMNS order. */

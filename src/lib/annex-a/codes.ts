@@ -1,7 +1,7 @@
 /**
- * Code sets and national mixes the generator draws from. Labels are the Ofsted Annex A
- * template's lettered labels (../shared/data/annex-a/annexa-spec.json, `code_sets`); shares are
- * England's published figures quoted in ../shared/annex-a.md (DfE children in need statistics).
+ * Ofsted Annex A code sets: the template's lettered labels (../shared/data/annex-a/annexa-spec.json,
+ * `code_sets`) that the importer reads, with England's published shares quoted in
+ * ../shared/annex-a.md (DfE children in need statistics), which the synthetic generator draws from.
  */
 
 /** Ethnicity major groups used in the flat table's `ethnicity_group`. */
@@ -132,18 +132,3 @@ export const REASON_CLOSURE = [
   'RC9 - Case closed after assessment, referred to early help',
 ] as const;
 export const CASE_STATUS = ['a) Looked after child', 'b) Child Protection plan', 'c) Child in need plan', 'd) Open assessment', 'e) Closed episode'] as const;
-
-/** Cumulative weights for drawing an index with probability proportional to `weights`. */
-export function cumulative(weights: readonly number[]): Float64Array {
-  const out = new Float64Array(weights.length);
-  let s = 0;
-  for (let i = 0; i < weights.length; i++) out[i] = s += weights[i];
-  for (let i = 0; i < out.length; i++) out[i] /= s;
-  return out;
-}
-
-/** Index drawn from cumulative weights with a uniform `u` in [0, 1). */
-export function pick(cum: Float64Array, u: number): number {
-  for (let i = 0; i < cum.length; i++) if (u < cum[i]) return i;
-  return cum.length - 1;
-}

@@ -1,6 +1,7 @@
 /**
- * Calendar arithmetic on whole days since 1970-01-01 (UTC). The generator keeps every date
- * as such a day number so that dates are exact integers and compare with `<`.
+ * Calendar arithmetic on whole days since 1970-01-01 (UTC). The Annex A importer and the
+ * synthetic generator keep every date as such a day number so that dates are exact integers
+ * and compare with `<`.
  */
 const MS_PER_DAY = 86_400_000;
 

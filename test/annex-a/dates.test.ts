@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addMonths, ageInYears, isoOfDay, parseIsoDay, ukOfDay } from '../../src/lib/synth/dates.ts';
+import { addMonths, ageInYears, isoOfDay, parseIsoDay, ukOfDay } from '../../src/lib/annex-a/dates.ts';
 
 const d = (s: string) => parseIsoDay(s);
 
