@@ -54,6 +54,10 @@ describe('run, share and compare', () => {
     await share.screenshot('share-export');
     expect(await axeViolations(page)).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'candour-share-'));
+    // A key file made on the Share page signs what is saved from now on; only its public key goes out.
+    const keyFile = await share.download('create-key');
+    expect(keyFile.suggestedFilename()).toBe('candour-council.key');
+    const publicKey = await page.getByTestId('public-key').innerText();
     const html = await share.download('download-html');
     expect(html.suggestedFilename()).toMatch(/^candour-council-\d{4}-\d\d-\d\d\.html$/);
     const htmlPath = join(dir, html.suggestedFilename());
@@ -72,9 +76,17 @@ describe('run, share and compare', () => {
 
     await page.goto(`${site.url}#/compare`);
     await share.open([htmlPath, jsonPath, tamperedPath]);
-    expect(await share.statuses()).toEqual(['verified', 'verified', 'tampered']);
+    expect(await share.statuses()).toEqual(['signed', 'signed', 'failed']);
+    await page.getByLabel(/Public key to trust/).fill(publicKey);
+    await page.getByRole('button', { name: 'Trust this key' }).click();
     await page.getByTestId('compare-table').waitFor();
-    expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Pooling 3 bundles, average precision is 0\.\d\d/);
+    // The HTML and the JSON are one bundle (counted once) and the changed copy is never pooled.
+    await expect.poll(() => page.getByTestId('pooled-status').allInnerTexts()).toEqual([
+      'Yes',
+      `No: it is the same bundle as ${html.suggestedFilename()} (opened twice); counted once`,
+      expect.stringMatching(/^No: it failed its check .*never pooled$/),
+    ]);
+    expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Nothing is pooled/);
     await share.screenshot('compare');
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

@@ -14,7 +14,7 @@ export class SharePage {
     return this.page.getByTestId('verdicts').innerText();
   }
 
-  async download(testId: 'download-html' | 'download-json'): Promise<Download> {
+  async download(testId: 'download-html' | 'download-json' | 'create-key'): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download', { timeout: 60_000 }), this.page.getByTestId(testId).click()]);
     return download;
   }

@@ -35,7 +35,7 @@ describe('compareBundles', () => {
     const notes = compareBundles([a, c, t], { labels: ['A', 'C', 'T'] }).notes;
     expect(notes.some((n) => n.startsWith('The score thresholds differ'))).toBe(true);
     expect(notes).toContain('C: no disclosure control was applied; this is an analyst\'s local result, not for sharing.');
-    expect(notes).toContain('T: the integrity check failed — the file was changed after export.');
+    expect(notes).toContain('T: failed its check — it was changed after it was written or signed; its numbers are shown but never pooled.');
   });
   it('marks withheld cells', () => {
     const x = structuredClone(a);

@@ -59,19 +59,21 @@ describe('bundleFileName', () => {
 
 describe('openBundle', () => {
   const shared = finalBundle(report, shareDraft(report).modelCard, shareDraft(report).record);
-  it('verifies an untouched bundle', () => {
-    expect(openBundle('a.json', JSON.stringify(shared)).status).toBe('verified');
+  it('finds an untouched unsigned bundle unchanged, and says that does not show who wrote it', () => {
+    const o = openBundle('a.json', JSON.stringify(shared));
+    expect(o.status).toBe('unsigned');
+    expect(o.message).toMatch(/does not show who wrote it/);
   });
-  it('flags a changed number as tampered but still opens it', () => {
+  it('flags a changed number as failed but still opens it', () => {
     const t = JSON.parse(JSON.stringify(shared));
     t.results[0].metrics.averagePrecision.value = 0.99;
     const o = openBundle('t.json', JSON.stringify(t));
-    expect(o.status).toBe('tampered');
-    expect(o.message).toMatch(/FAILED/);
+    expect(o.status).toBe('failed');
+    expect(o.message).toMatch(/Do not rely on these numbers/);
     expect(o.bundle).not.toBeNull();
   });
-  it('opens a local report without a hash as unverified, and junk as unreadable naming the file', () => {
-    expect(openBundle('local.json', JSON.stringify(report)).status).toBe('unverified');
+  it('opens a local report without a hash as missing, and junk as unreadable naming the file', () => {
+    expect(openBundle('local.json', JSON.stringify(report)).status).toBe('missing');
     const junk = openBundle('junk.txt', 'hello');
     expect(junk).toMatchObject({ status: 'unreadable', bundle: null });
     expect(junk.message).toMatch(/^junk\.txt: not a Candour bundle/);

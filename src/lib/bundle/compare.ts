@@ -4,7 +4,7 @@
  * top-K share), so a table never invites a comparison it cannot support.
  */
 import type { Bundle, Estimate, ModelResult, OperatingPointResult } from './schema.ts';
-import { verifyIntegrity } from './integrity.ts';
+import { checkAuthenticity, type AuthenticityStatus } from './signing.ts';
 
 export type CompareKind = 'estimate' | 'rate' | 'count';
 
@@ -42,6 +42,8 @@ export interface BundleSummary {
   topPct: number | null;
   /** null when the bundle has no integrity hash. */
   integrityOk: boolean | null;
+  /** Hash and signature check (no key trusted: trust is the reader's, see project/compare.ts). */
+  authenticity: AuthenticityStatus;
   shareable: boolean;
 }
 
@@ -98,7 +100,7 @@ function cellOf(r: ModelResult, key: string): CompareCell {
 export function compareBundles(bundles: Bundle[], opts: { labels?: string[]; columns?: CompareColumn[] } = {}): Comparison {
   const columns = opts.columns ?? COMPARE_COLUMNS;
   const label = (b: Bundle, i: number) => opts.labels?.[i] ?? (b.data?.name || `bundle ${i + 1}`);
-  const summaries: BundleSummary[] = bundles.map((b, i) => ({
+  const summaries: BundleSummary[] = bundles.map((b, i) => ({ b, i, a: checkAuthenticity(b) })).map(({ b, i, a }) => ({
     label: label(b, i),
     dataName: b.data.name,
     rows: b.data.rows,
@@ -106,7 +108,8 @@ export function compareBundles(bundles: Bundle[], opts: { labels?: string[]; col
     outcome: b.task.outcome,
     threshold: b.task.operatingPoint?.threshold ?? b.results[0]?.atThreshold?.threshold ?? null,
     topPct: b.task.operatingPoint?.topPct ?? b.results[0]?.topK?.topPct ?? null,
-    integrityOk: b.integrity ? verifyIntegrity(b).ok : null,
+    integrityOk: a.expectedHash === null ? null : a.expectedHash.toLowerCase() === a.actualHash,
+    authenticity: a.status,
     shareable: !!b.disclosure,
   }));
   const rows: CompareRow[] = bundles.flatMap((b, i) =>
@@ -131,7 +134,7 @@ export function compareBundles(bundles: Bundle[], opts: { labels?: string[]; col
     notes.push('Prevalence differs by more than half between bundles; precision and average precision rise with prevalence, so compare them against each bundle\'s prevalence.');
   }
   for (const s of summaries) {
-    if (s.integrityOk === false) notes.push(`${s.label}: the integrity check failed — the file was changed after export.`);
+    if (s.authenticity === 'failed') notes.push(`${s.label}: failed its check — it was changed after it was written or signed; its numbers are shown but never pooled.`);
     if (!s.shareable) notes.push(`${s.label}: no disclosure control was applied; this is an analyst's local result, not for sharing.`);
   }
   return { columns, rows, bundles: summaries, notes };

@@ -6,6 +6,7 @@ import { type Result, ok, fail } from '../errors.ts';
 import type { Bundle } from './schema.ts';
 import { validateBundle } from './validate.ts';
 import { verifyIntegrity, type IntegrityCheck } from './integrity.ts';
+import { checkAuthenticity } from './signing.ts';
 
 export const BUNDLE_SCRIPT_ID = 'candour-bundle';
 
@@ -72,6 +73,8 @@ function checked(parsed: Result<ParsedBundle>, opts: ReadOptions): Result<Bundle
       ...where(opts.file),
     });
   }
+  const auth = checkAuthenticity(bundle);
+  if (auth.status === 'failed') return fail({ code: 'signature-invalid', message: `the bundle's signature check failed: ${auth.problem}`, ...where(opts.file) });
   return ok(bundle);
 }
 

@@ -181,8 +181,13 @@ export function checkAuthenticity(bundle: Bundle, trustedKeys: readonly string[]
     valid = false;
   }
   if (!valid) return { ...base, signer, status: 'failed', problem: `its signature does not match its content for key ${signer.fingerprint}: it was changed after it was signed, or the signature was not made with that key` };
-  const trusted = trustedKeys.some((k) => parsePublicKey(k) === signer.publicKey);
-  return { ...base, signer, trusted, status: 'signed' };
+  return withTrust({ ...base, signer, status: 'signed' }, trustedKeys);
+}
+
+/** `a` with `trusted` set for `trustedKeys` (hex public keys), without checking the bundle again. */
+export function withTrust(a: Authenticity, trustedKeys: readonly string[]): Authenticity {
+  const trusted = a.status === 'signed' && a.signer !== null && trustedKeys.some((k) => parsePublicKey(k) === a.signer!.publicKey);
+  return a.trusted === trusted ? a : { ...a, trusted };
 }
 
 export interface AuthenticityWords {
@@ -225,4 +230,20 @@ export function describeAuthenticity(a: Authenticity): AuthenticityWords {
     case 'failed':
       return { tone: 'error', title: 'Check failed', text: `Do not rely on these numbers: ${a.problem}.` };
   }
+}
+
+/**
+ * What a reader learns by pasting a public key they trust (e.g. the one the council publishes)
+ * next to a bundle: whether it is the key that signed it. Null when the paste is not a key.
+ */
+export function keyComparison(a: Authenticity, pasted: string): { matches: boolean; text: string } | null {
+  const key = parsePublicKey(pasted);
+  if (key === null) return null;
+  const fp = keyFingerprint(key);
+  if (a.status !== 'signed' || !a.signer) {
+    return { matches: false, text: `The key you pasted (${fp}) cannot be matched: this bundle carries no valid signature.` };
+  }
+  return key === a.signer.publicKey
+    ? { matches: true, text: `The key you pasted (${fp}) is the key that signed this bundle.` }
+    : { matches: false, text: `The key you pasted (${fp}) is not the key that signed this bundle (${a.signer.fingerprint}): it was signed by someone else's key.` };
 }

@@ -1,32 +1,154 @@
 /**
- * Bundles opened on the Compare page: each file's integrity status in words, the models that can
- * be pooled, and a pooled estimate as a sentence (random effects, with heterogeneity).
+ * Bundles opened on the Compare page: each file's hash and signature check in words, which files
+ * may be pooled (never a failed one, never one counted twice, never different questions), the
+ * models that can be pooled, and a pooled estimate as a sentence (random effects, with
+ * heterogeneity).
  */
 import type { Bundle, ModelResult } from '../bundle/schema.ts';
 import { parseBundleText } from '../bundle/read.ts';
+import { canonicalJson } from '../bundle/integrity.ts';
+import { checkAuthenticity, describeAuthenticity, parsePublicKey, withTrust, type Authenticity, type AuthenticityStatus } from '../bundle/signing.ts';
 import { poolBundles, type PoolMetric, type PooledMetric, type OperatingPointName } from '../bundle/pool.ts';
 import type { Result } from '../errors.ts';
 import { formatError } from '../errors.ts';
 import { percent } from './words.ts';
 
-export type OpenStatus = 'verified' | 'tampered' | 'unverified' | 'unreadable';
+export type OpenStatus = AuthenticityStatus | 'unreadable';
 
 export interface OpenedBundle {
   file: string;
   status: OpenStatus;
-  /** Plain words for the status. */
+  /** Plain words for the status (what was checked, and what it does not show). */
   message: string;
   bundle: Bundle | null;
+  /** The hash and signature check with no key trusted (see `withTrust`); null when unreadable. */
+  authenticity: Authenticity | null;
 }
 
-/** A file's text read as a bundle: schema checked, integrity reported (a tampered file is shown, flagged). */
-export function openBundle(file: string, text: string): OpenedBundle {
+/** A file's text read as a bundle: schema checked, hash and signature checked and reported (a failed file is shown, flagged). */
+export function openBundle(file: string, text: string, trustedKeys: readonly string[] = []): OpenedBundle {
   const parsed = parseBundleText(text, { file });
-  if (!parsed.ok) return { file, status: 'unreadable', message: formatError(parsed.error), bundle: null };
-  const { bundle, integrity } = parsed.value;
-  if (integrity.expected === null) return { file, status: 'unverified', message: 'No integrity hash: this is not a shared bundle (it may be an analyst\'s local result), so changes cannot be detected.', bundle };
-  if (!integrity.ok) return { file, status: 'tampered', message: `Integrity check FAILED: the content was changed after export (it hashes to ${integrity.actual.slice(0, 12)}…, not ${integrity.expected.slice(0, 12)}…). Do not rely on its numbers.`, bundle };
-  return { file, status: 'verified', message: `Integrity check passed (SHA-256 ${integrity.expected.slice(0, 12)}…): unchanged since export.`, bundle };
+  if (!parsed.ok) return { file, status: 'unreadable', message: formatError(parsed.error), bundle: null, authenticity: null };
+  const authenticity = checkAuthenticity(parsed.value.bundle, trustedKeys);
+  return { file, status: authenticity.status, message: describeAuthenticity(authenticity).text, bundle: parsed.value.bundle, authenticity };
+}
+
+/** `o` re-read against the keys the reader trusts now (no second hash). */
+export function trustOpened(o: OpenedBundle, trustedKeys: readonly string[]): OpenedBundle {
+  if (!o.authenticity) return o;
+  const authenticity = withTrust(o.authenticity, trustedKeys);
+  return authenticity === o.authenticity ? o : { ...o, authenticity, message: describeAuthenticity(authenticity).text };
+}
+
+/** Whether a bundle's origin is verified: signed, unchanged, by a key the reader trusts. */
+export const isVerified = (o: OpenedBundle): boolean => o.authenticity?.status === 'signed' && o.authenticity.trusted;
+
+export interface PoolCandidate {
+  /** Index into the opened files. */
+  index: number;
+  file: string;
+  pooled: boolean;
+  /** Why it is left out, in words; null when pooled. */
+  reason: string | null;
+}
+
+export interface PoolPlan {
+  /** One per opened file, in order. */
+  candidates: PoolCandidate[];
+  /** The bundles to pool and their labels (file names), each counted once. */
+  bundles: Bundle[];
+  labels: string[];
+  /** Why nothing may be pooled (different questions), in words; null when pooling may go ahead. */
+  refusal: string | null;
+  /** What could not be confirmed alike (e.g. an outcome window not stated), in words. */
+  cautions: string[];
+}
+
+export interface PoolPlanOptions {
+  /** The reader chose to pool bundles whose origin is not verified (unsigned, unknown key, no hash). Default false. */
+  includeUnverified?: boolean;
+  /** The operating point of the measure pooled; null for threshold-free measures (AP, ROC AUC). */
+  operatingPoint?: OperatingPointName | null;
+}
+
+/** The outcome window in days when the bundle states one (the temporal split's gap), else null. */
+export function outcomeWindowDays(b: Bundle): number | null {
+  const t = b.task as Record<string, unknown>;
+  for (const v of [t.outcomeWindowDays, (b.task.split as Record<string, unknown>)?.gapDays]) if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return null;
+}
+
+/** The operating policy the bundle's numbers at `op` were computed at, as comparable text. */
+export function policyKey(b: Bundle, op: OperatingPointName): string {
+  const policy = (b.task as Record<string, unknown>).policy;
+  const r = b.results[0];
+  const cut = op === 'topK'
+    ? `top ${b.task.operatingPoint?.topPct ?? r?.topK?.topPct ?? '?'}%`
+    : `score >= ${b.task.operatingPoint?.threshold ?? r?.atThreshold?.threshold ?? '?'}`;
+  return policy && typeof policy === 'object' ? `${canonicalJson(policy)} ${cut}` : cut;
+}
+
+function policyWordsOf(b: Bundle, op: OperatingPointName): string {
+  const policy = (b.task as Record<string, unknown>).policy as { kind?: string; threshold?: number; topPct?: number; perMonth?: number } | undefined;
+  if (policy?.kind === 'capacity') return `${policy.perMonth} cases a month`;
+  if (policy?.kind === 'threshold') return `score of ${policy.threshold} or more`;
+  if (policy?.kind === 'topPct') return `top ${policy.topPct}%`;
+  return op === 'topK' ? `top ${b.task.operatingPoint?.topPct ?? b.results[0]?.topK?.topPct ?? '?'}%` : `score of ${b.task.operatingPoint?.threshold ?? b.results[0]?.atThreshold?.threshold ?? '?'} or more`;
+}
+
+/**
+ * Which opened bundles may be pooled, and whether pooling may go ahead at all:
+ * - a file that failed its check is never pooled;
+ * - one whose origin is not verified (see `isVerified`) only when the reader chose to include them;
+ * - a bundle seen already (the same content, or the same data fingerprint) is counted once;
+ * - bundles of different outcomes, outcome windows or (for a measure at an operating point)
+ *   operating policies are not pooled at all: the pooled number would answer no one question.
+ */
+export function poolingPlan(opened: OpenedBundle[], opts: PoolPlanOptions = {}): PoolPlan {
+  const candidates: PoolCandidate[] = [];
+  const kept: { o: OpenedBundle; b: Bundle }[] = [];
+  opened.forEach((o, index) => {
+    const out = (reason: string) => candidates.push({ index, file: o.file, pooled: false, reason });
+    if (!o.bundle || !o.authenticity) return out('not readable');
+    const a = o.authenticity;
+    if (a.status === 'failed') return out('it failed its check (see beside it); a file that fails its check is never pooled');
+    if (!isVerified(o) && !opts.includeUnverified) {
+      const why = a.status === 'signed'
+        ? `it is signed with key ${a.signer!.fingerprint}, which you have not marked as trusted`
+        : a.status === 'unsigned' ? 'it is not signed, so who wrote it is not shown' : 'it carries no hash or signature, so it cannot be checked';
+      return out(`${why}; it is pooled only if you choose to include bundles whose origin is not verified`);
+    }
+    const same = kept.find((k) => k.o.authenticity!.actualHash === a.actualHash);
+    if (same) return out(`it is the same bundle as ${same.o.file} (opened twice); counted once`);
+    const fp = o.bundle.data.fingerprint;
+    const sameData = fp ? kept.find((k) => k.b.data.fingerprint === fp) : undefined;
+    if (sameData) return out(`it was computed from the same data as ${sameData.o.file} (data fingerprint ${fp.slice(0, 12)}); the same cases are counted once`);
+    kept.push({ o, b: o.bundle });
+    candidates.push({ index, file: o.file, pooled: true, reason: null });
+  });
+  const bundles = kept.map((k) => k.b);
+  const labels = kept.map((k) => k.o.file);
+  const differ = (key: (b: Bundle) => string) => new Set(bundles.map(key)).size > 1;
+  const list = (words: (b: Bundle) => string) => kept.map((k) => `${k.o.file}: ${words(k.b)}`).join('; ');
+  let refusal: string | null = null;
+  const cautions: string[] = [];
+  const outcomeOf = (b: Bundle) => `“${b.task.outcome}” = ${b.task.positive}`;
+  if (differ(outcomeOf)) {
+    refusal = `Not pooled: the bundles measure different outcomes (${list(outcomeOf)}). A pooled number would mix different questions; remove the bundles that do not match.`;
+  } else {
+    const windows = bundles.map(outcomeWindowDays);
+    const stated = windows.filter((w): w is number => w !== null);
+    if (new Set(stated).size > 1) {
+      refusal = `Not pooled: the outcome windows differ (${list((b) => (outcomeWindowDays(b) === null ? 'not stated' : `${outcomeWindowDays(b)} days`))}). Outcomes counted over different periods are different questions; remove the bundles that do not match.`;
+    } else if (stated.length > 0 && stated.length < windows.length) {
+      cautions.push(`The outcome window is not stated in ${kept.filter((k) => outcomeWindowDays(k.b) === null).map((k) => k.o.file).join(', ')}; check it is ${stated[0]} days there too.`);
+    }
+    const op = opts.operatingPoint ?? null;
+    if (!refusal && op && differ((b) => policyKey(b, op))) {
+      refusal = `Not pooled: the bundles flag children under different operating policies (${list((b) => policyWordsOf(b, op))}), so their rates at the operating point answer different questions. Pool a measure that does not depend on the policy (average precision, ROC AUC), or bundles with the same policy.`;
+    }
+  }
+  return { candidates, bundles, labels, refusal, cautions };
 }
 
 export const POOL_METRICS: { metric: PoolMetric; label: string; operatingPoint?: OperatingPointName }[] = [
@@ -72,4 +194,52 @@ export function pooledSentence(p: PooledMetric, label: string): string {
   const left = p.excluded.length ? ` Left out: ${p.excluded.map((e) => `${e.label} (${e.reason})`).join('; ')}.` : '';
   return `Pooling ${a.k} bundles, ${label.charAt(0).toLowerCase() + label.slice(1)} is ${fmt(p.pooled.value)} (95% interval ${fmt(p.pooled.lo)} to ${fmt(p.pooled.hi)}). ` +
     `The bundles differ by ${het === 'little' ? 'little' : `a ${het} amount`} beyond chance (I² ${a.i2.toFixed(0)}%, τ² ${a.tau2.toPrecision(2)}).${pi}${left}`;
+}
+
+export interface PoolChoice {
+  /** Index into POOL_METRICS. */
+  metric: number;
+  /** The model the reader picked, or null for the default. */
+  model: ModelResult['model'] | null;
+  includeUnverified: boolean;
+}
+
+export type PoolOutcome =
+  | { kind: 'too-few'; plan: PoolPlan; models: ModelResult['model'][] }
+  | { kind: 'refused'; plan: PoolPlan; models: ModelResult['model'][]; message: string }
+  | { kind: 'failed'; plan: PoolPlan; models: ModelResult['model'][]; model: ModelResult['model']; message: string }
+  | { kind: 'pooled'; plan: PoolPlan; models: ModelResult['model'][]; model: ModelResult['model']; value: PooledMetric; sentence: string };
+
+/**
+ * The Compare page's pooled estimate: the plan (what is pooled, what is not and why), then the
+ * chosen model, or by default the first model that can actually be pooled for this measure.
+ */
+export function poolOpened(opened: OpenedBundle[], choice: PoolChoice): PoolOutcome {
+  const m = POOL_METRICS[choice.metric] ?? POOL_METRICS[0];
+  const plan = poolingPlan(opened, { includeUnverified: choice.includeUnverified, operatingPoint: m.operatingPoint ?? null });
+  const models = poolableModels(plan.bundles);
+  if (plan.refusal) return { kind: 'refused', plan, models, message: plan.refusal };
+  if (plan.bundles.length < 2 || models.length === 0) return { kind: 'too-few', plan, models };
+  const attempt = (model: ModelResult['model']) => pooledMetric(plan.bundles, model, m.metric, m.operatingPoint, plan.labels);
+  const order = choice.model && models.includes(choice.model) ? [choice.model] : models;
+  let first: { model: ModelResult['model']; message: string } | null = null;
+  for (const model of order) {
+    const r = attempt(model);
+    if (r.ok) return { kind: 'pooled', plan, models, model, value: r.value, sentence: pooledSentence(r.value, m.label) };
+    first ??= { model, message: r.error.message };
+  }
+  return { kind: 'failed', plan, models, model: first!.model, message: first!.message };
+}
+
+/** The localStorage key for the public keys the reader trusts (versioned). */
+export const TRUSTED_KEYS_KEY = 'candour.trusted-keys/1';
+
+/** Trusted public keys as stored: a JSON array of hex keys; anything else reads as none. */
+export function parseTrustedKeys(text: string | null): string[] {
+  try {
+    const v: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(v) ? [...new Set(v.flatMap((k) => (typeof k === 'string' && parsePublicKey(k) ? [parsePublicKey(k)!] : [])))] : [];
+  } catch {
+    return [];
+  }
 }

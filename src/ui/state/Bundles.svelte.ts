@@ -1,47 +1,79 @@
 /**
- * Bundles opened on the Compare page (files someone sent): their integrity status, the side by
- * side table, and the pooled estimate chosen. Files are read here; nothing is uploaded.
+ * Bundles opened on the Compare page (files someone sent): each file's hash and signature check,
+ * the public keys the reader trusts (kept in this browser), the side by side table, and the
+ * pooled estimate with what was and was not pooled. Files are read here; nothing is uploaded.
  */
 import type { ModelResult } from '../../lib/bundle/schema.ts';
 import { compareBundles } from '../../lib/bundle/compare.ts';
-import { openBundle, poolableModels, pooledMetric, pooledSentence, POOL_METRICS, type OpenedBundle } from '../../lib/project/compare.ts';
+import { parsePublicKey } from '../../lib/bundle/signing.ts';
+import { openBundle, parseTrustedKeys, poolOpened, trustOpened, TRUSTED_KEYS_KEY, type OpenedBundle } from '../../lib/project/compare.ts';
 
 export class BundlesState {
-  opened = $state.raw<OpenedBundle[]>([]);
+  #opened = $state.raw<OpenedBundle[]>([]);
+  /** Hex public keys the reader marked as trusted. */
+  trustedKeys = $state.raw<string[]>([]);
+  /** The reader chose to pool bundles whose origin is not verified. */
+  includeUnverified = $state(false);
   poolModel = $state<ModelResult['model'] | null>(null);
   poolMetric = $state(0);
 
-  /** Readable bundles, tampered ones included (flagged in the table's notes). */
+  constructor() {
+    try {
+      this.trustedKeys = parseTrustedKeys(globalThis.localStorage?.getItem(TRUSTED_KEYS_KEY) ?? null);
+    } catch {
+      // Storage may be disabled: trusted keys then last for this visit only.
+    }
+  }
+
+  /** Opened files, checked against the keys trusted now. */
+  get opened(): OpenedBundle[] {
+    return this.#opened.map((o) => trustOpened(o, this.trustedKeys));
+  }
+  /** Readable bundles for the side by side table (failed ones included, flagged in its notes). */
   get bundles() {
-    return this.opened.flatMap((o) => (o.bundle ? [o.bundle] : []));
+    return this.#opened.flatMap((o) => (o.bundle ? [o.bundle] : []));
   }
   get labels() {
-    return this.opened.filter((o) => o.bundle).map((o) => o.file);
+    return this.#opened.filter((o) => o.bundle).map((o) => o.file);
   }
   get comparison() {
     return this.bundles.length ? compareBundles(this.bundles, { labels: this.labels }) : null;
   }
-  get models() {
-    return poolableModels(this.bundles);
-  }
   get pooled() {
-    const model = this.poolModel && this.models.includes(this.poolModel) ? this.poolModel : this.models[0];
-    if (!model) return null;
-    const m = POOL_METRICS[this.poolMetric] ?? POOL_METRICS[0];
-    const r = pooledMetric(this.bundles, model, m.metric, m.operatingPoint, this.labels);
-    return r.ok ? { ok: true as const, value: r.value, sentence: pooledSentence(r.value, m.label), model } : { ok: false as const, message: r.error.message, model };
+    return poolOpened(this.opened, { metric: this.poolMetric, model: this.poolModel, includeUnverified: this.includeUnverified });
   }
 
   async open(files: FileList | File[]): Promise<void> {
     const read = await Promise.all([...files].map(async (f) => openBundle(f.name, await f.text())));
-    this.opened = [...this.opened, ...read];
+    this.#opened = [...this.#opened, ...read];
   }
 
   remove(i: number): void {
-    this.opened = this.opened.filter((_, k) => k !== i);
+    this.#opened = this.#opened.filter((_, k) => k !== i);
   }
 
   clear(): void {
-    this.opened = [];
+    this.#opened = [];
+  }
+
+  /** Adds a pasted public key to the trusted ones; false when the text is not a key. */
+  trust(text: string): boolean {
+    const key = parsePublicKey(text);
+    if (key === null) return false;
+    if (!this.trustedKeys.includes(key)) this.#saveKeys([...this.trustedKeys, key]);
+    return true;
+  }
+
+  untrust(key: string): void {
+    this.#saveKeys(this.trustedKeys.filter((k) => k !== key));
+  }
+
+  #saveKeys(keys: string[]): void {
+    this.trustedKeys = keys;
+    try {
+      globalThis.localStorage?.setItem(TRUSTED_KEYS_KEY, JSON.stringify(keys));
+    } catch {
+      // See the constructor.
+    }
   }
 }

@@ -6,6 +6,8 @@ import type { Bundle } from '../../lib/bundle/schema.ts';
 import { bundleHtml } from '../../lib/bundle/write-html.ts';
 import type { ModelCard, TransparencyRecord } from '../../lib/bundle/model-card.ts';
 import { bundleFileName, finalBundle, shareDraft, withRecordField, type ShareDraft } from '../../lib/project/share.ts';
+import { createKeyFile, keyFileText, parseKeyFile, signBundle, type KeyFile } from '../../lib/bundle/signing.ts';
+import { formatError } from '../../lib/errors.ts';
 
 export class ShareState {
   report = $state.raw<Bundle | null>(null);
@@ -17,6 +19,9 @@ export class ShareState {
   error = $state<string | null>(null);
   /** The last file offered for download, for the page to confirm. */
   saved = $state<string | null>(null);
+  /** The council's key file, held in memory for this visit only (never stored, never in a bundle). */
+  key = $state.raw<KeyFile | null>(null);
+  keyError = $state<string | null>(null);
 
   /** Applies disclosure control to `report` and drafts the record from what survived. */
   prepare(report: Bundle): void {
@@ -54,7 +59,28 @@ export class ShareState {
 
   #final(): Bundle | null {
     if (!this.report || !this.record || !this.modelCard) return null;
-    return finalBundle(this.report, this.modelCard, this.record, { threshold: this.threshold, rounding: this.rounding });
+    const b = finalBundle(this.report, this.modelCard, this.record, { threshold: this.threshold, rounding: this.rounding });
+    return this.key ? signBundle(b, this.key) : b;
+  }
+
+  /** A new key file, offered for download and used to sign from now on. */
+  createKey(): void {
+    const key = createKeyFile(new Date());
+    this.key = key;
+    this.keyError = null;
+    this.#download(keyFileText(key), 'application/json', 'candour-council.key');
+  }
+
+  /** Reads the council's key file; signs from now on when it is usable. */
+  async useKeyFile(file: File): Promise<void> {
+    const r = parseKeyFile(await file.text(), file.name);
+    this.key = r.ok ? r.value : null;
+    this.keyError = r.ok ? null : formatError(r.error);
+  }
+
+  forgetKey(): void {
+    this.key = null;
+    this.keyError = null;
   }
 
   #download(text: string, type: string, name: string): void {
