@@ -14,8 +14,8 @@
  * - a decision whose outcome window ends after the extract date is excluded and counted, never
  *   labelled "no".
  */
-import { Table, type Vector } from 'apache-arrow';
-import { categoryVector, stringVector } from '../data/arrow-vectors.ts';
+import type { Table, Vector } from 'apache-arrow';
+import { categoryVector, stringVector, tableOfColumns } from '../data/arrow-vectors.ts';
 import type { AppError, CancelToken, Result } from '../errors.ts';
 import { fail, ok, throwIfCancelled } from '../errors.ts';
 import { dateVector, float64Vector } from '../data/build-table.ts';
@@ -208,30 +208,52 @@ const OUTCOME_TEXT: Record<AnnexAOutcomeKind, (months: number, unit: string) => 
 
 type OutCol = { name: string; type: ColumnType; values: (string | number | null)[] };
 
-/** Build the case table from the sheets of an Annex A return. */
-export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions = {}): Result<AnnexAImport> {
-  const cancel = options.cancel;
+/** What the import noticed along the way: issues, rules (in words), rows dropped, columns left out. */
+class ImportNotes {
+  issues = new Issues();
+  rules: AnnexARule[] = [];
+  dropped: AnnexADrop[] = [];
+  leftOut: AnnexALeftOut[] = [];
+  drop(reason: DropReason, list: number, count: number, text: string): void {
+    if (count > 0) this.dropped.push({ reason, list, count, text });
+  }
+}
+
+interface ImportPlan {
+  unit: 'referral' | 'contact';
+  kind: AnnexAOutcomeKind;
+  months: number;
+  outcome: AnnexAOutcome;
+  /** Day number of the extract date when given. */
+  givenExtract: number | null;
+  /** List 3 (referrals) or List 1 (contacts): one row per entry. */
+  decisionList: number;
+}
+
+/** Phase 1: the options checked and resolved. */
+function importPlanOf(options: AnnexAOptions): Result<ImportPlan> {
   const unit = options.unit ?? 'referral';
   if (unit !== 'referral' && unit !== 'contact') return fail({ code: 'bad-option', message: `unit must be referral or contact, got '${String(unit)}'` });
   const parsed = parseOutcome(options.outcome ?? DEFAULT_OUTCOME);
   if (!parsed) return fail({ code: 'bad-outcome', message: `unknown Annex A outcome '${options.outcome}' (choose from ${ANNEX_A_OUTCOMES.join(', ')}; any number of months may replace 12)` });
   const months = options.months ?? parsed.months;
   if (!Number.isInteger(months) || months < 1 || months > 120) return fail({ code: 'bad-option', message: `the outcome window must be a whole number of months from 1 to 120, got ${months}` });
-  const outcome = `${parsed.kind}-${months}m` as AnnexAOutcome;
   let givenExtract: number | null = null;
   if (options.extractDate !== undefined) {
     givenExtract = parseIsoDay(options.extractDate.trim());
     if (Number.isNaN(givenExtract)) return fail({ code: 'bad-extract-date', message: `the extract date must be a real date written yyyy-mm-dd, got '${options.extractDate}'` });
   }
-  const issues = new Issues();
-  const rules: AnnexARule[] = [];
-  const dropped: AnnexADrop[] = [];
-  const leftOut: AnnexALeftOut[] = [];
-  const drop = (reason: DropReason, list: number, count: number, text: string) => {
-    if (count > 0) dropped.push({ reason, list, count, text });
-  };
+  return ok({ unit, kind: parsed.kind, months, outcome: `${parsed.kind}-${months}m` as AnnexAOutcome, givenExtract, decisionList: unit === 'referral' ? 3 : 1 });
+}
 
-  // --- which sheet is which list
+interface MatchedLists {
+  bySheet: Map<number, MatchedSheet[]>;
+  headers: Map<number, ReturnType<typeof matchHeader>[]>;
+  unrecognisedSheets: AnnexALog['unrecognisedSheets'];
+}
+
+/** Phase 2: which sheet is which list, and whether the lists and columns the plan needs are there. */
+function matchLists(input: AnnexASheets, plan: ImportPlan, notes: ImportNotes): Result<MatchedLists> {
   const bySheet = new Map<number, MatchedSheet[]>();
   const unrecognisedSheets: AnnexALog['unrecognisedSheets'] = [];
   const headers = new Map<number, ReturnType<typeof matchHeader>[]>();
@@ -248,7 +270,7 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
     bySheet.get(list)!.push({ sheet, cols });
     if (!headers.has(list)) headers.set(list, []);
     headers.get(list)!.push(h);
-    for (const e of sheet.issues) issues.add(e.code, e);
+    for (const e of sheet.issues) notes.issues.add(e.code, e);
   }
   if (bySheet.size === 0)
     return fail({
@@ -256,19 +278,17 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
       message: `no Annex A list was recognised in ${input.name} (sheets or files: ${input.sheets.map((s) => s.name).join(', ') || 'none'}); name them "List 1" ... "List 8" or "Contacts", "Referrals", ...`,
       file: input.name,
     });
-  const decisionList = unit === 'referral' ? 3 : 1;
-  const needs: number[] = [decisionList, ...(parsed.kind === 'cp-or-cla' ? [] : parsed.kind === 's47' ? [5] : [3])];
+  const { decisionList, kind, outcome, unit } = plan;
+  const needs: number[] = [decisionList, ...(kind === 'cp-or-cla' ? [] : kind === 's47' ? [5] : [3])];
   for (const l of needs)
     if (!bySheet.has(l))
       return fail({ code: 'missing-list', message: `List ${l} (${LIST_TITLES[l]}) was not found in ${input.name}; it is needed for ${l === decisionList ? `one row per ${unit}` : `the outcome ${outcome}`}`, file: input.name });
-  if (parsed.kind === 'cp-or-cla' && !bySheet.has(7) && !bySheet.has(8))
+  if (kind === 'cp-or-cla' && !bySheet.has(7) && !bySheet.has(8))
     return fail({ code: 'missing-list', message: `neither List 7 (child protection plans) nor List 8 (children in care) was found in ${input.name}; the outcome ${outcome} needs them`, file: input.name });
-  if (parsed.kind === 'cp-or-cla' && (!bySheet.has(7) || !bySheet.has(8)))
-    rules.push({ id: 'outcome-one-list', text: `Only List ${bySheet.has(7) ? 7 : 8} was found, so the outcome counts only ${bySheet.has(7) ? 'child protection plans' : 'periods of care'}.`, warning: true });
+  if (kind === 'cp-or-cla' && (!bySheet.has(7) || !bySheet.has(8)))
+    notes.rules.push({ id: 'outcome-one-list', text: `Only List ${bySheet.has(7) ? 7 : 8} was found, so the outcome counts only ${bySheet.has(7) ? 'child protection plans' : 'periods of care'}.`, warning: true });
   for (const l of USED_LISTS) {
-    const ms = bySheet.get(l);
-    if (!ms) continue;
-    for (const m of ms) {
+    for (const m of bySheet.get(l) ?? []) {
       const where = m.sheet.where;
       if (!m.cols.childId) return fail({ code: 'missing-column', message: `List ${l} has no Child Unique ID column, so its rows cannot be linked`, file: where, column: 'Child Unique ID' });
       const dateField = EVENT_DATE[l];
@@ -278,11 +298,14 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
       }
     }
   }
+  return ok({ bySheet, headers, unrecognisedSheets });
+}
 
-  // --- the extract date: given, or the latest date in the lists read
-  let extract = givenExtract;
-  let extractFrom: AnnexALog['extractDateFrom'] = { kind: 'given' };
-  if (extract === null) {
+/** Phase 3: the extract date, given or the latest date in the lists read (and the rule saying which). */
+function extractDateOf(input: AnnexASheets, plan: ImportPlan, bySheet: MatchedLists['bySheet'], notes: ImportNotes): Result<{ day: number; from: AnnexALog['extractDateFrom'] }> {
+  let day = plan.givenExtract;
+  let from: AnnexALog['extractDateFrom'] = { kind: 'given' };
+  if (day === null) {
     let best = -Infinity, bestList = 0, bestCol = '';
     for (const l of USED_LISTS)
       for (const m of bySheet.get(l) ?? []) {
@@ -301,25 +324,81 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
         }
       }
     if (!Number.isFinite(best)) return fail({ code: 'no-dates', message: `no readable date was found in ${input.name}, so the extract date is unknown; give it (yyyy-mm-dd)`, file: input.name });
-    extract = best;
-    extractFrom = { kind: 'latest', list: bestList, column: bestCol };
+    day = best;
+    from = { kind: 'latest', list: bestList, column: bestCol };
   }
-  const x = extract;
-  rules.push({
+  notes.rules.push({
     id: 'extract-date',
-    text: extractFrom.kind === 'given'
-      ? `Extract date ${isoOfDay(x)}, as given.`
-      : `Extract date ${isoOfDay(x)}: the latest date found in the return (List ${extractFrom.list}, '${extractFrom.column}'). Give the real extract date if it was later.`,
-    warning: extractFrom.kind === 'latest',
+    text: from.kind === 'given'
+      ? `Extract date ${isoOfDay(day)}, as given.`
+      : `Extract date ${isoOfDay(day)}: the latest date found in the return (List ${from.list}, '${from.column}'). Give the real extract date if it was later.`,
+    warning: from.kind === 'latest',
   });
+  return ok({ day, from });
+}
 
-  // --- rows of each list: linked by child, dated by their event date
+/** The rows of one list that can be used: linked by child, dated on or before the extract date; the rest dropped and counted. */
+function usableRows(list: number, ms: MatchedSheet[], extract: number, summary: AnnexAListSummary, notes: ImportNotes): { rows: ListRows; serialDates: number } {
+  const dateField = EVENT_DATE[list];
+  summary.dateColumn = ms[0].cols[dateField]!.name;
+  const lr: ListRows = { list, sheets: ms, sheetOf: [], rowOf: [], child: [], day: [] };
+  let blankId = 0, noDate = 0, badDate = 0, after = 0, serialDates = 0, lo = Infinity, hi = -Infinity;
+  ms.forEach((m, si) => {
+    const ids = m.cols.childId!.values;
+    const dates = m.cols[dateField]!;
+    const rowNo = (i: number) => m.sheet.headerRow + 1 + i;
+    for (let i = 0; i < m.sheet.rows; i++) {
+      const id = cellText(ids[i]);
+      if (id === null) {
+        blankId++;
+        notes.issues.add('blank-child-id', { code: 'blank-child-id', message: 'a row without a Child Unique ID cannot be linked and is left out', file: m.sheet.where, row: rowNo(i), column: m.cols.childId!.name });
+        continue;
+      }
+      const r = dayOfCell(dates.values[i], dates.dates);
+      if (r.day === null) {
+        if (r.how === 'blank') noDate++;
+        else {
+          badDate++;
+          notes.issues.add(r.how, {
+            code: 'unreadable-date',
+            message: r.how === 'us-order' ? `'${cellText(dates.values[i])}' looks like a month/day/year date; UK day/month order is expected, so the row is left out` : `'${cellText(dates.values[i])}' is not a date; the row is left out`,
+            file: m.sheet.where, row: rowNo(i), column: dates.name,
+          });
+        }
+        continue;
+      }
+      if (r.how === 'serial') serialDates++;
+      if (r.day > extract) {
+        after++;
+        continue;
+      }
+      if (r.day < lo) lo = r.day;
+      if (r.day > hi) hi = r.day;
+      lr.sheetOf.push(si);
+      lr.rowOf.push(i);
+      lr.child.push(id);
+      lr.day.push(r.day);
+    }
+  });
+  if (Number.isFinite(lo)) {
+    summary.firstDate = isoOfDay(lo);
+    summary.lastDate = isoOfDay(hi);
+  }
+  notes.drop('blank-child-id', list, blankId, `rows of List ${list} without a Child Unique ID (cannot be linked)`);
+  notes.drop('no-date', list, noDate, `rows of List ${list} with a blank '${summary.dateColumn}'`);
+  notes.drop('unreadable-date', list, badDate, `rows of List ${list} whose '${summary.dateColumn}' is not a readable date`);
+  notes.drop('after-extract', list, after, `rows of List ${list} dated after the extract date (not known then)`);
+  return { rows: lr, serialDates };
+}
+
+/** Phase 4: every list summarised, and the usable rows of the lists the table is built from. */
+function listRowsOf(matched: MatchedLists, extract: number, notes: ImportNotes, cancel?: CancelToken): { rowsOf: Map<number, ListRows>; summaries: AnnexAListSummary[] } {
   const rowsOf = new Map<number, ListRows>();
-  const listSummaries: AnnexAListSummary[] = [];
+  const summaries: AnnexAListSummary[] = [];
   let serialDates = 0;
-  for (const [list, ms] of [...bySheet.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const [list, ms] of [...matched.bySheet.entries()].sort((a, b) => a[0] - b[0])) {
     throwIfCancelled(cancel);
-    const hs = headers.get(list)!;
+    const hs = matched.headers.get(list)!;
     const used = (USED_LISTS as readonly number[]).includes(list);
     const summary: AnnexAListSummary = {
       list, title: LIST_TITLES[list], sheets: ms.map((m) => m.sheet.name), headerRow: ms[0].sheet.headerRow,
@@ -327,87 +406,44 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
       unrecognisedColumns: used ? [...new Set(hs.flatMap((h) => h.unrecognised))] : [],
       missingColumns: used ? hs[0].missing.filter((s) => hs.every((h) => h.missing.includes(s))) : [],
     };
-    listSummaries.push(summary);
+    summaries.push(summary);
     if (!used) continue;
     for (const h of hs)
       for (const cm of h.matched)
-        if (cm.timing !== 'event' && cm.timing !== 'static' && !leftOut.some((o) => o.list === list && o.column === cm.specName))
-          leftOut.push({ list, column: cm.specName, timing: cm.timing, included: false, reason: reasonFor(cm.timing) });
-    const dateField = EVENT_DATE[list];
-    summary.dateColumn = ms[0].cols[dateField]!.name;
-    const lr: ListRows = { list, sheets: ms, sheetOf: [], rowOf: [], child: [], day: [] };
-    let blankId = 0, noDate = 0, badDate = 0, after = 0, lo = Infinity, hi = -Infinity;
-    ms.forEach((m, si) => {
-      const ids = m.cols.childId!.values;
-      const dates = m.cols[dateField]!;
-      const rowNo = (i: number) => m.sheet.headerRow + 1 + i;
-      for (let i = 0; i < m.sheet.rows; i++) {
-        const id = cellText(ids[i]);
-        if (id === null) {
-          blankId++;
-          issues.add('blank-child-id', { code: 'blank-child-id', message: 'a row without a Child Unique ID cannot be linked and is left out', file: m.sheet.where, row: rowNo(i), column: m.cols.childId!.name });
-          continue;
-        }
-        const r = dayOfCell(dates.values[i], dates.dates);
-        if (r.day === null) {
-          if (r.how === 'blank') noDate++;
-          else {
-            badDate++;
-            issues.add(r.how, {
-              code: 'unreadable-date',
-              message: r.how === 'us-order' ? `'${cellText(dates.values[i])}' looks like a month/day/year date; UK day/month order is expected, so the row is left out` : `'${cellText(dates.values[i])}' is not a date; the row is left out`,
-              file: m.sheet.where, row: rowNo(i), column: dates.name,
-            });
-          }
-          continue;
-        }
-        if (r.how === 'serial') serialDates++;
-        if (r.day > x) {
-          after++;
-          continue;
-        }
-        if (r.day < lo) lo = r.day;
-        if (r.day > hi) hi = r.day;
-        lr.sheetOf.push(si);
-        lr.rowOf.push(i);
-        lr.child.push(id);
-        lr.day.push(r.day);
-      }
-    });
-    if (Number.isFinite(lo)) {
-      summary.firstDate = isoOfDay(lo);
-      summary.lastDate = isoOfDay(hi);
-    }
-    drop('blank-child-id', list, blankId, `rows of List ${list} without a Child Unique ID (cannot be linked)`);
-    drop('no-date', list, noDate, `rows of List ${list} with a blank '${summary.dateColumn}'`);
-    drop('unreadable-date', list, badDate, `rows of List ${list} whose '${summary.dateColumn}' is not a readable date`);
-    drop('after-extract', list, after, `rows of List ${list} dated after the extract date (not known then)`);
-    rowsOf.set(list, lr);
+        if (cm.timing !== 'event' && cm.timing !== 'static' && !notes.leftOut.some((o) => o.list === list && o.column === cm.specName))
+          notes.leftOut.push({ list, column: cm.specName, timing: cm.timing, included: false, reason: reasonFor(cm.timing) });
+    const got = usableRows(list, ms, extract, summary, notes);
+    serialDates += got.serialDates;
+    rowsOf.set(list, got.rows);
   }
-  if (serialDates > 0) rules.push({ id: 'serial-dates', text: 'Numbers in date columns were read as Excel serial dates (the cells had lost their date format).', count: serialDates, warning: true });
+  if (serialDates > 0) notes.rules.push({ id: 'serial-dates', text: 'Numbers in date columns were read as Excel serial dates (the cells had lost their date format).', count: serialDates, warning: true });
+  return { rowsOf, summaries };
+}
 
-  // --- each child's dated events, sorted
+/** The cell of a kept row (row k of `lr`) in the column matched to `field`; null when the list has no such column. */
+function cellOf(lr: ListRows, k: number, field: FieldKey): Cell {
+  const m = lr.sheets[lr.sheetOf[k]];
+  const col = m.cols[field];
+  return col ? (col.values[lr.rowOf[k]] ?? null) : null;
+}
+
+/** The Date of Birth of a kept row, as a day number, or null. */
+function dobOf(lr: ListRows, k: number): number | null {
+  const m = lr.sheets[lr.sheetOf[k]];
+  const col = m.cols.dob;
+  return col ? dayOfCell(col.values[lr.rowOf[k]] ?? null, col.dates).day : null;
+}
+
+const EVENT_FIELD: Record<number, keyof ChildEvents> = { 1: 'contacts', 3: 'referrals', 4: 'assessments', 5: 's47', 7: 'cp', 8: 'cla' };
+
+/** Phase 5: each child's dated events, sorted (plans with their initial category); unreadable categories counted. */
+function childEventsOf(rowsOf: Map<number, ListRows>): { children: Map<string, ChildEvents>; badCategory: number } {
   const children = new Map<string, ChildEvents>();
-  const childOf = (id: string) => {
-    let c = children.get(id);
-    if (!c) children.set(id, (c = newChild()));
-    return c;
-  };
-  const cellOf = (lr: ListRows, k: number, field: FieldKey): Cell => {
-    const m = lr.sheets[lr.sheetOf[k]];
-    const col = m.cols[field];
-    return col ? (col.values[lr.rowOf[k]] ?? null) : null;
-  };
-  const dobOf = (lr: ListRows, k: number): number | null => {
-    const m = lr.sheets[lr.sheetOf[k]];
-    const col = m.cols.dob;
-    return col ? dayOfCell(col.values[lr.rowOf[k]] ?? null, col.dates).day : null;
-  };
-  const eventField: Record<number, keyof ChildEvents> = { 1: 'contacts', 3: 'referrals', 4: 'assessments', 5: 's47', 7: 'cp', 8: 'cla' };
   for (const [list, lr] of rowsOf) {
-    const key = eventField[list];
+    const key = EVENT_FIELD[list];
     for (let k = 0; k < lr.child.length; k++) {
-      const c = childOf(lr.child[k]);
+      let c = children.get(lr.child[k]);
+      if (!c) children.set(lr.child[k], (c = newChild()));
       if (c.dob === null) c.dob = dobOf(lr, k);
       if (key) (c[key] as number[]).push(lr.day[k]);
     }
@@ -434,29 +470,47 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
     c.cp = plans.map((p) => p.day);
     c.cpCategory = plans.map((p) => p.cat);
   }
+  return { children, badCategory };
+}
 
-  // --- the decisions: one row per referral (or contact), ordered by child then date
-  const dl = rowsOf.get(decisionList)!;
+/** Phase 6: the decisions (rows of the decision list) ordered by child then date; a referral listed twice is kept once. */
+function decisionOrder(dl: ListRows, plan: ImportPlan, children: Map<string, ChildEvents>, notes: ImportNotes): number[] {
   const order = Array.from(dl.child.keys()).sort((a, b) => (dl.child[a] < dl.child[b] ? -1 : dl.child[a] > dl.child[b] ? 1 : dl.day[a] - dl.day[b] || a - b));
+  if (plan.unit !== 'referral') return order;
+  // A referral listed twice (same child, same day) is one referral.
   let duplicates = 0;
-  if (unit === 'referral') {
-    // A referral listed twice (same child, same day) is one referral.
-    const kept: number[] = [];
-    for (const k of order) {
-      const prev = kept[kept.length - 1];
-      if (prev !== undefined && dl.child[prev] === dl.child[k] && dl.day[prev] === dl.day[k]) duplicates++;
-      else kept.push(k);
-    }
-    order.length = 0;
-    order.push(...kept);
-    for (const c of children.values()) c.referrals = c.referrals.filter((d, i, xs) => i === 0 || xs[i - 1] !== d);
+  const kept: number[] = [];
+  for (const k of order) {
+    const prev = kept[kept.length - 1];
+    if (prev !== undefined && dl.child[prev] === dl.child[k] && dl.day[prev] === dl.day[k]) duplicates++;
+    else kept.push(k);
   }
-  drop('duplicate-referral', decisionList, duplicates, 'referrals listed twice (same child, same date): kept once');
+  for (const c of children.values()) c.referrals = c.referrals.filter((d, i, xs) => i === 0 || xs[i - 1] !== d);
+  notes.drop('duplicate-referral', plan.decisionList, duplicates, 'referrals listed twice (same child, same date): kept once');
+  return kept;
+}
 
-  const U = unit;
-  const names = {
-    id: `${U}_id`, date: `${U}_date`, age: `age_at_${U}`, source: `${U}_source`, sourceGroup: `${U}_source_group`,
-  };
+/** What building the rows counted, for the rules. */
+interface RowCounts {
+  incomplete: number;
+  unborn: number;
+  noDob: number;
+  dobElsewhere: number;
+  genderUnknown: number;
+  ethUnknown: number;
+  sourceUnknown: number;
+  positives: number;
+  /** Children with at least one row. */
+  children: number;
+  /** The last decision date whose outcome window is complete at the extract date. */
+  lastComplete: number;
+}
+
+/** Phase 7: the case table's columns, one row per decision whose outcome window is complete. */
+function caseColumns(
+  dl: ListRows, order: readonly number[], children: Map<string, ChildEvents>, rowsOf: Map<number, ListRows>, plan: ImportPlan, extract: number, options: AnnexAOptions,
+): { cols: OutCol[]; counts: RowCounts; asAtAdded: Set<string> | null } {
+  const { unit, months, kind } = plan;
   const cols: OutCol[] = [];
   const col = (name: string, type: ColumnType): OutCol => {
     const c: OutCol = { name, type, values: [] };
@@ -464,14 +518,14 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
     return c;
   };
   const cChild = col('child_id', 'id');
-  const cId = col(names.id, 'id');
-  const cDate = col(names.date, 'date');
-  const cAge = col(names.age, 'number');
+  const cId = col(`${unit}_id`, 'id');
+  const cDate = col(`${unit}_date`, 'date');
+  const cAge = col(`age_at_${unit}`, 'number');
   const cGender = col('gender', 'category');
   const cEth = col('ethnicity', 'category');
   const cGroup = col('ethnicity_group', 'category');
-  const cSource = col(names.source, 'category');
-  const cSourceGroup = col(names.sourceGroup, 'category');
+  const cSource = col(`${unit}_source`, 'category');
+  const cSourceGroup = col(`${unit}_source_group`, 'category');
   const cPrev = {
     contacts: col('prev_contacts', 'number'),
     referrals: col('prev_referrals', 'number'),
@@ -485,53 +539,49 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
   const extra = options.includeAsAtExtract ? asAtExtractColumns(rowsOf, cellOf, col) : null;
   const cOutcome = col('outcome', 'number');
 
-  let incomplete = 0, unborn = 0, noDob = 0, dobElsewhere = 0, genderUnknown = 0, ethUnknown = 0, sourceUnknown = 0, positives = 0;
+  const counts: RowCounts = { incomplete: 0, unborn: 0, noDob: 0, dobElsewhere: 0, genderUnknown: 0, ethUnknown: 0, sourceUnknown: 0, positives: 0, children: 0, lastComplete: extract };
+  // Last decision date whose window ends on or before the extract date.
+  while (addMonths(counts.lastComplete, months) > extract) counts.lastComplete--;
   let ordinal = 0, lastChild = '';
   const rowChildren = new Set<string>();
-  const lastComplete = (() => {
-    // Last decision date whose window ends on or before the extract date.
-    let d = x;
-    while (addMonths(d, months) > x) d--;
-    return d;
-  })();
   for (let j = 0; j < order.length; j++) {
-    if ((j & 1023) === 0) throwIfCancelled(cancel);
+    if ((j & 1023) === 0) throwIfCancelled(options.cancel);
     const k = order[j];
     const id = dl.child[k];
     ordinal = id === lastChild ? ordinal + 1 : 1;
     lastChild = id;
     const d = dl.day[k];
-    if (d > lastComplete) {
-      incomplete++;
+    if (d > counts.lastComplete) {
+      counts.incomplete++;
       continue;
     }
     const c = children.get(id)!;
     const end = addMonths(d, months);
     let y = 0;
-    if (parsed.kind === 'cp-or-cla') y = anyIn(c.cp, d, end) || anyIn(c.cla, d, end) ? 1 : 0;
-    else if (parsed.kind === 's47') y = anyIn(c.s47, d, end, true) ? 1 : 0;
+    if (kind === 'cp-or-cla') y = anyIn(c.cp, d, end) || anyIn(c.cla, d, end) ? 1 : 0;
+    else if (kind === 's47') y = anyIn(c.s47, d, end, true) ? 1 : 0;
     else y = anyIn(c.referrals, d, end) ? 1 : 0;
-    positives += y;
+    counts.positives += y;
     rowChildren.add(id);
     let dob = dobOf(dl, k);
     if (dob === null && c.dob !== null) {
       dob = c.dob;
-      dobElsewhere++;
+      counts.dobElsewhere++;
     }
     let age: number | null = null;
-    if (dob === null) noDob++;
+    if (dob === null) counts.noDob++;
     else if (dob > d) {
       age = -1;
-      unborn++;
+      counts.unborn++;
     } else age = ageInYears(dob, d);
     const g = genderOf(cellOf(dl, k, 'gender'));
-    if (g === null) genderUnknown++;
+    if (g === null) counts.genderUnknown++;
     const eth = ethnicityOf(cellOf(dl, k, 'ethnicity'));
-    if (!eth.recognised) ethUnknown++;
+    if (!eth.recognised) counts.ethUnknown++;
     const srcCell = cellOf(dl, k, unit === 'referral' ? 'referralSource' : 'contactSource');
     const src = sourceCodeOf(srcCell);
     const srcGroup = sourceGroupOf(srcCell);
-    if (srcGroup === null && cellText(srcCell) !== null) sourceUnknown++;
+    if (srcGroup === null && cellText(srcCell) !== null) counts.sourceUnknown++;
     const prevRefs = countBelow(c.referrals, d);
     const prevPlans = countBelow(c.cp, d);
 
@@ -555,65 +605,86 @@ export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions 
     extra?.push(dl, k, id, unit);
     cOutcome.values.push(y);
   }
-  drop('incomplete-window', decisionList, incomplete, `${unit}s after ${isoOfDay(lastComplete)}: their ${months}-month outcome window is not complete at the extract date, so the outcome is unknown (not "no")`);
+  counts.children = rowChildren.size;
+  return { cols, counts, asAtAdded: extra ? extra.added() : null };
+}
 
-  // --- the rules, in words, with what each touched
+/** Phase 8: the rules, in words, with what each touched. */
+function caseTableRules(plan: ImportPlan, counts: RowCounts, badCategory: number, asAtAdded: Set<string> | null, notes: ImportNotes): void {
+  const { unit, months, kind, decisionList } = plan;
+  const { rules, leftOut } = notes;
+  notes.drop('incomplete-window', decisionList, counts.incomplete, `${unit}s after ${isoOfDay(counts.lastComplete)}: their ${months}-month outcome window is not complete at the extract date, so the outcome is unknown (not "no")`);
   const unitList = `List ${decisionList} (${LIST_TITLES[decisionList]})`;
   rules.push(
     { id: 'row-unit', text: `One row per ${unit} in ${unitList}, linked to the other lists by Child Unique ID; rows ordered by child, then date.` },
-    { id: 'outcome', text: `Outcome 1 when ${OUTCOME_TEXT[parsed.kind](months, unit)}; otherwise 0.` },
-    { id: 'window-complete', text: `Only ${unit}s on or before ${isoOfDay(lastComplete)} are rows: later ones are excluded because their outcome is not yet known.`, count: incomplete },
-    { id: 'age-from-dob', text: `Age recomputed in whole years from Date of Birth at the ${unit} date; the "Age" column (age at the extract date) is not used.`, count: noDob ? noDob : undefined },
+    { id: 'outcome', text: `Outcome 1 when ${OUTCOME_TEXT[kind](months, unit)}; otherwise 0.` },
+    { id: 'window-complete', text: `Only ${unit}s on or before ${isoOfDay(counts.lastComplete)} are rows: later ones are excluded because their outcome is not yet known.`, count: counts.incomplete },
+    { id: 'age-from-dob', text: `Age recomputed in whole years from Date of Birth at the ${unit} date; the "Age" column (age at the extract date) is not used.`, count: counts.noDob ? counts.noDob : undefined },
     { id: 'prior-counts', text: `Previous contacts, referrals, assessments, section 47 enquiries, CP plans and care episodes counted from their own event dates, strictly before the ${unit} date; events after the extract date are ignored.` },
     { id: 'prev-category', text: `Previous category of abuse: the initial category of the latest CP plan started before the ${unit} date ('None' when there was none); the "Latest Category of Abuse" column (as at extract) is not used.`, count: badCategory || undefined, warning: badCategory > 0 },
   );
   if (leftOut.some((o) => o.timing === 'rolling-count'))
     rules.push({ id: 'rolling-counts-ignored', text: `Rolling "in the last 12 months" columns are counts at the extract date and are never used: ${[...new Set(leftOut.filter((o) => o.timing === 'rolling-count').map((o) => o.column))].join('; ')}.` });
   const asAt = leftOut.filter((o) => o.timing === 'as-at-extract');
-  if (options.includeAsAtExtract) {
-    const added = extra!.added();
-    for (const o of leftOut) if (added.has(o.column)) o.included = true;
-    rules.push({ id: 'as-at-extract-included', text: `As asked, columns recorded as at the extract date were added back (${[...added].join(', ') || 'none found'}): they can show a model the future, so results using them are optimistic.`, warning: true });
+  if (asAtAdded) {
+    for (const o of leftOut) if (asAtAdded.has(o.column)) o.included = true;
+    rules.push({ id: 'as-at-extract-included', text: `As asked, columns recorded as at the extract date were added back (${[...asAtAdded].join(', ') || 'none found'}): they can show a model the future, so results using them are optimistic.`, warning: true });
   } else if (asAt.length)
     rules.push({ id: 'as-at-extract-left-out', text: `Columns recorded as at the extract date, not at the ${unit}, are left out: ${[...new Set(asAt.map((o) => o.column))].join('; ')}.` });
   if (leftOut.some((o) => o.timing === 'after-decision'))
     rules.push({ id: 'after-decision-left-out', text: 'Referral NFA? is decided after the referral (what happened next), so it is left out.' });
-  if (dobElsewhere) rules.push({ id: 'dob-from-other-list', text: 'Date of Birth blank on the row: taken from the same child on another list.', count: dobElsewhere });
-  if (unborn) rules.push({ id: 'unborn', text: `Date of Birth after the ${unit} date (a pre-birth ${unit}): age set to -1.`, count: unborn });
-  if (genderUnknown) rules.push({ id: 'gender-unrecognised', text: 'Gender values not recognised were read as Unknown.', count: genderUnknown, warning: true });
-  if (ethUnknown) rules.push({ id: 'ethnicity-unrecognised', text: 'Ethnicity values naming no DfE code or group were read as Unknown.', count: ethUnknown, warning: true });
-  if (sourceUnknown) rules.push({ id: 'source-unrecognised', text: `${unit === 'referral' ? 'Referral' : 'Contact'} source values naming no known code or group were left blank.`, count: sourceUnknown, warning: true });
+  if (counts.dobElsewhere) rules.push({ id: 'dob-from-other-list', text: 'Date of Birth blank on the row: taken from the same child on another list.', count: counts.dobElsewhere });
+  if (counts.unborn) rules.push({ id: 'unborn', text: `Date of Birth after the ${unit} date (a pre-birth ${unit}): age set to -1.`, count: counts.unborn });
+  if (counts.genderUnknown) rules.push({ id: 'gender-unrecognised', text: 'Gender values not recognised were read as Unknown.', count: counts.genderUnknown, warning: true });
+  if (counts.ethUnknown) rules.push({ id: 'ethnicity-unrecognised', text: 'Ethnicity values naming no DfE code or group were read as Unknown.', count: counts.ethUnknown, warning: true });
+  if (counts.sourceUnknown) rules.push({ id: 'source-unrecognised', text: `${unit === 'referral' ? 'Referral' : 'Contact'} source values naming no known code or group were left blank.`, count: counts.sourceUnknown, warning: true });
+}
 
-  // --- Arrow
-  const vectors: Record<string, Vector> = {};
-  const columns: ColumnInfo[] = [];
-  for (const c of cols) {
-    vectors[c.name] = vectorOf(c);
-    const missing = c.values.reduce<number>((s, v) => s + (v === null ? 1 : 0), 0);
-    columns.push({ name: c.name, type: c.type, inferredType: c.type, missing });
-  }
-  const table = new Table(vectors);
+/** Phase 9: the columns as an Arrow table, with their types and missing counts. */
+function arrowOf(cols: readonly OutCol[]): { table: Table; columns: ColumnInfo[] } {
+  const columns = cols.map((c): ColumnInfo => ({ name: c.name, type: c.type, inferredType: c.type, missing: c.values.reduce<number>((s, v) => s + (v === null ? 1 : 0), 0) }));
+  return { table: tableOfColumns(cols.map((c) => [c.name, vectorOf(c)] as const)), columns };
+}
+
+/** Build the case table from the sheets of an Annex A return, phase by phase. */
+export function caseTableFromSheets(input: AnnexASheets, options: AnnexAOptions = {}): Result<AnnexAImport> {
+  const plan = importPlanOf(options);
+  if (!plan.ok) return plan;
+  const notes = new ImportNotes();
+  const matched = matchLists(input, plan.value, notes);
+  if (!matched.ok) return matched;
+  const extract = extractDateOf(input, plan.value, matched.value.bySheet, notes);
+  if (!extract.ok) return extract;
+  const x = extract.value.day;
+  const { rowsOf, summaries } = listRowsOf(matched.value, x, notes, options.cancel);
+  const { children, badCategory } = childEventsOf(rowsOf);
+  const dl = rowsOf.get(plan.value.decisionList)!;
+  const order = decisionOrder(dl, plan.value, children, notes);
+  const { cols, counts, asAtAdded } = caseColumns(dl, order, children, rowsOf, plan.value, x, options);
+  caseTableRules(plan.value, counts, badCategory, asAtAdded, notes);
+  const { table, columns } = arrowOf(cols);
+  const { unit, outcome, months, kind } = plan.value;
   const log: AnnexALog = {
     source: input.name,
     format: input.format,
     unit,
     outcome,
     months,
-    outcomeText: OUTCOME_TEXT[parsed.kind](months, unit),
+    outcomeText: OUTCOME_TEXT[kind](months, unit),
     extractDate: isoOfDay(x),
-    extractDateFrom: extractFrom,
-    lists: listSummaries,
-    unrecognisedSheets,
+    extractDateFrom: extract.value.from,
+    lists: summaries,
+    unrecognisedSheets: matched.value.unrecognisedSheets,
     unreadableSheets: input.unreadable,
-    rules,
-    dropped,
-    leftOut,
+    rules: notes.rules,
+    dropped: notes.dropped,
+    leftOut: notes.leftOut,
     rows: table.numRows,
-    positives,
-    children: rowChildren.size,
-    incompleteWindow: incomplete,
-    issues: issues.list,
-    issueCount: issues.count,
+    positives: counts.positives,
+    children: counts.children,
+    incompleteWindow: counts.incomplete,
+    issues: notes.issues.list,
+    issueCount: notes.issues.count,
   };
   return ok({ table, columns, log });
 }
