@@ -32,6 +32,23 @@ export interface MinimumCheck {
   casesNeeded: number | null;
 }
 
+/** Calibration intercept (slope fixed at 1) and slope: logistic regression of the outcome on logit(score). */
+export interface CalibrationFitRecord {
+  intercept: Estimate;
+  slope: Estimate;
+}
+
+/** Net benefit across threshold probabilities (Vickers & Elkin 2006); flag none is 0 everywhere. */
+export interface DecisionCurve {
+  thresholds: number[];
+  /** Net benefit of acting on score >= threshold. */
+  model: (number | null)[];
+  /** Net benefit of flagging everyone. */
+  all: (number | null)[];
+  n: number | null;
+  prevalence: number | null;
+}
+
 /** Minimum sample size to develop a binary prediction model (Riley et al. 2020; evaluate/sample-size.ts). */
 export interface SampleSizeRecord {
   method: string;
@@ -156,6 +173,12 @@ export interface SubgroupResult {
   operating?: OperatingRow[];
   /** Whether the group has enough positives and negatives for ranking metrics. */
   minimums?: MinimumCheck;
+  /** Calibration intercept and slope within the group (probability scores only). */
+  calibrationFit?: CalibrationFitRecord;
+  /** Reliability diagram within the group, each bin's observed share with its interval. */
+  calibrationCurve?: CalibrationBin[];
+  /** Net benefit within the group (probability scores only). */
+  decisionCurve?: DecisionCurve;
   [extra: string]: unknown;
 }
 
@@ -179,6 +202,10 @@ export interface ModelResult {
   withheld?: Record<string, SuppressionReason>;
   /** Whether the test side has enough positives and negatives for ranking metrics. */
   minimums?: MinimumCheck;
+  /** Calibration intercept and slope on the test side (probability scores only). */
+  calibrationFit?: CalibrationFitRecord;
+  /** Net benefit on the test side (probability scores only). */
+  decisionCurve?: DecisionCurve;
   [extra: string]: unknown;
 }
 
@@ -207,6 +234,8 @@ export interface CalibrationBin {
   meanScore: number | null;
   /** positives / n. */
   observed: number | null;
+  /** 95% interval of `observed` (Wilson, or Clopper-Pearson for small counts), when computed. */
+  observedInterval?: Estimate;
   withheld?: Record<string, SuppressionReason>;
 }
 

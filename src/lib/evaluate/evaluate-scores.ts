@@ -9,13 +9,14 @@
  * Speed: the cases are sorted once; each replicate is a weight vector and one pass over the
  * sorted cases (see ranking.ts), so 1000 replicates over 24,000 cases take well under a second.
  */
-import type { CurveSet, Estimate, MinimumCheck, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
+import type { CalibrationFitRecord, CurveSet, DecisionCurve, Estimate, MinimumCheck, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
 import { AppFailure, type CancelToken, throwIfCancelled } from '../errors.ts';
 import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, weightSampler } from './bootstrap.ts';
 import { calibrationBins, calibrationCurve, DEFAULT_CALIBRATION_BINS, eceFromBinSums, type CalibrationCurve } from './calibration.ts';
 import { precisionRecallCurveOf, rocCurveOf, type PrCurve, type RocCurve } from './curves.ts';
 import { bootstrapOrNone, rankingEstimate, rateIntervals, RATE_INTERVAL_KEYS, type RateKey } from './intervals.ts';
 import { rankingCheck } from './minimums.ts';
+import { calibrationFit, decisionCurve } from './decision-curve.ts';
 import { brierLosses, isProbability, logLosses, weightedMean } from './metrics.ts';
 import { assertTopPct, confusionAt, confusionAtTopK, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT, topKTarget } from './operating-point.ts';
 import {
@@ -51,6 +52,9 @@ export interface ScoreEvaluation {
   positives: number;
   /** Whether there are enough positives and negatives for ranking metrics (minimums.ts). */
   minimums: MinimumCheck;
+  /** Calibration intercept and slope, and net benefit across thresholds; null unless the scores are probabilities. */
+  calibrationFit: CalibrationFitRecord | null;
+  decisionCurve: DecisionCurve | null;
   metrics: ModelResult['metrics'] & { logLoss: Estimate; ece: Estimate };
   atThreshold: OperatingPointResult;
   topK: TopKResult;
@@ -261,6 +265,8 @@ export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: E
     n,
     positives,
     minimums,
+    calibrationFit: calibrationFit(labels, scores),
+    decisionCurve: decisionCurve(labels, scores),
     metrics: {
       averagePrecision: rankingEstimate(valueAt(AP), column(AP), replicates, minimums.enough),
       rocAuc: rankingEstimate(valueAt(AUC), column(AUC), replicates, minimums.enough),
@@ -355,5 +361,6 @@ export function curveSetOf(ev: ScoreEvaluation): CurveSet {
 
 /** A bundle ModelResult from an evaluation (subgroups and verdict are filled by their owners). */
 export function modelResultOf(ev: ScoreEvaluation, model: ModelResult['model'], features: ModelResult['features']): ModelResult {
-  return { model, features, metrics: ev.metrics, atThreshold: ev.atThreshold, topK: ev.topK, subgroups: [], verdict: null, curves: curveSetOf(ev), minimums: ev.minimums };
+  return { model, features, metrics: ev.metrics, atThreshold: ev.atThreshold, topK: ev.topK, subgroups: [], verdict: null, curves: curveSetOf(ev), minimums: ev.minimums,
+    ...(ev.calibrationFit ? { calibrationFit: ev.calibrationFit } : {}), ...(ev.decisionCurve ? { decisionCurve: ev.decisionCurve } : {}) };
 }

@@ -19,6 +19,7 @@ import { confusionAt, operatingPointFromCounts, topKTarget, topKThreshold } from
 import { bootstrapWeights } from '../evaluate/bootstrap.ts';
 import { katzLogRatio, rankingEstimate, rateIntervals, trustedPercentile, Z95 } from '../evaluate/intervals.ts';
 import { casesForCounts, MINIMUMS, rankingCheck } from '../evaluate/minimums.ts';
+import { calibrationBinsWithIntervals, calibrationFit, decisionCurve } from '../evaluate/decision-curve.ts';
 import { averagePrecisionFromSums, groupSums, groupSumsSorted, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
 import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
@@ -398,6 +399,7 @@ function groupResult(
     topK,
     suppressed: false,
     small: isSmallGroup(n, positives, smallRule),
+    ...groupCalibration(g.labels, g.scores),
     // Calibration in the large: mean score against the outcome rate (meaningful when scores are probabilities).
     calibration: {
       meanScore,
@@ -407,6 +409,15 @@ function groupResult(
     },
     disparity: {},
   };
+}
+
+/** Calibration intercept and slope, reliability bins with intervals, and net benefit within a group (probability scores only). */
+function groupCalibration(labels: Uint8Array, scores: Float64Array): Pick<SubgroupResult, 'calibrationFit' | 'calibrationCurve' | 'decisionCurve'> {
+  const fit = calibrationFit(labels, scores);
+  if (!fit) return {};
+  const bins = calibrationBinsWithIntervals(labels, scores);
+  const curve = decisionCurve(labels, scores);
+  return { calibrationFit: fit, ...(bins ? { calibrationCurve: bins } : {}), ...(curve ? { decisionCurve: curve } : {}) };
 }
 
 function withIntervals(op: OperatingPointResult, draws: Record<string, Float64Array>, prefix: string, replicates: number, clustered: boolean): OperatingPointResult {
