@@ -88,4 +88,71 @@ describe('the Data page with a newcomer', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('the Question page: the unit named once, the outcome window asked for, a too-short extract explained, a reference group, thresholds from the score, criteria fields first', async () => {
+    const { context, page, errors, app } = await loaded();
+    await app.setRoleByMouse('released', 'Outcome: what to predict');
+    await page.getByTestId('positive-select').selectOption('No');
+    await app.setRoleByMouse('year', 'Decision date (e.g. referral)');
+    await expect.poll(() => app.roleSelect('year').inputValue()).toBe('date');
+    await app.setRoleByMouse('risk_score', 'Information for the model');
+    await expect.poll(() => app.roleSelect('risk_score').inputValue()).toBe('feature');
+    await page.getByTestId('data-next').click();
+    await page.getByRole('heading', { level: 1, name: 'The question' }).waitFor();
+
+    // The unit, once: the page's words follow it.
+    await page.getByLabel('A person (for example an adult defendant)').check();
+    await page.getByRole('group', { name: 'Which people get flagged' }).waitFor();
+    expect(await page.getByLabel('At random, keeping each person on one side').count()).toBe(1);
+
+    // The outcome window is asked for, not assumed.
+    expect(await page.locator('#split-temporal').isChecked()).toBe(true);
+    expect(await page.locator('#gap-days').inputValue()).toBe('');
+    expect(await page.locator('.govuk-warning-text').last().innerText()).toMatch(/a temporal split needs the outcome window/);
+    await page.locator('#gap-days').fill('1500');
+    await page.locator('#gap-days').dispatchEvent('change');
+    const shortfall = page.getByTestId('temporal-shortfall');
+    await shortfall.waitFor();
+    expect(await shortfall.innerText()).toMatch(/The cases run from 1997-01 to 2002-01\. .*outcome window \(1500 days\).*Load a longer extract, give a shorter outcome window/);
+    await page.locator('#gap-days').fill('365');
+    await page.locator('#gap-days').dispatchEvent('change');
+    await expect.poll(() => shortfall.count()).toBe(0);
+    expect(await page.locator('.govuk-warning-text').filter({ hasText: 'Before running' }).count()).toBe(0);
+
+    // The reference group of an audited column is a choice (default the largest).
+    await page.getByLabel('Reference group for colour').fill('Black');
+    await page.getByLabel('Reference group for colour').dispatchEvent('change');
+
+    // A rate criterion shows where it is read before anything else, prefilled from the operating point.
+    await page.locator('#crit-metric').selectOption({ label: 'Children missed (FNR)' });
+    expect(await page.locator('#crit-at').inputValue()).toBe('topPct');
+    expect(await page.locator('#crit-at-value').inputValue()).toBe('10');
+    await page.locator('#crit-value').fill('0.8');
+    await page.locator('#crit-op').selectOption('<=');
+    await page.getByTestId('add-criterion').click();
+    await page.getByTestId('criteria-list').waitFor();
+    expect(await page.locator('#criterion-error').count()).toBe(0);
+    await page.getByTestId('question-summary').scrollIntoViewIfNeeded();
+    await app.screenshot('question');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Back in audit mode with a threshold: thresholds proposed from the 1-10 score itself.
+    await page.goto(`${site.url}#/data`);
+    await app.setRoleByMouse('risk_score', 'Existing risk score (audit)');
+    await expect.poll(() => app.roleSelect('risk_score').inputValue()).toBe('score');
+    await page.goto(`${site.url}#/question`);
+    await page.locator('#op-threshold').check();
+    const help = page.getByTestId('threshold-help');
+    await help.waitFor();
+    expect(await help.innerText()).toMatch(/“risk_score” runs from 1 to 10: it is not a probability/);
+    expect(await page.getByTestId('threshold-problem').innerText()).toMatch(/a threshold of 0\.5 is at or below every score \(1 to 10\), so every case would be flagged/);
+    await help.getByRole('button').first().click();
+    await expect.poll(() => page.getByTestId('threshold-problem').count()).toBe(0);
+    expect(Number(await page.locator('#op-thr').inputValue())).toBeGreaterThan(1);
+    await help.scrollIntoViewIfNeeded();
+    await app.screenshot('question-threshold');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -4,7 +4,8 @@
  * value), and the data-quality report for the roles chosen. Aggregates only; nothing here is a row.
  */
 import type { Table } from 'apache-arrow';
-import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
+import { numericColumn, stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
+import { scoreRange, type ScoreRange } from '../src/lib/project/thresholds.ts';
 import { guessRoles, type RoleMapping } from '../src/lib/data/roles.ts';
 import { qualityReport, type QualityReport } from '../src/lib/data/quality.ts';
 import { recordOf } from '../src/lib/data/names.ts';
@@ -22,6 +23,8 @@ export interface TableInspection {
   levels: Record<string, LevelCount[]>;
   /** The quality report for `roles` (the guesses when none were given). */
   quality: QualityReport;
+  /** The existing score's range and thresholds proposed from its values (audit mode). */
+  score?: ScoreRange | null;
 }
 
 export const MAX_LEVELS = 20;
@@ -47,5 +50,8 @@ export function inspectTable(table: Table, columns: ColumnInfo[], roles?: RoleMa
     const lv = levelCounts(table, c.name);
     if (lv) levels[c.name] = lv;
   }
-  return { guessed, levels, quality: qualityReport(table, columns, roles ?? guessed, now ? { now } : {}) };
+  const r = roles ?? guessed;
+  const scoreInfo = r.score ? columns.find((c) => c.name === r.score) : undefined;
+  const score = scoreInfo?.type === 'number' ? scoreRange(numericColumn(table, scoreInfo.name)) : undefined;
+  return { guessed, levels, quality: qualityReport(table, columns, r, now ? { now } : {}), ...(score !== undefined ? { score } : {}) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import {
-  DEFAULT_QUESTION, defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, operatingTopPct, parseConfig, rolesForColumns, runSpecOf,
+  DEFAULT_QUESTION, windowDaysOf, temporalShortfallWarning, defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, operatingTopPct, parseConfig, rolesForColumns, runSpecOf,
 } from '../../src/lib/project/config.ts';
 
 const col = (name: string, type: ColumnInfo['type'], inferredType = type): ColumnInfo => ({ name, type, inferredType });
@@ -82,12 +82,14 @@ describe('runSpecOf', () => {
   };
 
   it('builds an evaluate spec: temporal split by the decision date, overridden types, text ablation', () => {
-    const out = runSpecOf(ready(), COLUMNS);
+    const cfg = ready();
+    cfg.question.gapDays = 365;
+    const out = runSpecOf(cfg, COLUMNS);
     if (!('spec' in out)) throw new Error(JSON.stringify(out));
     expect(out.spec.mode).toBe('evaluate');
     expect(out.spec.spec).toMatchObject({
       outcome: 'outcome', positive: 'Yes', groups: ['ethnicity'], id: 'child_id', seed: 1, replicates: 1000, topPct: 10,
-      models: ['baseline', 'logistic', 'gbdt'], split: { kind: 'temporal', date: 'referral_date', testFraction: 0.25 },
+      models: ['baseline', 'logistic', 'gbdt'], split: { kind: 'temporal', date: 'referral_date', testFraction: 0.25, gapDays: 365 },
       date: 'referral_date', text: ['note'], drop: ['risk'], types: { source: 'code' }, textAblation: true, tolerance: { lower: 0.8, upper: 1.25 },
     });
   });
@@ -124,6 +126,25 @@ describe('runSpecOf', () => {
     cfg.question.split = 'grouped';
     const out = runSpecOf(cfg, COLUMNS);
     expect('problems' in out && out.problems.map((p) => p.code)).toEqual(['no-positive', 'no-id']);
+  });
+
+  it('asks for the outcome window of a temporal split rather than assuming 12 months', () => {
+    const out = runSpecOf(ready(), COLUMNS);
+    expect('problems' in out && out.problems[0]).toMatchObject({ code: 'no-window' });
+    expect('problems' in out && out.problems[0].message).toMatch(/how many days after the decision date 'outcome' is counted/);
+    const cfg = ready();
+    cfg.question.gapDays = 90;
+    const ok = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    expect('spec' in ok && ok.spec.spec).toMatchObject({ split: { kind: 'temporal', gapDays: 90 } });
+    expect([windowDaysOf('cp-or-cla-12m'), windowDaysOf('two_year_recid'), windowDaysOf('s47_6m'), windowDaysOf('outcome'), windowDaysOf('is_recid')]).toEqual([365, 730, 183, null, null]);
+  });
+
+  it('carries the unit into the spec', () => {
+    const cfg = ready();
+    cfg.question = { ...cfg.question, gapDays: 365, unit: 'person' };
+    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    expect('spec' in out && out.spec.spec).toMatchObject({ unit: 'person' });
+    expect(parseConfig(JSON.stringify({ question: { unit: 'alien', gapDays: 'x' } })).question).toMatchObject({ unit: 'child', gapDays: null });
   });
 
   it('asks the analyst to confirm a doubtful "yes" value before training, and keeps the doubt through a reload', () => {
@@ -170,5 +191,20 @@ describe('grouping choices (the app offers what candour audit --age/--ethnicity/
     const s = runSpecOf(cfg, COLUMNS);
     if (!('spec' in s)) throw new Error('no spec');
     expect(s.spec.spec).toMatchObject({ grouping: [groupings.grouping[0]], intersections: [], reference: groupings.reference, whatIf: true });
+  });
+});
+
+describe('temporalShortfallWarning', () => {
+  const year = (y: number, n = 10) => Array.from({ length: 12 }, (_, m) => ({ period: `${y}-${String(m + 1).padStart(2, '0')}`, count: n }));
+  it('warns on a one-year extract with a 12-month window, saying why and what to do', () => {
+    const w = temporalShortfallWarning(year(2019), 365, 0.25)!;
+    expect(w.trainCases).toBe(0);
+    expect(w.message).toMatch(/^The cases run from 2019-01 to 2019-12\. Testing on the latest 25% starts about 2019-10, .*outcome window \(365 days\).*no case is that early\. Load a longer extract/);
+  });
+  it('is quiet when the extract is long enough or the window short, and when it cannot judge', () => {
+    expect(temporalShortfallWarning([...year(2017), ...year(2018), ...year(2019)], 365, 0.25)).toBeNull();
+    expect(temporalShortfallWarning(year(2019), 60, 0.25)).toBeNull();
+    expect(temporalShortfallWarning(year(2019), null, 0.25)).toBeNull();
+    expect(temporalShortfallWarning(undefined, 365, 0.25)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { generateCases } from '../../src/lib/synth/generate.ts';
 import { scenarioFrom } from '../../src/lib/synth/scenarios.ts';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import { inspectTable, levelCounts } from '../../workers/quality.ts';
-import { loadSummary, qualitySentences, representativenessSentence } from '../../src/lib/project/words.ts';
+import { loadSummary, qualitySentences, representativenessSentence, unitCount, unitWords } from '../../src/lib/project/words.ts';
 
 async function load(name: string) {
   const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -88,5 +88,16 @@ describe('representativenessSentence', () => {
       column: 'gender', attribute: 'gender', source: 'x', unknown: 3,
       groups: [{ group: 'Male', count: 60, share: 0.6, reference: 0.52, difference: 0.08 }, { group: 'Female', count: 40, share: 0.4, reference: 0.48, difference: -0.08 }],
     })).toBe('gender: the biggest gap from the national figures is Male, 60% of these cases against 52% of children in need in England (more here). 3 cases had no recognised gender.');
+  });
+});
+
+describe('unitWords', () => {
+  it('names the unit the analyst chose, and children when none or an unknown one is given', () => {
+    expect(unitWords('person')).toEqual({ one: 'person', many: 'people', yes: 'had the outcome' });
+    expect(unitWords('family').many).toBe('families');
+    expect(unitWords('referral').many).toBe('referrals');
+    expect(unitWords(undefined).many).toBe('children');
+    expect(unitWords('__proto__').many).toBe('children');
+    expect([unitCount(1, 'person'), unitCount(1204, 'person'), unitCount(2, undefined)]).toEqual(['1 person', '1,204 people', '2 children']);
   });
 });

@@ -14,6 +14,9 @@ import { MODEL_KINDS, type ModelKind } from '../models/train.ts';
 import { recordOf } from '../data/names.ts';
 
 export type SplitKind = 'temporal' | 'random' | 'kfold' | 'grouped';
+/** What one row of the data is about: the words of every page follow it (words.ts unitWords). */
+export type Unit = 'child' | 'family' | 'referral' | 'person';
+export const UNITS: readonly Unit[] = ['child', 'family', 'referral', 'person'];
 export type OperatingMode = 'threshold' | 'topPct' | 'capacity';
 
 export interface QuestionConfig {
@@ -26,6 +29,14 @@ export interface QuestionConfig {
   operating: { mode: OperatingMode; threshold: number; topPct: number; /** cases a month the team can review */ capacity: number };
   seed: number;
   replicates: number;
+  /** What a row is about (named once on the Question page). */
+  unit: Unit;
+  /**
+   * The outcome window in days: how long after the decision date the outcome is counted. A
+   * temporal split leaves this gap before its test period. Null until the analyst says (or the
+   * outcome's name or source says: `..._12m`, `two_year_...`, synthetic data, Annex A).
+   */
+  gapDays: number | null;
   /** How the group columns are grouped, crossed and compared (the run spec's grouping, intersections, reference, whatIf). */
   groupings: GroupingChoices;
 }
@@ -60,6 +71,8 @@ export const DEFAULT_QUESTION: QuestionConfig = {
   seed: 1,
   replicates: 1000,
   groupings: { grouping: [], intersections: [], reference: [], whatIf: false },
+  unit: 'child',
+  gapDays: null,
 };
 
 export const emptyRoles = (): RoleMapping => ({ groups: [], text: [], exclude: [] });
@@ -128,6 +141,8 @@ export function parseConfig(text: string | null): ProjectConfig {
       seed: Math.round(num(q.seed, 0, 2 ** 31 - 1, dq.seed)),
       replicates: Math.round(num(q.replicates, 0, 100_000, dq.replicates)),
       groupings: parseGroupings(q.groupings),
+      unit: UNITS.includes(q.unit as Unit) ? (q.unit as Unit) : dq.unit,
+      gapDays: typeof q.gapDays === 'number' ? Math.round(num(q.gapDays, 0, 36_500, 365)) : null,
     },
     models: models.length ? models : d.models,
     textAblation: typeof raw.textAblation === 'boolean' ? raw.textAblation : d.textAblation,
@@ -180,6 +195,47 @@ export function rolesForColumns(roles: RoleMapping, columns: ColumnInfo[]): Role
 /** Audit mode: an existing score column is evaluated and nothing is trained. */
 export const isAuditMode = (roles: RoleMapping): boolean => roles.score !== undefined && roles.score !== '';
 
+/**
+ * The outcome window an outcome's name states (`cp-or-cla-12m` 365 days, `two_year_recid` 730,
+ * `s47_6m` 182), or null when it states none.
+ */
+export function windowDaysOf(name: string | undefined): number | null {
+  const m = /(?:^|[^a-z])(one|two|three|\d+)[ _-]?(years?|yrs?|months?|m)(?![a-z])/i.exec(name ?? '');
+  if (!m) return null;
+  const n = ({ one: 1, two: 2, three: 3 } as Record<string, number>)[m[1].toLowerCase()] ?? Number(m[1]);
+  if (!(n > 0)) return null;
+  return /^y/i.test(m[2]) ? Math.round(365 * n) : Math.round((365 * n) / 12);
+}
+
+/**
+ * Whether a temporal split would leave (almost) no cases to train on, from the cases a month:
+ * the test period starts at the month where the latest `testFraction` of cases begins, and
+ * training uses cases decided at least `gapDays` before it. Month-level, so "about". Null
+ * when the split looks workable or cannot be judged.
+ */
+export function temporalShortfallWarning(
+  perMonth: readonly { period: string; count: number }[] | undefined, gapDays: number | null, testFraction: number,
+): { message: string; trainCases: number } | null {
+  const months = (perMonth ?? []).filter((m) => /^\d{4}-\d{2}$/.test(m.period)).sort((a, b) => a.period.localeCompare(b.period));
+  const total = months.reduce((a, m) => a + m.count, 0);
+  if (gapDays === null || total === 0) return null;
+  const start = (p: string) => Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 1);
+  let cum = 0;
+  const cutMonth = months.find((m) => (cum += m.count) > (1 - testFraction) * total) ?? months[months.length - 1];
+  const trainBefore = start(cutMonth.period) - gapDays * 86_400_000;
+  // A month counts for training only when all of it lies before the gap.
+  const trainCases = months.filter((m) => start(m.period) + 31 * 86_400_000 <= trainBefore).reduce((a, m) => a + m.count, 0);
+  if (trainCases >= Math.max(20, 0.05 * total)) return null;
+  const first = months[0].period, last = months[months.length - 1].period;
+  return {
+    trainCases,
+    message:
+      `The cases run from ${first} to ${last}. Testing on the latest ${Math.round(testFraction * 100)}% starts about ${cutMonth.period}, and a case can be used for training only when it was decided at least the outcome window (${gapDays} days) before that, so its outcome was known: ` +
+      `${trainCases === 0 ? 'no case is' : `only about ${trainCases} cases are`} that early. ` +
+      'Load a longer extract, give a shorter outcome window if the outcome is counted over less time, or split at random (keeping each child on one side).',
+  };
+}
+
 /** The split a new question starts with: by decision date when there is one, else random. */
 export function defaultSplit(roles: RoleMapping): SplitKind {
   return roles.date ? 'temporal' : 'random';
@@ -210,7 +266,8 @@ function splitSpecOf(cfg: ProjectConfig): { split?: SplitSpec; problem?: AppErro
   switch (q.split) {
     case 'temporal':
       if (!r.date) return { problem: { code: 'no-date', message: 'a temporal split needs a decision date: choose one, or split at random' } };
-      return { split: { kind: 'temporal', date: r.date, testFraction: q.testFraction } };
+      if (q.gapDays === null) return { problem: { code: 'no-window', message: `a temporal split needs the outcome window: say on the Question page how many days after the decision date '${r.outcome ?? 'the outcome'}' is counted` } };
+      return { split: { kind: 'temporal', date: r.date, testFraction: q.testFraction, gapDays: q.gapDays } };
     case 'grouped':
       if (!r.id) return { problem: { code: 'no-id', message: 'a split grouped by child needs the child ID column' } };
       return { split: { kind: 'grouped', id: r.id, testFraction: q.testFraction } };
@@ -240,7 +297,7 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
   const common = {
     outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, seed: q.seed, replicates: q.replicates,
     threshold: op.threshold ?? (q.operating.mode === 'threshold' ? q.operating.threshold : undefined), topPct: op.topPct,
-    preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups),
+    preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups), unit: q.unit,
   };
   if (isAuditMode(roles)) {
     const score = columns.find((c) => c.name === roles.score);

@@ -132,3 +132,35 @@ export function qualitySentences(q: QualityReport): QualitySection[] {
     },
   ];
 }
+
+// ------------------------------------------------------------------ the unit of the data
+
+export interface UnitWords {
+  /** "child", "family", "referral", "person" */
+  one: string;
+  /** "children", "families", "referrals", "people" */
+  many: string;
+  /** What the "yes" outcome is called for a row: "went on to need help", or for a person "had the outcome". */
+  yes: string;
+}
+
+const UNIT_WORDS: Record<string, UnitWords> = {
+  child: { one: 'child', many: 'children', yes: 'went on to need help' },
+  family: { one: 'family', many: 'families', yes: 'went on to need help' },
+  referral: { one: 'referral', many: 'referrals', yes: 'went on to need help' },
+  person: { one: 'person', many: 'people', yes: 'had the outcome' },
+};
+
+/**
+ * The words for what one row of the data is about, as the analyst named it on the Question page
+ * (`task.unit` in a report). Anything else, or nothing (older reports), reads as children.
+ */
+export function unitWords(unit: unknown): UnitWords {
+  return typeof unit === 'string' && Object.hasOwn(UNIT_WORDS, unit) ? UNIT_WORDS[unit] : UNIT_WORDS.child;
+}
+
+/** `n` units in words: "1 child", "12 children", "1,204 people". */
+export function unitCount(n: number, unit: unknown): string {
+  const w = unitWords(unit);
+  return `${count(n)} ${n === 1 ? w.one : w.many}`;
+}

@@ -108,7 +108,7 @@ export function runAudit(
         columns: describeColumns(columns, roles, 'unused'),
         excluded: { missingOutcome: missing, missingScore: missingScores },
       },
-      task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score },
+      task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score, ...(spec.unit ? { unit: spec.unit } : {}) },
       preregistration: spec.preregistration,
       createdAt: ctx.createdAt,
       backend: ctx.backend,

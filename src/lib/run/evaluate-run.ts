@@ -315,6 +315,7 @@ export async function runEvaluation(
         },
         task: {
           mode: 'evaluate',
+          ...(spec.unit ? { unit: spec.unit } : {}),
           outcome: spec.outcome,
           positive: outcome.value.positive,
           split: splitDescription as unknown as Record<string, unknown>,

@@ -55,6 +55,8 @@ interface CommonSpec {
   whatIf?: boolean;
   /** Group columns the analyst explicitly chose to use as model inputs too (default none). */
   featureGroups?: string[];
+  /** What one row is about (default 'child'); recorded as `task.unit` so the report's words follow it. */
+  unit?: 'child' | 'family' | 'referral' | 'person';
   /** Decision date (referral date): features relative to it, temporal split by it, and the
    *  test side's date span for a capacity a month. */
   date?: string;

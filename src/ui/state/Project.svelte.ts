@@ -13,7 +13,7 @@ import { mappingKey, positiveGuessOf, type RoleMapping } from '../../lib/data/ro
 import { lockPreregistration, type Criterion, type PreregistrationLock } from '../../lib/evaluate/prereg.ts';
 import type { PresetName } from '../../lib/synth/scenarios.ts';
 import {
-  defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, parseConfig, parseCriteria, rolesForColumns, runSpecOf,
+  defaultConfig, defaultSplit, isAuditMode, windowDaysOf, lockedConfiguration, monthlyVolume, parseConfig, parseCriteria, rolesForColumns, runSpecOf,
   type ProjectConfig, type QuestionConfig,
 } from '../../lib/project/config.ts';
 import { MAPPING_STORE_KEY, parseMappingStore, rememberedRoles, storeWithRoles, withColumnRole, type ColumnRoleChoice } from '../../lib/project/mapping.ts';
@@ -182,7 +182,10 @@ export class ProjectState {
     this.remembered = rememberedRoles(parseMappingStore(storage()?.getItem(MAPPING_STORE_KEY) ?? null), key);
     this.inspection = await this.#inspect();
     const guessed = this.inspection ? rolesForColumns(this.inspection.guessed, summary.columns) : rolesForColumns(this.config.roles, summary.columns);
-    this.#setConfig({ ...this.config, roles: guessed, question: { ...this.config.question, split: defaultSplit(guessed) } });
+    // The outcome window is known for synthetic data (12 months) and Annex A outcomes (named
+    // with theirs); otherwise only when the outcome's name says it, else the Question page asks.
+    const gapDays = source.kind === 'synthetic' ? 365 : this.annexA ? (windowDaysOf(this.annexAOutcome) ?? 365) : windowDaysOf(guessed.outcome);
+    this.#setConfig({ ...this.config, roles: guessed, question: { ...this.config.question, split: defaultSplit(guessed), gapDays } });
   }
 
   /** Uses the mapping saved for these columns. */
@@ -195,6 +198,7 @@ export class ProjectState {
   async setRole(column: string, role: ColumnRoleChoice): Promise<void> {
     if (role === 'date' && !(await this.#readAsDates(column))) return;
     const next = withColumnRole(this.config.roles, column, role);
+    if (role === 'outcome' && this.config.question.gapDays === null && windowDaysOf(column) !== null) this.setQuestion({ gapDays: windowDaysOf(column) });
     if (role === 'outcome' && next.positive === undefined) {
       const levels = ownValue(this.inspection?.levels, column);
       const g = levels ? positiveGuessOf(new Map(levels.map((l) => [l.value, l.count]))) : null;
