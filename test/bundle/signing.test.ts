@@ -177,3 +177,13 @@ describe('words', () => {
     expect(describeAuthenticity(checkAuthenticity(failed)).tone).toBe('error');
   });
 });
+
+describe('the HTML file without JavaScript', () => {
+  it('states the hash and the claimed key as claims, never as checked', async () => {
+    const { noscriptSummary } = await import('../../src/lib/bundle/write-html.ts');
+    const s = noscriptSummary(signed());
+    expect(s).toContain(COUNCIL.ed25519.publicKey);
+    expect(s).toMatch(/neither is checked without JavaScript/);
+    expect(noscriptSummary(shareableBundle(exampleBundle()))).toMatch(/not signed: a hash can show a file is unchanged since it was written, never who wrote it/i);
+  });
+});

@@ -107,7 +107,13 @@ export function noscriptSummary(bundle: Bundle): string {
     ...bundle.results.map((r) => modelTable(r, bundle)),
   ];
   if (bundle.disclosure) parts.push(`<p>Counts below ${bundle.disclosure.threshold} are withheld and other counts rounded to the nearest ${bundle.disclosure.rounding}.</p>`);
-  if (bundle.integrity) parts.push(`<p>Integrity (SHA-256 of the content): <code>${escapeHtml(bundle.integrity.hash)}</code></p>`);
+  if (bundle.integrity) {
+    // Without JavaScript nothing is checked, so this states what the file claims and no more.
+    const sig = bundle.integrity.signature;
+    parts.push(`<p>SHA-256 of the content, as written in this file: <code>${escapeHtml(bundle.integrity.hash)}</code>. ` +
+      (sig ? `It says it is signed with the Ed25519 public key <code>${escapeHtml(String(sig.publicKey))}</code>; neither is checked without JavaScript.</p>`
+        : 'It is not signed: a hash can show a file is unchanged since it was written, never who wrote it. It is not checked without JavaScript.</p>'));
+  }
   return parts.join('\n');
 }
 
