@@ -102,6 +102,7 @@ describe('the viewer', () => {
     const fp = keyFingerprint(councilA.ed25519.publicKey);
     expect(await banner.innerText()).toContain(`Signed with key ${fp}`);
     expect(await banner.innerText()).not.toMatch(/key you trust/);
+    expect(await page.getByTestId('self-check').innerText()).toMatch(/open the file on the Compare page of your own copy of Candour/);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel(/Paste the public key the sender publishes/).fill(attacker.ed25519.publicKey);
     await page.getByRole('button', { name: 'Check the key' }).click();
