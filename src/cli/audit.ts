@@ -11,10 +11,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { AppFailure, Cancelled, formatError } from '../lib/errors.ts';
-import { parseAgeEdges, DEFAULT_AGE_EDGES } from '../lib/fairness/groups.ts';
 import type { AuditProgress } from '../lib/report/audit-report.ts';
 import { runAudit } from '../lib/run/audit-run.ts';
-import type { AuditSpec, Grouping, GroupingKind } from '../lib/run/spec.ts';
+import type { AuditSpec } from '../lib/run/spec.ts';
+import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
 import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
@@ -31,14 +31,8 @@ const FLAGS: Record<string, FlagSpec> = {
   positive: { kind: 'string', help: 'outcome value meaning "yes" (guessed from 1/yes/true)' },
   score: { kind: 'string', required: true, help: 'score column (numeric; higher = more at risk)' },
   group: { kind: 'list', help: 'column to audit by (a number column named like "age" in age bands, anything else as recorded)' },
-  age: { kind: 'list', help: 'age column (years) to audit by age band' },
-  'age-bands': { kind: 'string', help: 'lower edges of the age bands after the first (default 1,5,10,16)' },
-  ethnicity: { kind: 'list', help: 'ethnicity column to audit by major group (White, Mixed, Asian, Black, Other, Unknown)' },
-  'ethnicity-code': { kind: 'list', help: 'ethnicity column to audit by detailed DfE code (WBRI, MWBC, ...)' },
-  intersect: { kind: 'list', help: 'two audited attributes to cross, as A,B' },
-  reference: { kind: 'list', help: 'reference group for an attribute, as ATTRIBUTE=GROUP (default: largest)' },
+  ...GROUPING_FLAGS,
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
-  'what-if': { kind: 'boolean', help: 'add group thresholds that equalise recall, and their overall cost (JSON only)' },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
   type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
   threshold: { kind: 'string', help: 'flag when score >= T (default 0.5)' },
@@ -51,47 +45,10 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { kind: 'boolean', help: 'show this help' },
 };
 
-const list = (args: ParsedArgs, name: string): string[] => (args[name] as string[] | undefined) ?? [];
-
 function parseTolerance(text: string): { lower: number; upper: number } {
   const parts = text.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new UsageError(`--tolerance must be LOWER,UPPER, got '${text}'`);
   return { lower: parts[0], upper: parts[1] };
-}
-
-/**
- * The groups of the spec from the grouping flags: every column named is a group column; a column
- * named only by --group is grouped by default, one named by --age/--ethnicity/--ethnicity-code is
- * grouped that way (and also as recorded when --group names it too).
- */
-export function groupingOf(args: ParsedArgs): Pick<AuditSpec, 'groups' | 'grouping' | 'intersections' | 'reference'> {
-  let edges: number[] | undefined;
-  if (typeof args['age-bands'] === 'string') {
-    try {
-      edges = parseAgeEdges(args['age-bands']);
-    } catch (e) {
-      throw new UsageError(`--age-bands: ${(e as Error).message}`);
-    }
-  }
-  const ways: [string, GroupingKind][] = [['age', 'age-bands'], ['ethnicity', 'ethnicity-major'], ['ethnicity-code', 'ethnicity-code']];
-  const grouping: Grouping[] = [];
-  for (const [flag, kind] of ways) {
-    for (const column of list(args, flag)) grouping.push(kind === 'age-bands' ? { column, kind, edges: edges ?? [...DEFAULT_AGE_EDGES] } : { column, kind });
-  }
-  const recorded = list(args, 'group');
-  for (const column of recorded) if (grouping.some((g) => g.column === column)) grouping.unshift({ column, kind: 'recorded' });
-  const groups = [...new Set([...recorded, ...grouping.map((g) => g.column)])];
-  const intersections = list(args, 'intersect').map((text): [string, string] => {
-    const parts = text.split(',').map((s) => s.trim());
-    if (parts.length !== 2) throw new UsageError(`--intersect needs two audited attributes as A,B, got '${text}'`);
-    return [parts[0], parts[1]];
-  });
-  const reference = list(args, 'reference').map((text) => {
-    const eq = text.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--reference must be ATTRIBUTE=GROUP, got '${text}'`);
-    return { attribute: text.slice(0, eq), group: text.slice(eq + 1) };
-  });
-  return { groups, grouping, intersections, reference };
 }
 
 function progressWriter(): (p: AuditProgress) => void {
@@ -169,7 +126,6 @@ async function audit(argv: string[]): Promise<number> {
     threshold: numberFlag(args, 'threshold', 0.5),
     topPct,
     tolerance: typeof args.tolerance === 'string' ? parseTolerance(args.tolerance) : undefined,
-    whatIf: args['what-if'] === true,
   };
   const types = typeOverrides(args.type as string[] | undefined);
   const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });

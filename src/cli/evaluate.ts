@@ -64,6 +64,7 @@ function describeOutcome(file: LoadedFile, outcome: string, positive: string | u
 }
 import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import { policyOfFlags } from './policy-flags.ts';
+import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
 import { modelFileOf, modelFileText, type FittedModel } from '../lib/external/model-file.ts';
 
 const SPEC: Record<string, FlagSpec> = {
@@ -84,6 +85,7 @@ const SPEC: Record<string, FlagSpec> = {
   id: { kind: 'string', help: 'the child ID column (whole children resampled; never on both sides of a split)' },
   group: { kind: 'list', help: 'a column to audit for fairness (never a model input unless also given as --feature-group)' },
   'feature-group': { kind: 'list', help: 'a --group column also used as a model input (an explicit choice the report records)' },
+  ...GROUPING_FLAGS,
   text: { kind: 'list', help: 'a free-text column (hashed TF-IDF features)' },
   drop: { kind: 'list', help: 'a column never to use as a feature' },
   type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
@@ -147,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     }),
     date,
     id,
-    groups: (args.group as string[] | undefined) ?? [],
+    ...groupingOf(args),
     featureGroups: (args['feature-group'] as string[] | undefined) ?? [],
     text: (args.text as string[] | undefined) ?? [],
     drop: (args.drop as string[] | undefined) ?? [],

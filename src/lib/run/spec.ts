@@ -30,7 +30,7 @@ export interface Grouping {
   edges?: number[];
 }
 
-interface CommonSpec {
+export interface CommonSpec {
   /** Outcome column and the value that means yes (guessed when absent). */
   outcome: string;
   positive?: string;
