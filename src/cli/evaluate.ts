@@ -66,6 +66,8 @@ import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFA
 import { policyOfFlags } from './policy-flags.ts';
 import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
 import { modelFileOf, modelFileText, type FittedModel } from '../lib/external/model-file.ts';
+import { signModelFile } from '../lib/external/model-signing.ts';
+import { keyFingerprint } from '../lib/bundle/signing.ts';
 
 const SPEC: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
@@ -97,7 +99,7 @@ const SPEC: Record<string, FlagSpec> = {
   json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
   bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
   'model-out': { kind: 'string', help: 'write the first model of --models (not the baseline) as a model file another council can test (candour validate); models are then fitted under the export rules' },
-  sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
+  sign: { kind: 'string', help: 'sign the --bundle and the --model-out file with this key file (from candour keygen)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -123,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(usage('evaluate', 'train and evaluate models on an extract, honestly split', SPEC) + '\n');
     return 0;
   }
-  if (args.sign !== undefined && args.bundle === undefined) throw new UsageError('--sign needs --bundle (it signs the shareable bundle)');
+  if (args.sign !== undefined && args.bundle === undefined && args['model-out'] === undefined) throw new UsageError('--sign needs --bundle or --model-out (it signs what is shared)');
   const signingKey = readSigningKey(args.sign as string | undefined);
   const models = ((args.models as string | undefined) ?? 'baseline,logistic,gbdt').split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of models) if (!MODEL_KINDS.includes(m as ModelKind)) throw new UsageError(`unknown model '${m}' (choose from ${MODEL_KINDS.join(', ')})`);
@@ -197,8 +199,9 @@ export async function run(argv: string[]): Promise<number> {
     const made = chosen ? modelFileOf(chosen, result.value) : null;
     if (!made) throw new AppFailure({ code: 'not-exportable', message: `no ${exported} model was fitted` });
     if (!made.ok) throw new AppFailure(made.error);
-    writeFileSync(modelOut, modelFileText(made.value));
-    process.stderr.write(`model file ${modelOut}: ${exported}, sha256 ${made.value.integrity.hash}\n`);
+    const shared = signingKey ? signModelFile(made.value, signingKey) : made.value;
+    writeFileSync(modelOut, modelFileText(shared));
+    process.stderr.write(`model file ${modelOut}: ${exported}, sha256 ${shared.integrity.hash}${signingKey ? `, signed by key ${keyFingerprint(signingKey.ed25519.publicKey)}` : ', not signed'}\n`);
   }
   if (!args.json && !args.bundle) process.stdout.write(json);
   return 0;

@@ -10,6 +10,7 @@ import { runValidation } from '../lib/run/validate-run.ts';
 import type { ValidateSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
 import { parseModelFile } from '../lib/external/model-file.ts';
+import { authenticityWords, modelAuthenticity } from '../lib/external/model-signing.ts';
 import { writeBundleFile } from './write-bundle.ts';
 import { validationSummary } from '../lib/report/validation-view.ts';
 
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(modelPath)) throw new AppFailure({ code: 'no-file', message: `cannot read '${modelPath}': no such file`, file: modelPath });
   const model = parseModelFile(readFileSync(modelPath, 'utf8'), basename(modelPath));
   if (!model.ok) throw new AppFailure(model.error);
+  process.stderr.write(`${basename(modelPath)}: ${authenticityWords(modelAuthenticity(model.value))}\n`);
   const types = typeOverrides(args.type as string[] | undefined);
   const spec: ValidateSpec = {
     outcome: args.outcome as string,

@@ -8,6 +8,8 @@ import { transform } from '../../src/lib/features/pipeline.ts';
 import { canonicalJson } from '../../src/lib/bundle/integrity.ts';
 import { murmurhash3 } from '../../src/lib/features/text-hash.ts';
 import { stringColumn } from '../../src/lib/data/schema.ts';
+import { createKeyFile } from '../../src/lib/bundle/signing.ts';
+import { modelAuthenticity, signModelFile } from '../../src/lib/external/model-signing.ts';
 
 /** One synthetic council, its rows marked train (7 in 10) or test, and the test rows alone. */
 async function council() {
@@ -229,5 +231,41 @@ describe('reading a model file', async () => {
     const r2 = parseModelFile(JSON.stringify(rehash(wide)));
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(r2.error.message).toMatch(/column the design does not have/);
+  });
+});
+
+describe('signed model files', async () => {
+  const { header, rows } = syntheticRows('realistic', 1200, 4);
+  const data = await loadCsv('signed.csv', csvOf(header, rows));
+  const { bundle, fitted } = await fitForExport(data, { ...SPEC, models: ['logistic'], split: { kind: 'random' }, text: [], groups: [], replicates: 0 });
+  const made = modelFileOf(fitted.find((f) => f.kind === 'logistic')!, bundle);
+  if (!made.ok) throw new Error(made.error.message);
+  let b = 1;
+  const key = createKeyFile(new Date('2026-01-01T00:00:00Z'), (n) => Uint8Array.from({ length: n }, () => (b = (b * 73 + 11) % 251)));
+  const signed = signModelFile(made.value, key);
+
+  it('keeps the hash, adds a signature that verifies, and a validation names the signer', async () => {
+    expect(signed.integrity.hash).toBe(made.value.integrity.hash);
+    const parsed = parseModelFile(modelFileText(signed));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const a = modelAuthenticity(parsed.value, [key.ed25519.publicKey]);
+    expect(a).toMatchObject({ status: 'signed', trusted: true, signer: { publicKey: key.ed25519.publicKey } });
+    expect(modelAuthenticity(made.value).status).toBe('unsigned');
+    const v = await runValidation(data.table, data.columns, parsed.value, { outcome: 'outcome', positive: '1', groups: [], seed: 1, replicates: 0 }, { name: 'x.csv', fingerprint: 'x' });
+    expect(v.ok && v.value.task.externalModel).toMatchObject({ signer: key.ed25519.publicKey });
+  });
+
+  it('refuses a signed file whose content was changed and re-hashed', async () => {
+    const { integrity, ...rest } = structuredClone(signed);
+    rest.operatingPoint.threshold = 0.02;
+    const forged: ModelFile = { ...rest, integrity: { ...integrity, hash: modelHash(rest) } };
+    const parsed = parseModelFile(JSON.stringify(forged));
+    expect(parsed.ok).toBe(true); // the hash alone cannot tell
+    if (!parsed.ok) return;
+    expect(modelAuthenticity(parsed.value).status).toBe('failed');
+    const v = await runValidation(data.table, data.columns, parsed.value, { outcome: 'outcome', positive: '1', groups: [], seed: 1, replicates: 0 }, { name: 'x.csv', fingerprint: 'x' });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error.message).toMatch(/signature does not match/);
   });
 });

@@ -6,6 +6,7 @@ import type { EvaluateSpec, ValidateSpec } from '../../src/lib/run/spec.ts';
 import type { Estimate } from '../../src/lib/bundle/schema.ts';
 import type { LoadedTable } from '../../src/lib/data/load.ts';
 import { validationSummary, sideBySide } from '../../src/lib/report/validation-view.ts';
+import { applyDisclosureControl } from '../../src/lib/bundle/disclosure.ts';
 
 const DEV: EvaluateSpec = {
   outcome: 'outcome',
@@ -71,7 +72,29 @@ describe('a model that travels to a council with more children needing help', as
     const rows = sideBySide(bundle);
     expect(rows.find((r) => r.measure.startsWith('Calibration-in-the-large'))?.here).toMatch(/^\d/);
     expect(validationSummary(bundle).join(' ')).toMatch(/predicts the outcome less often than it happened here/);
-    expect(bundle.task.externalModel).toEqual({ schema: 'candour.model/1', hash: file.integrity.hash, kind: 'logistic', features: 'structured' });
+    expect(bundle.task.externalModel).toEqual({ schema: 'candour.model/1', hash: file.integrity.hash, kind: 'logistic', features: 'structured', signer: null });
+  });
+});
+
+describe('a shareable validation bundle', async () => {
+  const a = syntheticRows('realistic', 2000, 1);
+  const dev = await loadCsv('council-a.csv', csvOf([...a.header, 'side'], a.rows.map((r, i) => [...r, i % 10 < 7 ? 'train' : 'test'])));
+  const file = await modelOf(dev);
+  const b = syntheticRows('realistic', 1500, 2);
+  const other = await loadCsv('council-b.csv', csvOf(b.header, b.rows.map((r) => r.map((x, j) => (b.header[j] === 'ethnicity_group' && x === 'Mixed' && Number(r[0]) % 7 === 0 ? 'Mixed-new' : x)))));
+  // Not audited by ethnicity here: an audited group is named in a bundle with its counts withheld.
+  const { bundle } = await validate(file, other, { groups: ['gender'] });
+
+  it('names the model by hash and keeps its calibration, never the unknown values or their small counts', () => {
+    const shared = applyDisclosureControl(bundle);
+    expect(shared.task.externalModel).toMatchObject({ hash: file.integrity.hash });
+    expect((shared.results[0].metrics.calibrationInTheLarge as Estimate).value).not.toBeNull();
+    expect(shared.validation).toBeUndefined();
+    const text = JSON.stringify(shared);
+    expect(text).not.toContain('Mixed-new');
+    const problem = (bundle.validation as ValidationBlock).problems.find((p) => p.input === 'ethnicity_group')!;
+    expect(problem.unknownTotal!).toBeLessThan(10);
+    expect((shared.task.notes as string[]).join(' ')).toMatch(/Fewer than 10 cases in 'ethnicity_group'/);
   });
 });
 

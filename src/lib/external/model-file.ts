@@ -117,7 +117,8 @@ export interface ModelFile {
   development: DevelopmentResults;
   card: ModelCard;
   disclosure: { minCount: number; rules: string[] };
-  integrity: { algorithm: 'sha256'; hash: string };
+  /** The hash, and an Ed25519 signature when the file was signed (model-signing.ts). */
+  integrity: { algorithm: 'sha256'; hash: string; signature?: { algorithm: 'ed25519'; publicKey: string; value: string } };
 }
 
 export const MODEL_FILE_RULES = [

@@ -85,7 +85,7 @@ export function validationSummary(bundle: Bundle): string[] {
   const r = bundle.results[0];
   if (!v || !r) return [];
   const out: string[] = [];
-  out.push(`Model: ${v.model.kind} (${v.model.features}), developed on '${v.model.developedOn}', file hash ${v.model.hash}.`);
+  out.push(`Model: ${v.model.kind} (${v.model.features}), developed on '${v.model.developedOn}', file hash ${v.model.hash}; ${v.model.signer ? `signed by key ${v.model.signer.fingerprint}` : 'not signed (hash only)'}.`);
   const how = (h: string) => v.inputs.filter((i) => i.how === h).length;
   out.push(`Its ${v.inputs.length} inputs: ${how('same name')} found by name, ${how('similar name')} by a similar name, ${how('mapped')} mapped by hand, ${how('not recorded')} not recorded here (treated as missing).`);
   for (const p of v.problems) {

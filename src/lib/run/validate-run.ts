@@ -23,6 +23,7 @@ import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { VERSION } from '../version.ts';
 import { inputProblems, mappedTable, matchInputs, scoreRows, type InputMatch, type InputProblem } from '../external/apply.ts';
 import { EXPORT_MIN_COUNT, restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
+import { modelAuthenticity } from '../external/model-signing.ts';
 import { calibrationSummary, fitRecalibration, recalibrate, type RecalibrationMethod } from '../external/recalibration.ts';
 import { outcomeLabels } from './outcome.ts';
 import { auditAttributes } from './group-values.ts';
@@ -51,7 +52,7 @@ export interface RecalibrationRow {
 /** What an external validation adds to the report (`bundle.validation`). */
 export interface ValidationBlock {
   /** The model tested, named by the hash of its file. */
-  model: { hash: string; kind: string; features: string; createdAt: string; developedOn: string; outcome: { name: string; positive: string } };
+  model: { hash: string; kind: string; features: string; createdAt: string; developedOn: string; outcome: { name: string; positive: string }; signer: { publicKey: string; fingerprint: string } | null };
   inputs: InputMatch[];
   problems: InputProblem[];
   /** The model's results where it was developed (from its file), for the side-by-side. */
@@ -113,6 +114,8 @@ export async function runValidation(
   for (const c of [...spec.groups, ...(spec.id ? [spec.id] : []), ...(spec.date ? [spec.date] : [])]) {
     if (!known.has(c)) return withFile({ code: 'missing-column', message: `there is no column named '${c}'`, column: c });
   }
+  const authenticity = modelAuthenticity(file);
+  if (authenticity.status === 'failed') return { ok: false, error: { code: 'model-signature', message: `the model file's ${authenticity.problem}`, file: 'model file' } };
   try {
     const outcome = outcomeLabels(table, spec.outcome, spec.positive, ctx.name);
     if (!outcome.ok) return outcome;
@@ -179,6 +182,7 @@ export async function runValidation(
         createdAt: file.createdAt,
         developedOn: file.development.data.name,
         outcome: file.outcome,
+        signer: authenticity.signer,
       },
       inputs: matches,
       problems,
@@ -208,7 +212,7 @@ export async function runValidation(
           positive: outcome.value.positive,
           split: { method: 'external', note: 'The model was fitted elsewhere: every case here is a test case.' },
           operatingPoint: { threshold, topPct },
-          externalModel: { schema: file.schema, hash: file.integrity.hash, kind: file.model.kind, features: file.model.features },
+          externalModel: { schema: file.schema, hash: file.integrity.hash, kind: file.model.kind, features: file.model.features, signer: authenticity.signer?.publicKey ?? null },
           mapping: matches.map((m) => ({ input: m.input, column: m.column, how: m.how })),
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },

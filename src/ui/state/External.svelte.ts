@@ -6,6 +6,7 @@
 import type { Bundle } from '../../lib/bundle/schema.ts';
 import { parseModelFile, type ModelFile } from '../../lib/external/model-file.ts';
 import { matchInputs, type InputMatch } from '../../lib/external/apply.ts';
+import { authenticityWords, modelAuthenticity } from '../../lib/external/model-signing.ts';
 import { rolesForColumns } from '../../lib/project/config.ts';
 import type { ValidateSpec } from '../../lib/run/spec.ts';
 import type { ProjectState } from './Project.svelte.ts';
@@ -26,6 +27,11 @@ export class ExternalState {
 
   get roles() {
     return rolesForColumns(this.project.config.roles, this.project.columns);
+  }
+
+  /** Who wrote the model file, in one sentence (never more than was checked). */
+  get authenticity(): string | null {
+    return this.model ? authenticityWords(modelAuthenticity(this.model.file)) : null;
   }
 
   /** Each input's column as it would be matched now, or why matching fails. */
