@@ -4,6 +4,10 @@ import { axeViolations, collectErrors, launch } from './browser.ts';
 import { serveStatic, type StaticServer } from './server.ts';
 import { DataPage } from './pages/data-page.ts';
 import { FairnessPage } from './pages/report-pages.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run as audit } from '../src/cli/audit.ts';
 
 // The groupings `candour audit` offers (ethnicity levels, intersections, reference groups), chosen in the app.
 let browser: Browser;
@@ -57,4 +61,20 @@ describe('grouping choices in the app', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
+
+  it('a bundle written by candour audit opens from disk with the icon array, like one from the app', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'candour-cli-bundle-')), 'audit.html');
+    const code = await audit(['--data', 'e2e/fixtures/council.csv', '--outcome', 'outcome', '--positive', 'Yes', '--score', 'risk_score',
+      '--ethnicity', 'ethnicity_group', '--group', 'gender', '--intersect', 'ethnicity_group (major group),gender', '--replicates', '50', '--bundle', file]);
+    expect(code).toBe(0);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.setOffline(true);
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`file://${file}`);
+    await page.getByTestId('icon-array').locator('svg').waitFor({ timeout: 30_000 });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
