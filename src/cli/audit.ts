@@ -15,6 +15,8 @@ import type { AuditProgress } from '../lib/report/audit-report.ts';
 import { runAudit } from '../lib/run/audit-run.ts';
 import type { AuditSpec } from '../lib/run/spec.ts';
 import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
+import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
+import { DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
@@ -26,7 +28,7 @@ const SUMMARY = 'evaluate an existing risk score (e.g. a vendor\'s) against outc
 
 const FLAGS: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the cases: CSV, TSV, Excel, Arrow or Parquet, one row per case' },
-  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  ...READ_FLAGS,
   outcome: { kind: 'string', required: true, help: 'outcome column (binary)' },
   positive: { kind: 'string', help: 'outcome value meaning "yes" (guessed from 1/yes/true)' },
   score: { kind: 'string', required: true, help: 'score column (numeric; higher = more at risk)' },
@@ -34,13 +36,10 @@ const FLAGS: Record<string, FlagSpec> = {
   ...GROUPING_FLAGS,
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
-  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
-  threshold: { kind: 'string', help: 'flag when score >= T (default 0.5)' },
-  top: { kind: 'string', help: 'also audit flagging the top K% of scores (default 10)' },
-  replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
-  seed: { kind: 'string', help: 'random seed (default 1)' },
-  json: { kind: 'string', help: 'write the report JSON here (default: print it)' },
-  bundle: { kind: 'string', help: 'write a shareable one-file HTML bundle here (disclosure control applied)' },
+  threshold: { kind: 'string', help: `flag when score >= T (default ${DEFAULT_THRESHOLD})` },
+  top: { kind: 'string', help: `also audit flagging the top K% of scores (default ${DEFAULT_TOP_PCT})` },
+  ...BOOTSTRAP_FLAGS,
+  ...OUTPUT_FLAGS,
   sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
@@ -111,9 +110,9 @@ async function audit(argv: string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS);
   if (args.sign !== undefined && args.bundle === undefined) throw new UsageError('--sign needs --bundle (it signs the shareable bundle)');
   const signingKey = readSigningKey(args.sign as string | undefined);
-  const topPct = numberFlag(args, 'top', 10);
+  const topPct = numberFlag(args, 'top', DEFAULT_TOP_PCT);
   if (!(topPct > 0 && topPct <= 100)) throw new UsageError(`--top must be in (0, 100], got '${String(args.top)}'`);
-  const replicates = numberFlag(args, 'replicates', 1000);
+  const replicates = numberFlag(args, 'replicates', DEFAULT_REPLICATES);
   if (!Number.isInteger(replicates) || replicates < 0) throw new UsageError(`--replicates must be a whole number >= 0, got '${String(args.replicates)}'`);
   const spec: AuditSpec = {
     outcome: args.outcome as string,
@@ -121,9 +120,9 @@ async function audit(argv: string[]): Promise<number> {
     score: args.score as string,
     ...groupingOf(args),
     id: args.id as string | undefined,
-    seed: numberFlag(args, 'seed', 1),
+    seed: numberFlag(args, 'seed', DEFAULT_SEED),
     replicates,
-    threshold: numberFlag(args, 'threshold', 0.5),
+    threshold: numberFlag(args, 'threshold', DEFAULT_THRESHOLD),
     topPct,
     tolerance: typeof args.tolerance === 'string' ? parseTolerance(args.tolerance) : undefined,
   };

@@ -65,13 +65,14 @@ function describeOutcome(file: LoadedFile, outcome: string, positive: string | u
 import { DEFAULT_FOLDS, DEFAULT_GAP_DAYS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import { policyOfFlags } from './policy-flags.ts';
 import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
+import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
 import { modelFileOf, modelFileText, type FittedModel } from '../lib/external/model-file.ts';
 import { signModelFile } from '../lib/external/model-signing.ts';
 import { keyFingerprint } from '../lib/bundle/signing.ts';
 
 const SPEC: Record<string, FlagSpec> = {
   data: { kind: 'string', required: true, help: 'the extract: CSV, TSV, Excel, Arrow or Parquet' },
-  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  ...READ_FLAGS,
   'annex-a': { kind: 'boolean', help: 'build the case table from an Ofsted Annex A return (workbook or folder of list CSVs); --outcome is then cp-or-cla-12m, s47-12m or rereferral-12m' },
   'extract-date': { kind: 'string', help: 'Annex A: the extract date, yyyy-mm-dd (default: the latest date in it)' },
   unit: { kind: 'string', help: 'Annex A: one row per referral (default) or contact' },
@@ -90,14 +91,11 @@ const SPEC: Record<string, FlagSpec> = {
   ...GROUPING_FLAGS,
   text: { kind: 'list', help: 'a free-text column (hashed TF-IDF features)' },
   drop: { kind: 'list', help: 'a column never to use as a feature' },
-  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
   threshold: { kind: 'string', help: `operating policy: flag when score >= T (the fixed threshold point is ${DEFAULT_THRESHOLD} otherwise)` },
   top: { kind: 'string', help: `operating policy: flag the top K% (default policy: top ${DEFAULT_TOP_PCT}%)` },
   capacity: { kind: 'string', help: 'operating policy: flag N cases a month, over the test side\'s own date span (needs --date)' },
-  replicates: { kind: 'string', help: `bootstrap replicates (default ${DEFAULT_REPLICATES})` },
-  seed: { kind: 'string', help: `random seed (default ${DEFAULT_SEED})` },
-  json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
-  bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
+  ...BOOTSTRAP_FLAGS,
+  ...OUTPUT_FLAGS,
   'model-out': { kind: 'string', help: 'write the first model of --models (not the baseline) as a model file another council can test (candour validate); models are then fitted under the export rules' },
   sign: { kind: 'string', help: 'sign the --bundle and the --model-out file with this key file (from candour keygen)' },
   help: { kind: 'boolean', help: 'show this help' },

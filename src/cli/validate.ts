@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs, usage, numberFlag, UsageError, type FlagSpec } from './args.ts';
+import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { runValidation } from '../lib/run/validate-run.ts';
 import type { ValidateSpec } from '../lib/run/spec.ts';
@@ -17,7 +18,7 @@ import { validationSummary } from '../lib/report/validation-view.ts';
 const SPEC: Record<string, FlagSpec> = {
   model: { kind: 'string', required: true, help: 'the model file (candour.model/1 JSON) to test' },
   data: { kind: 'string', required: true, help: 'this council\'s extract: CSV, TSV, Excel, Arrow or Parquet' },
-  sheet: { kind: 'string', help: 'Excel: the sheet to read (default: the first with data)' },
+  ...READ_FLAGS,
   outcome: { kind: 'string', required: true, help: 'the outcome column' },
   positive: { kind: 'string', help: 'the outcome value that means yes (guessed from 1/yes/true)' },
   map: { kind: 'list', help: 'INPUT=COL: feed the model\'s input from this column; INPUT= when it is not recorded here (treated as missing)' },
@@ -25,12 +26,9 @@ const SPEC: Record<string, FlagSpec> = {
   id: { kind: 'string', help: 'the child ID column (whole children resampled)' },
   date: { kind: 'string', help: 'the decision date column: recalibration is fitted on earlier cases and tested on later ones (default: a random split)' },
   'test-fraction': { kind: 'string', help: 'share of cases that test the recalibration (default 0.3)' },
-  type: { kind: 'list', help: 'override a column type: COL=number|code|category|date|text|id' },
   top: { kind: 'string', help: 'this council\'s capacity: flag the top K% (default: the model\'s own)' },
-  replicates: { kind: 'string', help: 'bootstrap replicates (default 1000)' },
-  seed: { kind: 'string', help: 'random seed (default 1)' },
-  json: { kind: 'string', help: 'write the report JSON here (default: standard output)' },
-  bundle: { kind: 'string', help: 'write a shareable, self-contained HTML bundle here (disclosure control applied)' },
+  ...BOOTSTRAP_FLAGS,
+  ...OUTPUT_FLAGS,
   help: { kind: 'boolean', help: 'show this help' },
 };
 
