@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import {
-  DEFAULT_QUESTION, windowDaysOf, temporalShortfallWarning, defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, operatingTopPct, parseConfig, rolesForColumns, runSpecOf,
+  DEFAULT_QUESTION, windowDaysOf, temporalShortfallWarning, defaultConfig, defaultSplit, isAuditMode, lockedConfiguration, monthlyVolume, parseConfig, rolesForColumns, runSpecOf,
 } from '../../src/lib/project/config.ts';
 
 const col = (name: string, type: ColumnInfo['type'], inferredType = type): ColumnInfo => ({ name, type, inferredType });
+const TOP10 = { policy: { kind: 'topPct', topPct: 10 } } as const;
 const COLUMNS = [col('child_id', 'id'), col('referral_date', 'date'), col('age', 'number'), col('ethnicity', 'category'), col('note', 'text'), col('outcome', 'category'), col('risk', 'number'), col('source', 'code', 'number')];
 
 describe('parseConfig', () => {
@@ -16,7 +17,7 @@ describe('parseConfig', () => {
   it('round-trips a full configuration', () => {
     const cfg = defaultConfig();
     cfg.roles = { outcome: 'outcome', positive: 'Yes', date: 'referral_date', id: 'child_id', groups: ['ethnicity'], text: ['note'], exclude: ['risk'] };
-    cfg.question = { ...DEFAULT_QUESTION, split: 'kfold', folds: 10, tolerance: { lower: 0.9, upper: 1.1 }, operating: { mode: 'capacity', threshold: 0.3, topPct: 5, capacity: 25 } };
+    cfg.question = { ...DEFAULT_QUESTION, split: 'kfold', folds: 10, tolerance: { lower: 0.9, upper: 1.1 } };
     cfg.models = ['logistic', 'mlp'];
     cfg.criteria = [{ metric: 'averagePrecision', op: '>=', value: 0.65 }];
     expect(parseConfig(JSON.stringify(cfg))).toEqual(cfg);
@@ -28,8 +29,6 @@ describe('parseConfig', () => {
     expect(c.question.folds).toBe(5);
     expect(c.question.testFraction).toBe(0.25);
     expect(c.question.tolerance).toEqual({ lower: 0.8, upper: 1.25 });
-    expect(c.question.operating.mode).toBe('topPct');
-    expect(c.question.operating.topPct).toBe(10);
     expect(c.models).toEqual(['gbdt']);
     expect(c.roles.outcome).toBeUndefined();
     expect(c.roles.groups).toEqual(['a']);
@@ -66,11 +65,15 @@ describe('capacity', () => {
     expect(monthlyVolume(undefined)).toBeNull();
   });
 
-  it('converts 40 reviews a month out of 400 referrals into the top 10%', () => {
-    const q = { ...DEFAULT_QUESTION, operating: { ...DEFAULT_QUESTION.operating, mode: 'capacity' as const, capacity: 40 } };
-    expect(operatingTopPct(q, 400)).toEqual({ topPct: 10 });
-    expect(operatingTopPct(q, 20)).toEqual({ topPct: 100 });
-    expect(operatingTopPct(q, null).problem?.code).toBe('no-volume');
+  it('a capacity reaches the run as a policy (resolved there over the test side\'s own dates), never converted here', () => {
+    const cfg = defaultConfig();
+    cfg.roles = { outcome: 'outcome', positive: 'Yes', date: 'referral_date', groups: [], text: [], exclude: [] };
+    cfg.question.split = 'random';
+    const out = runSpecOf(cfg, COLUMNS, { policy: { kind: 'capacity', perMonth: 40 } });
+    if (!('spec' in out)) throw new Error(JSON.stringify(out));
+    expect(out.spec.spec.policy).toEqual({ kind: 'capacity', perMonth: 40 });
+    expect(out.spec.spec.topPct).toBeUndefined();
+    expect(out.spec.spec.date).toBe('referral_date');
   });
 });
 
@@ -84,11 +87,11 @@ describe('runSpecOf', () => {
   it('builds an evaluate spec: temporal split by the decision date, overridden types, text ablation', () => {
     const cfg = ready();
     cfg.question.gapDays = 365;
-    const out = runSpecOf(cfg, COLUMNS);
+    const out = runSpecOf(cfg, COLUMNS, TOP10);
     if (!('spec' in out)) throw new Error(JSON.stringify(out));
     expect(out.spec.mode).toBe('evaluate');
     expect(out.spec.spec).toMatchObject({
-      outcome: 'outcome', positive: 'Yes', groups: ['ethnicity'], id: 'child_id', seed: 1, replicates: 1000, topPct: 10,
+      outcome: 'outcome', positive: 'Yes', groups: ['ethnicity'], id: 'child_id', seed: 1, replicates: 1000, policy: { kind: 'topPct', topPct: 10 },
       models: ['baseline', 'logistic', 'gbdt'], split: { kind: 'temporal', date: 'referral_date', testFraction: 0.25, gapDays: 365 },
       date: 'referral_date', text: ['note'], drop: ['risk'], types: { source: 'code' }, textAblation: true, tolerance: { lower: 0.8, upper: 1.25 },
     });
@@ -97,7 +100,7 @@ describe('runSpecOf', () => {
   it('builds an audit spec when a score column is chosen, and trains nothing', () => {
     const cfg = ready();
     cfg.roles = { ...cfg.roles, score: 'risk', exclude: [] };
-    const out = runSpecOf(cfg, COLUMNS);
+    const out = runSpecOf(cfg, COLUMNS, TOP10);
     if (!('spec' in out)) throw new Error(JSON.stringify(out));
     expect(out.spec).toMatchObject({ mode: 'audit', spec: { score: 'risk', outcome: 'outcome' } });
     expect('models' in out.spec.spec).toBe(false);
@@ -106,17 +109,16 @@ describe('runSpecOf', () => {
   it('lists every problem at once', () => {
     const cfg = defaultConfig();
     cfg.models = [];
-    cfg.question.operating.mode = 'capacity';
-    const out = runSpecOf(cfg, COLUMNS);
+    const out = runSpecOf(cfg, COLUMNS, { policy: { kind: 'capacity', perMonth: 40 } });
     if (!('problems' in out)) throw new Error('expected problems');
-    expect(out.problems.map((p) => p.code).sort()).toEqual(['no-date', 'no-models', 'no-outcome', 'no-volume']);
+    expect(out.problems.map((p) => p.code).sort()).toEqual(['no-date', 'no-dates-for-capacity', 'no-models', 'no-outcome']);
   });
 
   it('refuses a score column that is not numbers', () => {
     const cfg = ready();
     cfg.roles.score = 'ethnicity';
     cfg.roles.groups = [];
-    const out = runSpecOf(cfg, COLUMNS);
+    const out = runSpecOf(cfg, COLUMNS, TOP10);
     expect('problems' in out && out.problems[0]).toMatchObject({ code: 'score-not-number', column: 'ethnicity' });
   });
 
@@ -124,17 +126,17 @@ describe('runSpecOf', () => {
     const cfg = ready();
     cfg.roles = { ...cfg.roles, id: undefined, positive: undefined };
     cfg.question.split = 'grouped';
-    const out = runSpecOf(cfg, COLUMNS);
+    const out = runSpecOf(cfg, COLUMNS, TOP10);
     expect('problems' in out && out.problems.map((p) => p.code)).toEqual(['no-positive', 'no-id']);
   });
 
   it('asks for the outcome window of a temporal split rather than assuming 12 months', () => {
-    const out = runSpecOf(ready(), COLUMNS);
+    const out = runSpecOf(ready(), COLUMNS, TOP10);
     expect('problems' in out && out.problems[0]).toMatchObject({ code: 'no-window' });
     expect('problems' in out && out.problems[0].message).toMatch(/how many days after the decision date 'outcome' is counted/);
     const cfg = ready();
     cfg.question.gapDays = 90;
-    const ok = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    const ok = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS, TOP10);
     expect('spec' in ok && ok.spec.spec).toMatchObject({ split: { kind: 'temporal', gapDays: 90 } });
     expect([windowDaysOf('cp-or-cla-12m'), windowDaysOf('two_year_recid'), windowDaysOf('s47_6m'), windowDaysOf('outcome'), windowDaysOf('is_recid')]).toEqual([365, 730, 183, null, null]);
   });
@@ -142,7 +144,7 @@ describe('runSpecOf', () => {
   it('carries the unit into the spec', () => {
     const cfg = ready();
     cfg.question = { ...cfg.question, gapDays: 365, unit: 'person' };
-    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS, TOP10);
     expect('spec' in out && out.spec.spec).toMatchObject({ unit: 'person' });
     expect(parseConfig(JSON.stringify({ question: { unit: 'alien', gapDays: 'x' } })).question).toMatchObject({ unit: 'child', gapDays: null });
   });
@@ -150,7 +152,7 @@ describe('runSpecOf', () => {
   it('asks the analyst to confirm a doubtful "yes" value before training, and keeps the doubt through a reload', () => {
     const cfg = ready();
     cfg.roles.positiveDoubt = "'Yes' (4,337, 83%) reads as yes, but it is the more common value";
-    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS);
+    const out = runSpecOf(parseConfig(JSON.stringify(cfg)), COLUMNS, TOP10);
     expect('problems' in out && out.problems[0]).toMatchObject({ code: 'positive-unconfirmed', column: 'outcome' });
     expect('problems' in out && out.problems[0].message).toMatch(/^confirm which value of 'outcome' means yes on the Data page: 'Yes' \(4,337, 83%\)/);
   });
@@ -160,9 +162,10 @@ describe('lockedConfiguration', () => {
   it('holds the question and roles, no data, and ignores models in audit mode', () => {
     const cfg = defaultConfig();
     cfg.roles = { outcome: 'y', positive: '1', score: 's', groups: [], text: [], exclude: [] };
-    const locked = lockedConfiguration(cfg) as { models: string[]; roles: { score: string } };
+    const locked = lockedConfiguration(cfg, { kind: 'topPct', topPct: 5 }) as { models: string[]; roles: { score: string }; policy: unknown };
     expect(locked.models).toEqual([]);
     expect(locked.roles.score).toBe('s');
+    expect(locked.policy).toEqual({ kind: 'topPct', topPct: 5 });
   });
 });
 
@@ -184,11 +187,11 @@ describe('grouping choices (the app offers what candour audit --age/--ethnicity/
     const cfg = defaultConfig();
     cfg.roles = { outcome: 'outcome', positive: 'Yes', score: 'risk', groups: ['ethnicity', 'age'], text: [], exclude: [] };
     cfg.question = { ...DEFAULT_QUESTION, groupings };
-    const r = runSpecOf(cfg, COLUMNS);
+    const r = runSpecOf(cfg, COLUMNS, TOP10);
     if (!('spec' in r)) throw new Error(JSON.stringify(r.problems));
     expect(r.spec.spec).toMatchObject(groupings);
     cfg.roles = { ...cfg.roles, groups: ['ethnicity'] };
-    const s = runSpecOf(cfg, COLUMNS);
+    const s = runSpecOf(cfg, COLUMNS, TOP10);
     if (!('spec' in s)) throw new Error('no spec');
     expect(s.spec.spec).toMatchObject({ grouping: [groupings.grouping[0]], intersections: [], reference: groupings.reference, whatIf: true });
   });

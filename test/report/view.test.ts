@@ -10,13 +10,12 @@ import {
   groupTableRows,
   headlineOf,
   modelLabel,
-  monthlyVolume,
   naturalFrequencySentences,
   operatingRowsOf,
   pairedComparisonRows,
-  snapOperatingRow,
   verdictLines,
 } from '../../src/lib/report/view.ts';
+import { snapToPolicy } from '../../src/lib/report/policy-view.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const load = (name: string): Bundle => JSON.parse(readFileSync(path.join(here, '../fixtures/bundles', name), 'utf8'));
@@ -46,28 +45,22 @@ describe('labels and headline', () => {
 
 describe('operating point', () => {
   it('snaps top K% to the nearest row and says which', () => {
-    const s = snapOperatingRow(ROWS, { mode: 'topPct', topPct: 10.4, threshold: 0.5, capacity: 10 }, null)!;
+    const s = snapToPolicy(ROWS, { kind: 'topPct', topPct: 10.4 }, { testRows: null, testMonths: null })!;
     expect(s.row.topPct).toBe(10);
-    expect(s.note).toBe('Showing the top 10% row: 100 cases flagged (score 0.900 or more).');
+    expect(s.note).toBe('the nearest row is the top 10% (100 cases flagged, score 0.900 or more)');
   });
   it('snaps a threshold to the row with the nearest score cut', () => {
-    const s = snapOperatingRow(ROWS, { mode: 'threshold', topPct: 10, threshold: 0.752, capacity: 10 }, null)!;
+    const s = snapToPolicy(ROWS, { kind: 'threshold', threshold: 0.752 }, { testRows: null, testMonths: null })!;
     expect(s.row.topPct).toBe(25);
-    expect(s.note).toMatch(/^Showing the top 25% row \(score 0\.750 or more, 250 cases flagged\)/);
-  });
-  it('converts capacity with the monthly volume', () => {
-    const s = snapOperatingRow(ROWS, { mode: 'capacity', topPct: 10, threshold: 0.5, capacity: 30 }, 200)!;
-    expect(s.row.topPct).toBe(15);
-    expect(s.note).toMatch(/^Reviewing 30 of about 200 referrals a month is the top 15\.0%/);
-    expect(snapOperatingRow(ROWS, { mode: 'capacity', topPct: 7, threshold: 0.5, capacity: 30 }, null)!.row.topPct).toBe(7);
+    expect(s.note).toBe('the nearest row is the top 25% (score 0.750 or more, 250 cases flagged)');
   });
   it('no rows: null, so the page says the bundle has none', () => {
-    expect(snapOperatingRow(null, { mode: 'topPct', topPct: 10, threshold: 0.5, capacity: 1 }, 100)).toBeNull();
+    expect(snapToPolicy(null, { kind: 'topPct', topPct: 10 }, { testRows: 100, testMonths: 1 })).toBeNull();
     expect(operatingRowsOf({ curves: {} })).toBeNull();
   });
   it('threshold without recorded scores falls back and says so', () => {
     const rows = ROWS.map((r) => ({ ...r, threshold: null }));
-    expect(snapOperatingRow(rows, { mode: 'threshold', topPct: 10, threshold: 0.5, capacity: 1 }, 100)!.note).toMatch(/does not record scores/);
+    expect(snapToPolicy(rows, { kind: 'threshold', threshold: 0.5 }, { testRows: 100, testMonths: 1 })!.note).toMatch(/does not record the score at each row/);
   });
   it('natural frequencies', () => {
     expect(naturalFrequencySentences({ topPct: 10, threshold: 0.5, nFlagged: 100, tp: 60, fp: 40, fn: 90, tn: 810 })).toEqual([
@@ -77,12 +70,6 @@ describe('operating point', () => {
     ]);
     expect(naturalFrequencySentences({ topPct: 1, threshold: null, nFlagged: null, tp: null, fp: null, fn: 1, tn: 1 })[0]).toMatch(/withheld/);
     expect(naturalFrequencySentences({ topPct: 1, threshold: 2, nFlagged: 0, tp: 0, fp: 0, fn: 0, tn: 5 })[0]).toBe('At this point the model flags no child.');
-  });
-  it('monthly volume from the task or the test rows', () => {
-    const b = load('synthetic-models.json');
-    expect(monthlyVolume(b)!.perMonth).toBeGreaterThan(0);
-    expect(monthlyVolume({ ...b, task: { ...b.task, volume: undefined }, data: { ...b.data, rows: 1200 } })).toEqual({ perMonth: 100, note: '100 referrals a month (the 1,200 test cases spread over a year)' });
-    expect(monthlyVolume({ ...b, task: { ...b.task, volume: undefined }, data: { ...b.data, rows: null } })).toBeNull();
   });
 });
 
@@ -177,7 +164,7 @@ describe('a shareable bundle (disclosure control applied) renders without crashi
     const rows = operatingRowsOf(r);
     expect(rows!.every((x) => x.topPct % 5 === 0)).toBe(true);
     // Snaps to the nearest row kept (top 12% -> the 10% row).
-    expect(snapOperatingRow(rows, { mode: 'topPct', topPct: 12, threshold: 0.5, capacity: 1 }, null)!.row.topPct).toBe(10);
+    expect(snapToPolicy(rows, { kind: 'topPct', topPct: 12 }, { testRows: null, testMonths: null })!.row.topPct).toBe(10);
     const prInput = { points: r.curves?.pr ?? [], prevalence: shared.data.prevalence, id: 'p' };
     expect(prCurveSvg(prInput)).toContain('role="img"');
     expect(prCurveSentence(prInput)).toMatch(/half of the children/);

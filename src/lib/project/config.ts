@@ -1,8 +1,9 @@
 /**
  * The analyst's project configuration: column roles, the question (split, groups, tolerance,
- * operating point), models and success criteria. Plain data that is kept in localStorage across
- * reloads — never a cell of case data — and turned into the worker's run spec here, so the
- * pages only render and the same checks hold in every caller.
+ * groupings), models and success criteria. Plain data that is kept in localStorage across
+ * reloads — never a cell of case data — and turned into the worker's run spec here, with the
+ * operating policy (held in the UI's PolicyState alone), so the pages only render and the same
+ * checks hold in every caller.
  */
 import type { AppError } from '../errors.ts';
 import type { ColumnInfo } from '../data/schema.ts';
@@ -11,13 +12,13 @@ import type { Criterion } from '../evaluate/prereg.ts';
 import { GROUPING_KINDS, type AuditSpec, type EvaluateSpec, type Grouping, type GroupingKind, type SplitSpec } from '../run/spec.ts';
 import { attributeNamesOf } from '../run/attribute-names.ts';
 import { MODEL_KINDS, type ModelKind } from '../models/train.ts';
+import { policyProblem, type OperatingPolicy } from '../run/policy.ts';
 import { recordOf } from '../data/names.ts';
 
 export type SplitKind = 'temporal' | 'random' | 'kfold' | 'grouped';
 /** What one row of the data is about: the words of every page follow it (words.ts unitWords). */
 export type Unit = 'child' | 'family' | 'referral' | 'person';
 export const UNITS: readonly Unit[] = ['child', 'family', 'referral', 'person'];
-export type OperatingMode = 'threshold' | 'topPct' | 'capacity';
 
 export interface QuestionConfig {
   split: SplitKind;
@@ -26,7 +27,6 @@ export interface QuestionConfig {
   folds: number;
   /** Ratio band (group / reference) counted as "no disparity". */
   tolerance: { lower: number; upper: number };
-  operating: { mode: OperatingMode; threshold: number; topPct: number; /** cases a month the team can review */ capacity: number };
   seed: number;
   replicates: number;
   /** What a row is about (named once on the Question page). */
@@ -67,7 +67,6 @@ export const DEFAULT_QUESTION: QuestionConfig = {
   testFraction: 0.25,
   folds: 5,
   tolerance: { lower: 0.8, upper: 1.25 },
-  operating: { mode: 'topPct', threshold: 0.5, topPct: 10, capacity: 40 },
   seed: 1,
   replicates: 1000,
   groupings: { grouping: [], intersections: [], reference: [], whatIf: false },
@@ -86,7 +85,6 @@ export const defaultConfig = (): ProjectConfig => ({
 });
 
 const SPLITS: readonly SplitKind[] = ['temporal', 'random', 'kfold', 'grouped'];
-const MODES: readonly OperatingMode[] = ['threshold', 'topPct', 'capacity'];
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const num = (x: unknown, lo: number, hi: number, d: number) => (typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi ? x : d);
 const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
@@ -119,7 +117,6 @@ export function parseConfig(text: string | null): ProjectConfig {
     return d;
   }
   const q = isObj(raw.question) ? raw.question : {};
-  const op = isObj(q.operating) ? q.operating : {};
   const tol = isObj(q.tolerance) ? q.tolerance : {};
   const dq = d.question;
   const lower = num(tol.lower, 1e-6, 1, dq.tolerance.lower);
@@ -132,12 +129,6 @@ export function parseConfig(text: string | null): ProjectConfig {
       testFraction: num(q.testFraction, 0.05, 0.9, dq.testFraction),
       folds: Math.round(num(q.folds, 2, 20, dq.folds)),
       tolerance: { lower, upper },
-      operating: {
-        mode: MODES.includes(op.mode as OperatingMode) ? (op.mode as OperatingMode) : dq.operating.mode,
-        threshold: num(op.threshold, -1e9, 1e9, dq.operating.threshold),
-        topPct: num(op.topPct, 0.01, 100, dq.operating.topPct),
-        capacity: num(op.capacity, 0.01, 1e9, dq.operating.capacity),
-      },
       seed: Math.round(num(q.seed, 0, 2 ** 31 - 1, dq.seed)),
       replicates: Math.round(num(q.replicates, 0, 100_000, dq.replicates)),
       groupings: parseGroupings(q.groupings),
@@ -249,17 +240,6 @@ export function monthlyVolume(perMonth: { count: number }[] | undefined): number
   return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
 }
 
-/** The top share that matches the operating point, or why there is none. */
-export function operatingTopPct(q: QuestionConfig, perMonth: number | null): { topPct?: number; threshold?: number; problem?: AppError } {
-  const o = q.operating;
-  if (o.mode === 'threshold') return { threshold: o.threshold };
-  if (o.mode === 'topPct') return { topPct: o.topPct };
-  if (perMonth === null || !(perMonth > 0)) {
-    return { problem: { code: 'no-volume', message: 'capacity needs a decision date, to count referrals a month; choose a decision date or flag a top percentage instead' } };
-  }
-  return { topPct: Math.min(100, Math.max(0.01, (100 * o.capacity) / perMonth)) };
-}
-
 function splitSpecOf(cfg: ProjectConfig): { split?: SplitSpec; problem?: AppError } {
   const q = cfg.question;
   const r = cfg.roles;
@@ -281,10 +261,11 @@ function splitSpecOf(cfg: ProjectConfig): { split?: SplitSpec; problem?: AppErro
 export type RunSpec = { mode: 'audit'; spec: AuditSpec & { tolerance: QuestionConfig['tolerance'] } } | { mode: 'evaluate'; spec: EvaluateSpec & { tolerance: QuestionConfig['tolerance'] } };
 
 /**
- * The worker's run spec from the configuration, or every problem that stops it (all at once, so
- * the page can list them). `perMonth` converts a capacity into a top share.
+ * The worker's run spec from the configuration and THE operating policy, or every problem that
+ * stops it (all at once, so the page can list them). The run resolves the policy on the test
+ * side (a capacity a month over the test cases' own dates), never here.
  */
-export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { perMonth?: number | null; preregistration?: AuditSpec['preregistration'] } = {}): { spec: RunSpec } | { problems: AppError[] } {
+export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { policy: OperatingPolicy; preregistration?: AuditSpec['preregistration'] }): { spec: RunSpec } | { problems: AppError[] } {
   const problems: AppError[] = [];
   const roles = rolesForColumns(cfg.roles, columns);
   const q = cfg.question;
@@ -292,12 +273,15 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
   else if (roles.positive === undefined || roles.positive === '') problems.push({ code: 'no-positive', message: 'say which value of the outcome means yes', column: roles.outcome });
   else if (roles.positiveDoubt) problems.push({ code: 'positive-unconfirmed', message: `confirm which value of '${roles.outcome}' means yes on the Data page: ${roles.positiveDoubt}`, column: roles.outcome });
   if (!(q.tolerance.lower > 0 && q.tolerance.lower <= 1 && q.tolerance.upper >= 1)) problems.push({ code: 'invalid-tolerance', message: `invalid tolerance: ${q.tolerance.lower} to ${q.tolerance.upper} (the lower bound must be at most 1 and the upper at least 1)` });
-  const op = operatingTopPct(q, opts.perMonth ?? null);
-  if (op.problem) problems.push(op.problem);
+  const policy = opts.policy;
+  const bad = policyProblem(policy);
+  if (bad) problems.push(bad);
+  else if (policy.kind === 'capacity' && !roles.date) {
+    problems.push({ code: 'no-dates-for-capacity', message: 'a capacity a month needs a decision date, to know how many months the test cases span; choose one on the Data page, or flag a top percentage or a score threshold instead' });
+  }
   const common = {
-    outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, seed: q.seed, replicates: q.replicates,
-    threshold: op.threshold ?? (q.operating.mode === 'threshold' ? q.operating.threshold : undefined), topPct: op.topPct,
-    preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups), unit: q.unit,
+    outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, date: roles.date, seed: q.seed, replicates: q.replicates,
+    policy, preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups), unit: q.unit,
   };
   if (isAuditMode(roles)) {
     const score = columns.find((c) => c.name === roles.score);
@@ -314,19 +298,20 @@ export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { per
     spec: {
       mode: 'evaluate',
       spec: {
-        ...common, models: [...cfg.models], split: s.split!, date: roles.date, text: roles.text, drop: roles.exclude, types,
+        ...common, models: [...cfg.models], split: s.split!, text: roles.text, drop: roles.exclude, types,
         textAblation: roles.text.length > 0 ? cfg.textAblation : false,
       },
     },
   };
 }
 
-/** What the pre-registration hash covers besides the criteria: the question, never data. */
-export function lockedConfiguration(cfg: ProjectConfig): unknown {
+/** What the pre-registration hash covers besides the criteria: the question and its operating policy, never data. */
+export function lockedConfiguration(cfg: ProjectConfig, policy: OperatingPolicy): unknown {
   const r = cfg.roles;
   return {
     roles: { outcome: r.outcome ?? null, positive: r.positive ?? null, date: r.date ?? null, id: r.id ?? null, groups: r.groups, text: r.text, score: r.score ?? null, exclude: r.exclude },
     question: cfg.question,
+    policy,
     models: isAuditMode(r) ? [] : cfg.models,
     textAblation: cfg.textAblation,
   };

@@ -7,6 +7,7 @@
 import type { Bundle, DisparityMetric, Estimate, ModelResult, OperatingRow, SubgroupResult, Verdict } from '../bundle/schema.ts';
 import { casesNeededWords, type ForestInput, type ForestRow } from '../charts/forest.ts';
 import { count, num2, num3, pct } from '../charts/svg.ts';
+import { testRowsOf } from './policy-view.ts';
 
 // ------------------------------------------------------------------ labels
 
@@ -107,76 +108,10 @@ export function headlineOf(bundle: Bundle, r: ModelResult): Headline {
 
 // ------------------------------------------------------------------ operating point
 
-export type OperatingMode = 'topPct' | 'threshold' | 'capacity';
-
-export interface OperatingControl {
-  mode: OperatingMode;
-  /** Percentage of cases to flag, 1..100. */
-  topPct: number;
-  /** Flag when score >= threshold. */
-  threshold: number;
-  /** Cases the team can review per month. */
-  capacity: number;
-}
-
-export interface SnappedRow {
-  row: OperatingRow;
-  /** Which row is shown and why, in words. */
-  note: string;
-}
-
-/** Referrals per month the test data stand for: `task.volume.casesPerMonth` if given, else the
- *  test cases spread over a year (said so in the note). Null when the row count is withheld. */
-export function monthlyVolume(bundle: Bundle): { perMonth: number; note: string } | null {
-  const v = bundle.task.volume as { casesPerMonth?: unknown } | undefined;
-  if (v && typeof v.casesPerMonth === 'number' && v.casesPerMonth > 0) return { perMonth: v.casesPerMonth, note: `${count(v.casesPerMonth)} referrals a month` };
-  const rows = bundle.data.rows;
-  if (rows === null || !(rows > 0)) return null;
-  return { perMonth: rows / 12, note: `${count(rows / 12)} referrals a month (the ${count(rows)} test cases spread over a year)` };
-}
-
 /** The operating rows of a result (or subgroup), or null when the bundle has none. */
 export function operatingRowsOf(x: { curves?: { operating?: OperatingRow[] } } | SubgroupResult | ModelResult): OperatingRow[] | null {
   const rows = ('curves' in x && x.curves && typeof x.curves === 'object' ? (x.curves as { operating?: OperatingRow[] }).operating : (x as SubgroupResult).operating) ?? null;
   return Array.isArray(rows) && rows.length > 0 ? rows : null;
-}
-
-function nearest(rows: OperatingRow[], key: (r: OperatingRow) => number | null, target: number): OperatingRow | null {
-  let best: OperatingRow | null = null;
-  let d = Infinity;
-  for (const r of rows) {
-    const v = key(r);
-    if (v === null) continue;
-    const dv = Math.abs(v - target);
-    if (dv < d) {
-      d = dv;
-      best = r;
-    }
-  }
-  return best;
-}
-
-/** The row the control points at: never interpolated, always the nearest row, named in the note. */
-export function snapOperatingRow(rows: OperatingRow[] | null, c: OperatingControl, volume: number | null): SnappedRow | null {
-  if (!rows || rows.length === 0) return null;
-  const flagged = (r: OperatingRow) => (r.nFlagged === null ? 'a withheld number of' : count(r.nFlagged));
-  if (c.mode === 'threshold') {
-    const row = nearest(rows, (r) => r.threshold, c.threshold);
-    if (row) return { row, note: `Showing the top ${row.topPct}% row (score ${num3(row.threshold)} or more, ${flagged(row)} cases flagged): the row nearest to a threshold of ${num3(c.threshold)}.` };
-    const fallback = nearest(rows, (r) => r.topPct, 10)!;
-    return { row: fallback, note: `This bundle does not record scores at each row, so the threshold cannot be used; showing the top ${fallback.topPct}% row instead.` };
-  }
-  if (c.mode === 'capacity') {
-    if (volume === null || !(c.capacity > 0)) {
-      const fallback = nearest(rows, (r) => r.topPct, c.topPct)!;
-      return { row: fallback, note: `The number of referrals a month is not known, so capacity cannot be converted; showing the top ${fallback.topPct}% row.` };
-    }
-    const want = Math.min(100, (100 * c.capacity) / volume);
-    const row = nearest(rows, (r) => r.topPct, want)!;
-    return { row, note: `Reviewing ${count(c.capacity)} of about ${count(volume)} referrals a month is the top ${want < 1 ? want.toFixed(2) : want.toFixed(1)}%; showing the nearest row, top ${row.topPct}% (${flagged(row)} cases flagged).` };
-  }
-  const row = nearest(rows, (r) => r.topPct, c.topPct)!;
-  return { row, note: `Showing the top ${row.topPct}% row: ${flagged(row)} cases flagged${row.threshold === null ? '' : ` (score ${num3(row.threshold)} or more)`}.` };
 }
 
 export interface RowRates {
@@ -411,7 +346,7 @@ export function groupTableRows(r: ModelResult, attribute: string, at: DisparityA
   return r.subgroups
     .filter((s) => s.attribute === attribute)
     .map((s) => {
-      const op = at === 'topK' ? s.topK : s.atThreshold;
+      const op = (s.atPolicy as SubgroupResult['atThreshold'] | undefined) ?? (at === 'topK' ? s.topK : s.atThreshold);
       const cell = (x: number | null | undefined, fmt: (v: number | null) => string) => (x === null || x === undefined ? (s.suppressed || op?.suppressed ? withheld : 'not defined') : fmt(x));
       const flags: string[] = [];
       if (isReference(s)) flags.push('reference');
@@ -445,9 +380,10 @@ export function thresholdRangeOf(rows: OperatingRow[] | null): { min: number; ma
   return Number.isFinite(min) && max > min ? { min, max } : null;
 }
 
-/** One line about what the report is: data, cases, models, where it came from. */
+/** One line about what the report is: data, test cases (the test side, never every row), models. */
 export function reportSummary(bundle: Bundle): string {
-  const n = bundle.data.rows === null ? 'a withheld number of' : count(bundle.data.rows);
+  const tested = testRowsOf(bundle);
+  const n = tested === null ? 'a withheld number of' : count(tested);
   const models = bundle.results.length === 1 ? 'one model' : `${bundle.results.length} models`;
-  return `${bundle.data.name}: ${n} test cases, ${pct(bundle.data.prevalence)} of whom went on to need help (outcome “${bundle.task.outcome}”); ${models}.`;
+  return `${bundle.data.name}: ${n} test cases, ${pct(bundle.results[0]?.metrics.prevalence ?? bundle.data.prevalence)} of whom went on to need help (outcome “${bundle.task.outcome}”); ${models}.`;
 }

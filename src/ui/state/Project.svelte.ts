@@ -19,9 +19,11 @@ import {
 import { MAPPING_STORE_KEY, parseMappingStore, rememberedRoles, storeWithRoles, withColumnRole, type ColumnRoleChoice } from '../../lib/project/mapping.ts';
 import { criterionOfForm, judgeRun, type CriterionForm, type ModelVerdict } from '../../lib/project/criteria.ts';
 import { modelLabel } from '../../lib/report/view.ts';
+import type { OperatingControl } from '../../lib/report/policy-view.ts';
 import type { TableSummary } from '../../../workers/api.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
 import type { ComputeState } from './Compute.svelte.ts';
+import type { PolicyState } from './Policy.svelte.ts';
 import { ownValue, recordOf } from '../../lib/data/names.ts';
 
 const CONFIG_KEY = 'candour.project/1';
@@ -58,11 +60,14 @@ export class ProjectState {
   source = $state.raw<DataSource | null>(null);
 
   readonly compute: ComputeState;
+  /** THE operating policy (set on the Question page, carried by the run spec). */
+  readonly policy: PolicyState;
   readonly #inspect: Inspect;
 
-  constructor(compute: ComputeState, inspect: Inspect) {
+  constructor(compute: ComputeState, inspect: Inspect, policy: PolicyState) {
     this.compute = compute;
     this.#inspect = inspect;
+    this.policy = policy;
   }
 
   get columns() {
@@ -71,13 +76,14 @@ export class ProjectState {
   get auditMode(): boolean {
     return isAuditMode(this.config.roles);
   }
+  /** Referrals in a typical month of the whole table (a hint beside the capacity; the run resolves the policy on the test side). */
   get perMonth(): number | null {
     return monthlyVolume(this.inspection?.quality.recency?.perMonth);
   }
   get runSpec() {
     const lock = this.lock;
     return runSpecOf(this.config, this.columns, {
-      perMonth: this.perMonth,
+      policy: this.policy.policy,
       preregistration: lock ? { criteria: lock.criteria, sha256: lock.sha256, lockedAt: lock.lockedAt, dataFingerprint: lock.dataFingerprint, config: lock.config } : null,
     });
   }
@@ -276,8 +282,8 @@ export class ProjectState {
     this.#setConfig({ ...this.config, question: { ...this.config.question, ...patch } });
   }
 
-  setOperating(patch: Partial<QuestionConfig['operating']>): void {
-    this.setQuestion({ operating: { ...this.config.question.operating, ...patch } });
+  setOperating(patch: Partial<OperatingControl>): void {
+    this.policy.set(patch);
   }
 
   setModels(models: ProjectConfig['models'], textAblation = this.config.textAblation): void {
@@ -310,7 +316,7 @@ export class ProjectState {
   async lockCriteria(now = new Date()): Promise<AppError | null> {
     if (!this.summary) return { code: 'no-data', message: 'load data first: the lock records its fingerprint' };
     try {
-      this.lock = await lockPreregistration(this.config.criteria, this.summary.fingerprint, lockedConfiguration(this.config), now);
+      this.lock = await lockPreregistration(this.config.criteria, this.summary.fingerprint, lockedConfiguration(this.config, this.policy.policy), now);
       this.#save();
       return null;
     } catch (e) {

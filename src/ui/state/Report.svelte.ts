@@ -1,56 +1,103 @@
 /**
- * The report being read: a Bundle (just computed, a demo fixture, or later a file) and which
- * model is in focus. Views are derived from the bundle and the settings; the pages only render.
+ * The report being read: a Bundle (just computed, a demo fixture, or a file) and which model is
+ * in focus. Every view is read from the report at THE operating policy (PolicyState). A live
+ * report (source 'run') is re-derived at a new policy by the worker, without retraining; a report
+ * without scores (demo, file) snaps to its operating rows and says so. The pages only render.
  */
 import type { Bundle } from '../../lib/bundle/schema.ts';
-import { iconCounts } from '../../lib/charts/icon-array.ts';
-import { monthlyVolume, naturalFrequencySentences, operatingRowsOf, ratesOf, snapOperatingRow } from '../../lib/report/view.ts';
-import type { Settings } from './Settings.svelte.ts';
+import type { OperatingPolicy } from '../../lib/run/policy.ts';
+import { iconPanelOf, operatingViewOf, reportPolicyOf, samePolicy, type OperatingControl, type PolicyStanding } from '../../lib/report/policy-view.ts';
+import { ratesOf } from '../../lib/report/view.ts';
+import type { PolicyState } from './Policy.svelte.ts';
 
 export type DemoName = 'synthetic-models' | 'compas-audit';
 export type BundleSource = 'demo' | 'run' | 'file';
+/** Re-derives the live report at a policy (the worker keeps the run's scores); null when it could not. */
+export type Repolicy = (policy: OperatingPolicy) => Promise<Bundle | null>;
+
+/** Pause after the last move of the control before the report is re-derived (a slider sends many). */
+const REPOLICY_DELAY_MS = 250;
 
 export class ReportState {
-  readonly settings: Settings;
+  readonly policy: PolicyState;
+  readonly #repolicy: Repolicy | null;
   bundle = $state.raw<Bundle | null>(null);
   source = $state<BundleSource | null>(null);
   modelIndex = $state(0);
   loading = $state(false);
   loadError = $state<string | null>(null);
+  /** Set while a live report is re-derived at a new policy. */
+  updating = $state(false);
+  #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(settings: Settings) {
-    this.settings = settings;
+  constructor(policy: PolicyState, repolicy: Repolicy | null = null) {
+    this.policy = policy;
+    this.#repolicy = repolicy;
   }
 
   result = $derived(this.bundle ? (this.bundle.results[Math.min(this.modelIndex, this.bundle.results.length - 1)] ?? null) : null);
-  volume = $derived(this.bundle ? monthlyVolume(this.bundle) : null);
-  // Getters (not $derived fields) because they read the settings passed to the constructor;
-  // each is a snap over at most 100 rows.
-  get snapped() {
-    return this.result ? snapOperatingRow(operatingRowsOf(this.result), this.settings.operating, this.volume?.perMonth ?? null) : null;
+  /** The report's own policy record; null for a report made before policies were recorded. */
+  own = $derived(this.bundle ? reportPolicyOf(this.bundle) : null);
+  /** Whether the report can be re-derived at another policy (it was computed here, and the worker holds its scores). */
+  get live(): boolean {
+    return this.source === 'run' && this.#repolicy !== null;
   }
-  get counts() {
-    const s = this.snapped;
-    return s ? iconCounts(s.row) : null;
+
+  // Getters (not $derived fields) because they read the policy state passed to the constructor.
+  /** Why the report may not be at the chosen policy (see operatingViewOf). */
+  get standing(): PolicyStanding {
+    return this.updating ? 'updating' : this.live ? 'report' : 'fixed';
   }
-  get sentences(): string[] {
-    const s = this.snapped;
-    return s ? naturalFrequencySentences(s.row) : [];
+  get view() {
+    const b = this.bundle;
+    const r = this.result;
+    return b && r ? operatingViewOf(b, r, this.policy.policy, this.standing) : null;
+  }
+  get panel() {
+    const v = this.view;
+    return v ? iconPanelOf(v.row) : null;
   }
   get rates() {
-    const s = this.snapped;
-    return s ? ratesOf(s.row) : null;
+    const v = this.view;
+    return v ? ratesOf(v.row) : null;
+  }
+  /** true when the report on screen was derived at the chosen policy (every page's numbers are its own). */
+  get atChosenPolicy(): boolean {
+    return samePolicy(this.own?.policy, this.policy.policy);
   }
 
   setBundle(bundle: Bundle, source: BundleSource): void {
     this.bundle = bundle;
     this.source = source;
+    this.updating = false;
     // Open on the first trained model: the baseline is the comparator, not the answer.
     this.modelIndex = Math.max(0, bundle.results.findIndex((r) => r.model !== 'baseline'));
+    // The report's policy becomes THE policy: what was run is what every page shows.
+    const own = reportPolicyOf(bundle);
+    if (own) this.policy.adopt(own.policy);
   }
 
   selectModel(i: number): void {
     this.modelIndex = i;
+  }
+
+  /** The control on Results moved: the policy changes, and a live report is re-derived at it. */
+  setPolicy(patch: Partial<OperatingControl>): void {
+    this.policy.set(patch);
+    if (!this.live || this.atChosenPolicy) return;
+    this.updating = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#rederive(), REPOLICY_DELAY_MS);
+  }
+
+  async #rederive(): Promise<void> {
+    this.#timer = null;
+    const wanted = this.policy.policy;
+    const next = await this.#repolicy!(wanted);
+    // A later move supersedes this answer; only the answer for the policy still chosen is shown.
+    if (!samePolicy(wanted, this.policy.policy)) return;
+    if (next) this.bundle = next;
+    this.updating = false;
   }
 
   /** A fixture bundle for the demo (its own chunk, fetched from this site only when asked). */

@@ -1,25 +1,29 @@
 /**
  * Workshop mode: synthetic presets only (there is no way to load a file here), a six-step story,
- * a slider for how many children are flagged, and two groups compared in pictures.
+ * a slider for how many children are flagged, and two groups compared in pictures. The slider
+ * moves THE operating policy (PolicyState): the pictures are at the same policy as every page.
  */
 import type { Bundle, SubgroupResult } from '../../lib/bundle/schema.ts';
 import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../../lib/synth/scenarios.ts';
-import { operatingRowsOf, snapOperatingRow } from '../../lib/report/view.ts';
+import { operatingRowsOf } from '../../lib/report/view.ts';
+import { reportPolicyOf, snapToPolicy, testRowsOf } from '../../lib/report/policy-view.ts';
 import { groupPicture, STORY_LENGTH, workshopStory } from '../../lib/report/workshop.ts';
 import type { Settings } from './Settings.svelte.ts';
+import type { PolicyState } from './Policy.svelte.ts';
 
 export const WORKSHOP_PRESETS = PRESET_NAMES.map((name) => ({ name, title: PRESETS[name].title, description: PRESETS[name].description }));
 
 export class WorkshopState {
   readonly settings: Settings;
+  readonly policy: PolicyState;
   bundles = $state.raw<Record<string, Bundle> | null>(null);
   loadError = $state<string | null>(null);
   step = $state(0);
-  topPct = $state(10);
   groupA = $state('White');
   groupB = $state('Black');
-  constructor(settings: Settings) {
+  constructor(settings: Settings, policy: PolicyState) {
     this.settings = settings;
+    this.policy = policy;
   }
 
   // Getters (not $derived fields) because they read the settings passed to the constructor;
@@ -27,12 +31,18 @@ export class WorkshopState {
   get preset(): PresetName {
     return isPresetName(this.settings.workshopPreset) ? this.settings.workshopPreset : 'realistic';
   }
-  get result() {
-    return this.bundles?.[this.preset]?.results[0] ?? null;
+  get bundle() {
+    return this.bundles?.[this.preset] ?? null;
   }
+  get result() {
+    return this.bundle?.results[0] ?? null;
+  }
+  /** The town's row at the policy (snapped: the towns are summaries, without scores). */
   get row() {
+    const b = this.bundle;
     const r = this.result;
-    return r ? (snapOperatingRow(operatingRowsOf(r), { mode: 'topPct', topPct: this.topPct, threshold: 0, capacity: 0 }, null)?.row ?? null) : null;
+    if (!b || !r) return null;
+    return snapToPolicy(operatingRowsOf(r), this.policy.policy, { testRows: testRowsOf(b), testMonths: reportPolicyOf(b)?.testMonths ?? null })?.row ?? null;
   }
   get story() {
     const row = this.row;
@@ -44,7 +54,7 @@ export class WorkshopState {
   }
   get pictures() {
     const groups = this.groups;
-    const k = this.row?.topPct ?? this.topPct;
+    const k = this.row?.topPct ?? 10;
     return [this.groupA, this.groupB].flatMap((g) => {
       const s = groups.find((x) => x.group === g);
       return s ? [groupPicture(s, k)] : [];
@@ -78,8 +88,9 @@ export class WorkshopState {
     this.step = Math.max(0, this.step - 1);
   }
 
+  /** The slider: flag this many of every 100 children (the policy becomes a top share). */
   setTopPct(k: number): void {
-    this.topPct = Math.max(1, Math.min(100, Math.round(k)));
+    this.policy.set({ mode: 'topPct', topPct: Math.max(1, Math.min(100, Math.round(k))) });
   }
 
   setGroups(a: string, b: string): void {

@@ -4,16 +4,17 @@ import { hrefOf, routeOf } from '../../../src/ui/state/routes.ts';
 
 describe('stored settings', () => {
   it('round trip', () => {
-    const s = { operating: { mode: 'capacity' as const, topPct: 15, threshold: 0.3, capacity: 40 }, disparityAt: 'topK' as const, workshopPreset: 'drifting' };
+    const s = { workshopPreset: 'drifting' };
     expect(parseSettings(JSON.stringify(s))).toEqual(s);
   });
   it('missing, corrupt or out-of-range entries fall back field by field', () => {
     expect(parseSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(parseSettings('{not json')).toEqual(DEFAULT_SETTINGS);
     expect(parseSettings('[1,2]')).toEqual(DEFAULT_SETTINGS);
-    const s = parseSettings(JSON.stringify({ operating: { mode: 'everyone', topPct: 500, threshold: 'x', capacity: 12 }, disparityAt: 'elsewhere' }));
-    expect(s.operating).toEqual({ mode: 'topPct', topPct: 10, threshold: 0.5, capacity: 12 });
-    expect(s.disparityAt).toBe('threshold');
+    expect(parseSettings(JSON.stringify({ workshopPreset: 7 }))).toEqual(DEFAULT_SETTINGS);
+  });
+  it('holds no operating policy: that lives in PolicyState alone', () => {
+    expect(Object.keys(parseSettings(JSON.stringify({ operating: { mode: 'capacity' }, disparityAt: 'topK' })))).toEqual(['workshopPreset']);
   });
 });
 
