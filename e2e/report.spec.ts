@@ -40,23 +40,24 @@ describe('the report, walked by keyboard and mouse', () => {
 
     expect(await app.cards().count()).toBe(4);
     const before = { sentences: await app.sentences(), svg: await app.iconSvg(), note: await app.note() };
-    expect(before.sentences).toMatch(/Of every 10 children the model flags, about \d+ went on to need help/);
-    expect(before.note).toMatch(/top 10% row/);
+    expect(before.sentences).toMatch(/Of every 100 children referred, the model flags \d+: \d+ of them went on to need help/);
+    expect(before.note).toMatch(/^Flag the top 10% of cases by score/);
+    expect(await app.policyWords()).toBe('Operating policy: flag the top 10% of cases by score.');
     await app.screenshot('results');
 
     await app.nudgeTopPct(15);
-    await expect.poll(() => app.note()).toMatch(/top 25% row/);
+    await expect.poll(() => app.note()).toMatch(/^Flag the top 25% of cases by score/);
     expect(await app.sentences()).not.toBe(before.sentences);
     expect(await app.iconSvg()).not.toBe(before.svg);
 
-    // Capacity: "we can review N cases a month", converted with the test volume.
+    // Capacity: "we can review N cases a month", placed over the test side's own months.
     await app.chooseMode('Flag as many as we can review');
     await app.setCapacity(30);
-    await expect.poll(() => app.note()).toMatch(/^Reviewing 30 of about [\d,]+ referrals a month is the top [\d.]+%/);
+    await expect.poll(() => app.note()).toMatch(/^Flag as many cases as the team can review: 30 a month\./);
 
-    // Threshold: snaps to the nearest row and says which.
+    // Threshold: the policy is named, and the row shown is said.
     await app.chooseMode('Flag every score above a threshold');
-    await expect.poll(() => app.note()).toMatch(/the row nearest to a threshold of/);
+    await expect.poll(() => app.note()).toMatch(/^Flag every case with a score of [\d.]+ or more\./);
 
     await page.getByTestId('operating-control').scrollIntoViewIfNeeded();
     await app.screenshot('results-operating');
@@ -124,7 +125,7 @@ describe('the report, walked by keyboard and mouse', () => {
     }
   }, 600_000);
 
-  it('settings survive a reload; nothing but settings is stored', async () => {
+  it('the operating policy survives a reload; nothing but the policy is stored', async () => {
     const { context, page } = await fresh();
     const app = new ResultsPage(page);
     await page.goto(site.url);
@@ -133,13 +134,13 @@ describe('the report, walked by keyboard and mouse', () => {
     await app.goto(site.url, 'results');
     await page.getByTestId('icon-array').locator('svg').waitFor();
     await app.nudgeTopPct(5);
-    await expect.poll(() => app.note()).toMatch(/top 15% row/);
+    await expect.poll(() => app.note()).toMatch(/^Flag the top 15% of cases/);
     const stored = await page.evaluate(() => Object.keys(localStorage));
-    expect(stored).toEqual(['candour.settings/1']);
+    expect(stored).toEqual(['candour.policy/1']);
     await page.reload();
     await page.getByTestId('no-report').waitFor();
     await page.getByRole('button', { name: 'Show the synthetic example' }).click();
-    await expect.poll(() => app.note()).toMatch(/top 15% row/);
+    await expect.poll(() => app.note()).toMatch(/^Flag the top 15% of cases/);
     await context.close();
   });
 

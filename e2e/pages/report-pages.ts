@@ -9,6 +9,11 @@ export class AppPage {
     await this.page.getByRole('heading', { level: 1 }).waitFor();
   }
 
+  /** The "Operating policy: ..." line the Results and Fairness pages show. */
+  async policyWords(): Promise<string> {
+    return this.page.getByTestId('policy-words').innerText();
+  }
+
   async step(label: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Steps' }).getByRole('link', { name: label }).click();
     await this.page.getByRole('heading', { level: 1, name: label }).waitFor();

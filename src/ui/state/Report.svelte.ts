@@ -46,7 +46,7 @@ export class ReportState {
   // Getters (not $derived fields) because they read the policy state passed to the constructor.
   /** Why the report may not be at the chosen policy (see operatingViewOf). */
   get standing(): PolicyStanding {
-    return this.updating ? 'updating' : this.live ? 'report' : 'fixed';
+    return this.updating ? 'updating' : this.source === 'run' ? 'report' : 'fixed';
   }
   get view() {
     const b = this.bundle;
