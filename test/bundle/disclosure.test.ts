@@ -4,6 +4,9 @@ import { applyDisclosureControl, DEFAULT_CURVE_GRID } from '../../src/lib/bundle
 import type { Bundle, OperatingPointResult, SubgroupResult } from '../../src/lib/bundle/schema.ts';
 import { exampleBundle } from './make-bundle.ts';
 
+/** The suppression and rounding rules alone, without cell-key noise (tested in attacks.test.ts). */
+const EXACT = { maxPerturbation: 0 } as const;
+
 function op(tp: number, fp: number, fn: number, tn: number, threshold = 0.5): OperatingPointResult {
   const d = (a: number, b: number) => (b ? a / b : null);
   return {
@@ -40,7 +43,7 @@ function group(attribute: string, name: string, t: OperatingPointResult, referen
 describe('applyDisclosureControl: one table', () => {
   // tp=5 is small. flagged = tp+fp publishes, so fp must go; positives = tp+fn, so fn must go;
   // then fn+tn = not flagged leaves tn alone, so tn goes too. Margins stay.
-  const out = applyDisclosureControl(tinyBundle(op(5, 20, 40, 935)));
+  const out = applyDisclosureControl(tinyBundle(op(5, 20, 40, 935)), EXACT);
   const at = out.results[0].atThreshold;
   it('suppresses the small cell and every cell that would reveal it', () => {
     expect([at.tp, at.fp, at.fn, at.tn]).toEqual([null, null, null, null]);
@@ -65,28 +68,28 @@ describe('applyDisclosureControl: one table', () => {
 });
 
 describe('applyDisclosureControl: rounding and rates', () => {
-  const out = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)));
+  const out = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)), EXACT);
   const at = out.results[0].atThreshold;
   it('rounds counts to the nearest 5 (half up)', () => {
     expect([at.tp, at.fp, at.fn, at.tn, at.nFlagged]).toEqual([10, 25, 35, 940, 35]);
     expect(out.data.rows).toBe(1010);
   });
-  it('keeps rates from the unrounded counts, not recomputed from rounded ones', () => {
-    expect(at.precision).toBe(Number((12 / 35).toFixed(3)));
-    expect(at.recall).toBe(Number((12 / 49).toFixed(3)));
+  it('works rates out from the published counts, so they carry nothing the counts do not', () => {
+    expect(at.precision).toBe(Number((10 / 35).toFixed(3)));
+    expect(at.recall).toBe(Number((10 / 50).toFixed(3)));
     expect(at.withheld).toBeUndefined();
   });
   it('honours other threshold and rounding settings', () => {
-    const o = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)), { threshold: 20, rounding: 10 });
+    const o = applyDisclosureControl(tinyBundle(op(12, 23, 37, 938)), { ...EXACT, threshold: 20, rounding: 10 });
     const a = o.results[0].atThreshold;
     expect(a.tp).toBeNull();
     expect(a.nFlagged).toBe(40);
     expect(o.disclosure!.rounding).toBe(10);
   });
   it('does not suppress zeros when asked not to', () => {
-    const o = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)), { suppressZeros: false });
+    const o = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)), { ...EXACT, suppressZeros: false });
     expect(o.results[0].atThreshold.tp).toBe(0);
-    const o2 = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)));
+    const o2 = applyDisclosureControl(tinyBundle(op(0, 0, 50, 950)), EXACT);
     expect(o2.results[0].atThreshold.tp).toBeNull();
   });
 });
@@ -96,22 +99,12 @@ describe('applyDisclosureControl: groups of one attribute', () => {
   // next smallest group n (B) goes too, and so on through every linked set.
   const A = op(30, 60, 20, 600), B = op(12, 20, 15, 200), C = op(1, 2, 1, 4);
   const overall = op(43, 82, 36, 804);
-  const out = applyDisclosureControl(tinyBundle(overall, [group('sex', 'A', A, 'A'), group('sex', 'B', B, 'A'), group('sex', 'C', C, 'A')]));
+  const out = applyDisclosureControl(tinyBundle(overall, [group('sex', 'A', A, 'A'), group('sex', 'B', B, 'A'), group('sex', 'C', C, 'A')]), EXACT);
   const [a, b, c] = out.results[0].subgroups;
   it('suppresses the small group and a second one so neither follows from the total', () => {
-    expect(c.n).toBeNull();
-    expect(c.withheld?.n).toBe('primary');
-    expect(b.n).toBeNull();
-    expect(b.withheld?.n).toBe('secondary');
+    expect(c).toEqual({ attribute: 'sex', group: 'C', suppressed: true, withheld: { group: 'primary' } });
+    expect(b).toEqual({ attribute: 'sex', group: 'B', suppressed: true, withheld: { group: 'secondary' } });
     expect(a.n).toBe(710);
-    expect(c.suppressed).toBe(true);
-    expect(b.suppressed).toBe(true);
-  });
-  it('withholds metrics and disparities of suppressed groups', () => {
-    expect(c.averagePrecision).toEqual({ value: null, lo: null, hi: null });
-    expect(c.prevalence).toBeNull();
-    expect(c.disparity.fpr).toMatchObject({ ratio: null, verdict: null, casesNeeded: null });
-    expect(c.withheld?.['disparity.fpr']).toBe('derived');
   });
   it('keeps the large group', () => {
     expect(a.averagePrecision.value).toBe(0.3);
@@ -127,14 +120,19 @@ function linkedSets(bundle: Bundle) {
   bundle.results.forEach((r, mi) => {
     for (const opName of ['atThreshold', 'topK'] as const) {
       const tables: [string, OperatingPointResult, number | null, number | null][] = [[`${mi}${opName}*`, r[opName], null, null]];
-      for (const g of r.subgroups) tables.push([`${mi}${opName}${g.attribute}=${g.group}`, g[opName], g.n, g.positives]);
+      const none = { tp: null, fp: null, fn: null, tn: null, nFlagged: null } as unknown as OperatingPointResult;
+      // A group withheld whole has no tables: every cell of it is unknown.
+      for (const g of r.subgroups) tables.push([`${mi}${opName}${g.attribute}=${g.group}`, g[opName] ?? none, g.n ?? null, g.positives ?? null]);
       if (opName === 'topK') {
         // Rows of the operating table at the grid, as extra tables of the same populations.
         for (const row of (r.curves?.operating ?? []) as unknown as (OperatingPointResult & { topPct: number })[]) {
           if (row.topPct % 5 === 0) tables.push([`${mi}row${row.topPct}*`, row as unknown as OperatingPointResult, null, null]);
         }
-        for (const g of r.subgroups) for (const row of ((g.operating ?? []) as { topPct: number }[])) {
-          if (row.topPct % 5 === 0) tables.push([`${mi}row${row.topPct}${g.attribute}=${g.group}`, row as unknown as OperatingPointResult, g.n, g.positives]);
+        for (const g of r.subgroups) {
+          const rows = g.operating ?? (g.suppressed && g.n === undefined ? Array.from({ length: 20 }, (_, i) => ({ ...none, topPct: (i + 1) * 5 })) : []);
+          for (const row of rows as { topPct: number }[]) {
+            if (row.topPct % 5 === 0) tables.push([`${mi}row${row.topPct}${g.attribute}=${g.group}`, row as unknown as OperatingPointResult, g.n ?? null, g.positives ?? null]);
+          }
         }
       }
       for (const [p, t, n, pos] of tables) {
@@ -190,11 +188,11 @@ describe('applyDisclosureControl: properties', () => {
         if (total.reduce((a, b) => a + b, 0) === 0) return;
         const sgs = groups.map(([tp, fp, fn, tn], i) => group('g', `level${i}`, op(tp, fp, fn, tn), 'level0'));
         const input = tinyBundle(op(total[0], total[1], total[2], total[3]), sgs);
-        const out = applyDisclosureControl(input);
-        for (const t of [out.results[0].atThreshold, ...out.results[0].subgroups.flatMap((g) => [g.atThreshold])]) {
+        const out = applyDisclosureControl(input, EXACT);
+        for (const t of [out.results[0].atThreshold, ...out.results[0].subgroups.flatMap((g) => (g.atThreshold ? [g.atThreshold] : []))]) {
           for (const v of [t.tp, t.fp, t.fn, t.tn, t.nFlagged]) expect(v === null || (v >= 10 && v % 5 === 0)).toBe(true);
         }
-        for (const g of out.results[0].subgroups) for (const v of [g.n, g.positives]) expect(v === null || v >= 10).toBe(true);
+        for (const g of out.results[0].subgroups) for (const v of [g.n, g.positives]) expect(v === null || v === undefined || v >= 10).toBe(true);
         expect(recoveredSmallCells(input, out)).toEqual([]);
       }),
       { numRuns: 300 },
@@ -204,7 +202,7 @@ describe('applyDisclosureControl: properties', () => {
 
 describe('applyDisclosureControl: a realistic bundle', () => {
   const input = exampleBundle();
-  const out = applyDisclosureControl(input);
+  const out = applyDisclosureControl(input, EXACT);
   it('leaves no published count below the threshold and rounds the rest to 5', () => {
     const bad: string[] = [];
     const walk = (x: unknown, path: string) => {
@@ -213,7 +211,7 @@ describe('applyDisclosureControl: a realistic bundle', () => {
         if (k === 'withheld') continue;
         // Structural zeros: at the top 100% nobody is left unflagged.
         if ((x as { topPct?: number }).topPct === 100 && (k === 'fn' || k === 'tn') && v === 0) continue;
-        if (['n', 'positives', 'tp', 'fp', 'fn', 'tn', 'nFlagged', 'rows', 'nTarget'].includes(k) && v !== null && (typeof v !== 'number' || v < 10 || v % 5 !== 0)) bad.push(`${path}.${k}=${v}`);
+        if (['n', 'positives', 'tp', 'fp', 'fn', 'tn', 'nFlagged', 'rows'].includes(k) && v !== null && (typeof v !== 'number' || v < 10 || v % 5 !== 0)) bad.push(`${path}.${k}=${v}`);
         walk(v, `${path}.${k}`);
       }
     };
@@ -247,24 +245,24 @@ describe('applyDisclosureControl: a realistic bundle', () => {
     const leaked = [...known.keys()].filter((k) => seen.cells.get(k)!.value === null && trueValue(k) < 10 && !structural(k));
     expect(leaked).toEqual([]);
   });
-  it('keeps rates as computed on the unrounded data wherever their cells are published', () => {
-    for (let i = 0; i < input.results.length; i++) {
-      const a = input.results[i].atThreshold, b = out.results[i].atThreshold;
-      for (const k of ['precision', 'recall', 'fpr', 'fnr'] as const) if (b[k] !== null) expect(b[k]).toBe(Number(a[k]!.toFixed(3)));
-      input.results[i].subgroups.forEach((g, j) => {
-        const h = out.results[i].subgroups[j].atThreshold;
-        for (const k of ['precision', 'recall', 'fpr', 'fnr'] as const) {
-          if (h[k] !== null) expect(h[k]).toBe(Number(g.atThreshold[k]!.toFixed(3)));
-          else if (g.atThreshold[k] !== null) expect(h.withheld?.[k]).toBe('derived');
-        }
-      });
+  it('works every rate out from published counts, and withholds it where a count is withheld', () => {
+    const check = (t: OperatingPointResult) => {
+      const q = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Number(Math.min(1, a / b).toFixed(3)));
+      const pos = t.tp === null || t.fn === null ? null : null;
+      void pos;
+      if (t.precision !== null) expect(t.precision).toBe(q(t.tp, t.nFlagged));
+      else if (t.tp === null || t.nFlagged === null) expect(t.withheld?.precision).toBe('derived');
+    };
+    for (const r of out.results) {
+      check(r.atThreshold);
+      for (const g of r.subgroups) if (g.atThreshold) check(g.atThreshold);
     }
   });
   it('keeps the operating table only at the 5% grid, with coarse cuts', () => {
     const rows = out.results[0].curves!.operating as { topPct: number; threshold: number | null }[];
     expect(rows.map((r) => r.topPct)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 5));
     for (const r of rows) expect(r.threshold === null || Number(r.threshold.toFixed(3)) === r.threshold).toBe(true);
-    expect((out.results[0].subgroups[0].operating as unknown[]).length).toBe(20);
+    expect((out.results[0].subgroups.find((g) => g.operating)!.operating as unknown[]).length).toBe(20);
   });
   it('summarises curves at the fixed grid, without score thresholds', () => {
     const c = out.results[1].curves!;

@@ -17,9 +17,12 @@ export interface RunDisclosureOptions {
   threshold: number;
   rounding: number;
   rateDecimals: number;
+  /** How a count at `path` is published (withheld, perturbed, rounded); default: withheld below the threshold, else rounded. */
+  count?: (path: string, value: unknown) => number | null;
 }
 
-export function countOf(x: unknown, o: RunDisclosureOptions): number | null {
+export function countOf(x: unknown, o: RunDisclosureOptions, path = ''): number | null {
+  if (o.count) return o.count(path, x);
   if (!isNum(x)) return null;
   if (x < o.threshold) return null;
   return Math.round(x / o.rounding) * o.rounding;
@@ -29,10 +32,10 @@ const COUNT_KEYS = new Set(['n', 'positives', 'trainGroups', 'testGroups', 'ungr
 const DATE_KEYS = new Set(['dateFrom', 'dateTo', 'cutDate']);
 
 /** Counts rounded or withheld, dates to the month, everything else as it is (recursively). */
-function coarsen(value: unknown, o: RunDisclosureOptions, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => coarsen(v, o));
-  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coarsen(v, o, k)]));
-  if (COUNT_KEYS.has(key)) return countOf(value, o);
+function coarsen(value: unknown, o: RunDisclosureOptions, key = '', path = key): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => coarsen(v, o, '', `${path}[${i}]`));
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coarsen(v, o, k, `${path}.${k}`)]));
+  if (COUNT_KEYS.has(key)) return countOf(value, o, path);
   if (DATE_KEYS.has(key) && typeof value === 'string') return value.slice(0, 7);
   if (key === 'prevalence' && isNum(value)) return Number(value.toFixed(o.rateDecimals));
   return value;
@@ -40,14 +43,14 @@ function coarsen(value: unknown, o: RunDisclosureOptions, key = ''): unknown {
 
 /** The Annex A import summary: every count rounded or withheld, every date kept to the month. */
 function coarsenAnnexA(summary: Record<string, unknown>, o: RunDisclosureOptions): unknown {
-  const walk = (v: unknown, key: string): unknown => {
-    if (Array.isArray(v)) return v.map((x) => walk(x, ''));
-    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    if (isNum(v) && key !== 'months') return countOf(v, o);
+  const walk = (v: unknown, key: string, path: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, '', `${path}[${i}]`));
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, `${path}.${k}`)]));
+    if (isNum(v) && key !== 'months') return countOf(v, o, path);
     if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 7);
     return v;
   };
-  return walk(summary, '');
+  return walk(summary, '', 'data.annexA');
 }
 
 export function discloseRunExtras(out: Record<string, unknown>, source: Record<string, unknown>, o: RunDisclosureOptions): void {
@@ -74,9 +77,9 @@ export function discloseRunExtras(out: Record<string, unknown>, source: Record<s
   const data = isObj(out.data) ? out.data : null;
   const sourceData = isObj(source.data) ? source.data : {};
   if (data) {
-    if ('testRows' in sourceData) data.testRows = countOf(sourceData.testRows, o);
-    if (isObj(sourceData.excluded)) data.excluded = coarsen(sourceData.excluded, o);
+    if ('testRows' in sourceData) data.testRows = countOf(sourceData.testRows, o, 'data.testRows');
+    if (isObj(sourceData.excluded)) data.excluded = coarsen(sourceData.excluded, o, '', 'data.excluded');
     if (isObj(sourceData.annexA)) data.annexA = coarsenAnnexA(sourceData.annexA, o);
   }
-  if (isObj(out.task)) out.task = coarsen(out.task, o);
+  if (isObj(out.task)) out.task = coarsen(out.task, o, '', 'task');
 }

@@ -105,7 +105,7 @@ function fairnessLines(bundle: Bundle): string[] {
   for (const r of bundle.results) {
     const verdicts: Record<string, string[]> = {};
     for (const g of r.subgroups) {
-      for (const [metric, d] of Object.entries(g.disparity)) {
+      for (const [metric, d] of Object.entries(g.disparity ?? {})) {
         if (!d?.verdict) continue;
         (verdicts[d.verdict] ??= []).push(`${g.attribute} = ${g.group} (${metric})`);
       }

@@ -151,6 +151,11 @@ export interface Disparity {
   tooFew?: boolean;
 }
 
+/**
+ * One group's results. In a shareable bundle a group withheld whole by disclosure control has
+ * only `attribute`, `group`, `suppressed: true` and `withheld: { group: reason }`: every other
+ * field is absent (see `isWithheldGroup`).
+ */
 export interface SubgroupResult {
   attribute: string;
   group: string;
@@ -181,6 +186,9 @@ export interface SubgroupResult {
   decisionCurve?: DecisionCurve;
   [extra: string]: unknown;
 }
+
+/** A group withheld whole by disclosure control: its label and the reason, nothing else. */
+export const isWithheldGroup = (s: SubgroupResult): boolean => s.suppressed === true && s.withheld?.group !== undefined && s.n === undefined;
 
 export interface ModelResult {
   model: 'baseline' | 'logistic' | 'gbdt' | 'mlp' | 'external';

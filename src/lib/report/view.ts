@@ -354,8 +354,8 @@ export function groupTableRows(r: ModelResult, attribute: string, at: DisparityA
       if (s.suppressed) flags.push('some numbers withheld');
       return {
         group: s.group,
-        n: s.n === null ? withheld : count(s.n),
-        positives: s.positives === null ? withheld : count(s.positives),
+        n: s.n === null || s.n === undefined ? withheld : count(s.n),
+        positives: s.positives === null || s.positives === undefined ? withheld : count(s.positives),
         prevalence: cell(s.prevalence, pct),
         ap: s.averagePrecision?.value === null || s.averagePrecision === undefined ? (s.suppressed ? withheld : 'not defined') : estimateWords(s.averagePrecision),
         flagged: cell(op?.flaggedRate, pct),
