@@ -20,6 +20,7 @@ import { DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } 
 import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
+import { recordKeySecretBytes } from '../lib/bundle/signing.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { say } from './messages.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
@@ -41,6 +42,7 @@ const FLAGS: Record<string, FlagSpec> = {
   ...BOOTSTRAP_FLAGS,
   ...OUTPUT_FLAGS,
   sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
+  'council-key': { kind: 'string', help: 'key file (from candour keygen) whose secret keys the noise on shared counts, so the same children get the same noise in every run (default: the --sign key file)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -110,6 +112,8 @@ async function audit(argv: string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS);
   if (args.sign !== undefined && args.bundle === undefined) throw new UsageError('--sign needs --bundle (it signs the shareable bundle)');
   const signingKey = readSigningKey(args.sign as string | undefined);
+  const councilKey = args['council-key'] !== undefined ? readSigningKey(args['council-key'] as string) : signingKey;
+  const councilSecret = councilKey ? recordKeySecretBytes(councilKey) : undefined;
   const topPct = numberFlag(args, 'top', DEFAULT_TOP_PCT);
   if (!(topPct > 0 && topPct <= 100)) throw new UsageError(`--top must be in (0, 100], got '${String(args.top)}'`);
   const replicates = numberFlag(args, 'replicates', DEFAULT_REPLICATES);
@@ -132,6 +136,7 @@ async function audit(argv: string[]): Promise<number> {
     name: file.name,
     fingerprint: file.fingerprint,
     backend: 'cpu',
+    councilSecret,
     onNote: (sentence) => say(`candour audit: ${sentence}`),
   }, progressWriter());
   if (!result.ok) {
@@ -153,7 +158,7 @@ async function audit(argv: string[]): Promise<number> {
     const shared = writeBundleFile(report, args.bundle, FALLBACK_VIEWER, signingKey);
     const d = shared.disclosure;
     process.stderr.write(
-      `candour audit: wrote ${args.bundle} (shareable: ${d ? `${d.suppressedCells} count(s) withheld below ${d.threshold}, others rounded to ${d.rounding}` : 'disclosure control applied'})\n`,
+      `candour audit: wrote ${args.bundle} (shareable: ${d ? `${d.suppressedCells} count(s) withheld below ${d.threshold}, others ${d.rules.some((r) => r.includes('noise')) ? 'with cell-key noise' : `rounded to ${d.rounding}`}` : 'disclosure control applied'})\n`,
     );
   }
   if (typeof args.json === 'string') {

@@ -9,6 +9,7 @@ import { runEvaluation } from '../lib/run/evaluate-run.ts';
 import { MODEL_KINDS, type EvaluateSpec, type ModelKind, type SplitSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
+import { recordKeySecretBytes } from '../lib/bundle/signing.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
 import { retype } from '../lib/data/load.ts';
@@ -98,6 +99,7 @@ const SPEC: Record<string, FlagSpec> = {
   ...OUTPUT_FLAGS,
   'model-out': { kind: 'string', help: 'write the first model of --models (not the baseline) as a model file another council can test (candour validate); models are then fitted under the export rules' },
   sign: { kind: 'string', help: 'sign the --bundle and the --model-out file with this key file (from candour keygen)' },
+  'council-key': { kind: 'string', help: 'key file (from candour keygen) whose secret keys the noise on shared counts, so the same children get the same noise in every run (default: the --sign key file)' },
   help: { kind: 'boolean', help: 'show this help' },
 };
 
@@ -125,6 +127,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (args.sign !== undefined && args.bundle === undefined && args['model-out'] === undefined) throw new UsageError('--sign needs --bundle or --model-out (it signs what is shared)');
   const signingKey = readSigningKey(args.sign as string | undefined);
+  const councilKey = args['council-key'] !== undefined ? readSigningKey(args['council-key'] as string) : signingKey;
+  const councilSecret = councilKey ? recordKeySecretBytes(councilKey) : undefined;
   const models = ((args.models as string | undefined) ?? 'baseline,logistic,gbdt').split(',').map((m) => m.trim()).filter(Boolean);
   for (const m of models) if (!MODEL_KINDS.includes(m as ModelKind)) throw new UsageError(`unknown model '${m}' (choose from ${MODEL_KINDS.join(', ')})`);
   const annexA = args['annex-a'] === true;
@@ -178,7 +182,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let last = '';
   const fitted: FittedModel[] = [];
-  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
+  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', councilSecret, onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
   const result = await runEvaluation(file.table, file.columns, spec, ctx, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
     if (line !== last) {

@@ -180,8 +180,8 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     suppressedCells: counts.primary + counts.secondary, primaryCells: counts.primary, secondaryCells: counts.secondary, derivedValues: led.derived,
     curveGrid: s.grid, dropped: led.dropped,
     rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation),
+    perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: hasRecordKeys(bundle) },
   };
-  (record as unknown as Record<string, unknown>).perturbation = { method: 'cell key (ONS)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: hasRecordKeys(bundle) };
   const count = countOfPublished(led, s, bundle);
   discloseRunExtras(out as unknown as Record<string, unknown>, bundle as unknown as Record<string, unknown>, { threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, count });
   out.disclosure = record;
@@ -499,6 +499,9 @@ function movedInterval(e: Estimate | undefined, exact: number | null, published:
   return { value: published, lo: unit ? clamp01(lo) : lo, hi: unit ? clamp01(hi) : hi };
 }
 
+/** An interval's method and too-few flag: words about how it was made, not numbers. */
+const labelsOf = (e: Estimate): Partial<Estimate> => ({ ...(e.method ? { method: e.method } : {}), ...(e.tooFew !== undefined ? { tooFew: e.tooFew } : {}) });
+
 /** A group passes the threshold when its n, positives and negatives are all published. */
 const groupPasses = (led: Ledger, g: GroupEntry | null) => g === null || g.own.every((k) => !led.withheld(k));
 
@@ -518,7 +521,7 @@ function publishRates(led: Ledger, s: Settings): void {
       if (rate in o) o[rate] = roundTo(value, s.rateDecimals);
       if (intervals && isEstimate(intervals[rate])) {
         const moved = movedInterval(intervals[rate], exact, value);
-        intervals[rate] = passes ? { value: roundTo(value, s.rateDecimals), lo: moved.lo, hi: moved.hi } : { value: roundTo(value, s.rateDecimals), lo: null, hi: null };
+        intervals[rate] = { ...labelsOf(intervals[rate]), value: roundTo(value, s.rateDecimals), lo: passes ? moved.lo : null, hi: passes ? moved.hi : null };
       }
     }
     if ('nTarget' in o) {
@@ -579,7 +582,7 @@ function publishGroups(led: Ledger, s: Settings, m: ModelEntry, tolerance: Toler
   const coarse = (e: unknown) => {
     if (!isEstimate(e)) return e;
     const f = 10 ** COARSE_DECIMALS;
-    return { value: roundTo(e.value, COARSE_DECIMALS), lo: isNum(e.lo) ? Math.floor(e.lo * f + 1e-9) / f : null, hi: isNum(e.hi) ? Math.ceil(e.hi * f - 1e-9) / f : null };
+    return { ...labelsOf(e), value: roundTo(e.value, COARSE_DECIMALS), lo: isNum(e.lo) ? Math.floor(e.lo * f + 1e-9) / f : null, hi: isNum(e.hi) ? Math.ceil(e.hi * f - 1e-9) / f : null };
   };
   /** Published rates of the group before rounding (for disparities), by block and metric. */
   const exactRates = new Map<SubgroupResult, Record<string, number | null>>();

@@ -308,6 +308,20 @@ export interface DisclosureRecord {
   dropped: string[];
   /** The rules, in words, for readers of the bundle. */
   rules: string[];
+  /** Cell-key noise on published counts (bundle/cell-key.ts); absent in bundles made before it. */
+  perturbation?: DisclosurePerturbation;
+}
+
+/** How published counts were perturbed: the cell key method with its table. */
+export interface DisclosurePerturbation {
+  method: string;
+  ptable: string;
+  /** Largest noise added to or taken from a count (0 = none). */
+  maxPerturbation: number;
+  /** Cell keys 0..255 in [lo, hi] add `perturbation`. */
+  table: { perturbation: number; lo: number; hi: number }[];
+  /** Whether cell keys came from record keys (a council secret); otherwise from a hash of the report. */
+  recordKeys: boolean;
 }
 
 export interface IntegrityRecord {

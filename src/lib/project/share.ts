@@ -40,10 +40,13 @@ export interface DisclosureSummary {
 export function disclosureSummary(b: Bundle): DisclosureSummary {
   const d = b.disclosure;
   if (!d) return { sentence: 'No disclosure control has been applied: this is not safe to share.', rows: [], rules: [] };
+  const noise = d.perturbation?.maxPerturbation ?? 0;
+  const others = `${noise > 0 ? `have noise of at most ${noise} either way added${d.rounding > 1 ? ' and are' : ''}` : 'are'}${d.rounding > 1 ? ` rounded to the nearest ${d.rounding}` : noise > 0 ? '' : ' not rounded'}`;
   const rows = [
     { key: 'Counts withheld because they were small', value: `${count(d.primaryCells)} (below ${d.threshold}${d.suppressZeros ? ', zeros included' : ''})` },
     { key: 'Counts withheld so small ones cannot be worked out from totals', value: count(d.secondaryCells) },
     { key: 'Rates, intervals and curve points withheld with them', value: count(d.derivedValues) },
+    ...(noise > 0 ? [{ key: 'Noise on other counts', value: `at most ${noise} either way, the same for the same children (cell key method${d.perturbation?.recordKeys ? ', keyed by the council key' : ''})` }] : []),
     { key: 'Other counts', value: d.rounding > 1 ? `rounded to the nearest ${d.rounding}` : 'not rounded' },
     { key: 'Rates', value: `rounded to ${d.rateDecimals} decimal places` },
     { key: 'Curves', value: `kept only at ${d.curveGrid.length} fixed points, without score thresholds` },
@@ -51,8 +54,8 @@ export function disclosureSummary(b: Bundle): DisclosureSummary {
   ];
   const withheld = d.primaryCells + d.secondaryCells;
   const sentence = withheld === 0
-    ? `No count was small enough to withhold; every count is rounded to the nearest ${d.rounding} and no row, ID, date or note of a child is in the file.`
-    : `${count(withheld)} count${withheld === 1 ? ' was' : 's were'} withheld (${count(d.primaryCells)} below ${d.threshold}, ${count(d.secondaryCells)} more so they cannot be worked out), other counts are rounded to the nearest ${d.rounding}, and no row, ID, date or note of a child is in the file.`;
+    ? `No count was small enough to withhold; every count ${others} and no row, ID, date or note of a child is in the file.`
+    : `${count(withheld)} count${withheld === 1 ? ' was' : 's were'} withheld (${count(d.primaryCells)} below ${d.threshold}, ${count(d.secondaryCells)} more so they cannot be worked out), other counts ${others}, and no row, ID, date or note of a child is in the file.`;
   return { sentence, rows, rules: d.rules };
 }
 

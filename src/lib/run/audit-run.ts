@@ -10,6 +10,7 @@ import { buildAuditReport, type AuditProgress } from '../report/audit-report.ts'
 import { outcomeLabels } from './outcome.ts';
 import { auditAttributes, missingColumnError } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
+import { reportCellKeys } from '../bundle/cell-key.ts';
 import type { AuditSpec } from './spec.ts';
 import type { FittedModel } from '../external/model-file.ts';
 
@@ -24,6 +25,12 @@ export interface RunContext {
   onNote?: (sentence: string) => void;
   /** Each model as fitted (with a single split only), for writing a model file (external/model-file.ts). */
   onFitted?: (f: FittedModel) => void;
+  /**
+   * The council's secret for record keys (bundle/cell-key.ts): when given, the local report gets
+   * a `cellKeys` section so shared counts get the same noise in every run on the same children.
+   * Never written into the report.
+   */
+  councilSecret?: Uint8Array;
 }
 
 /** Column roles for the bundle's data section: names and types only, never values. Roles are keyed by column name in a Map (names are data). */
@@ -116,6 +123,7 @@ export function runAudit(
       onProgress,
     });
     addOperatingTables(bundle.results[0], labels, scores, groupValues);
+    if (ctx.councilSecret) bundle.cellKeys = reportCellKeys(table, bundle.results, [{ labels, scores, rows: kept, groups: groupValues }], { rows: kept, labels }, ctx.councilSecret, spec.id);
     return { ok: true, value: bundle };
   } catch (e) {
     if (e instanceof AppFailure) return { ok: false, error: { ...e.error, file: e.error.file ?? ctx.name } };

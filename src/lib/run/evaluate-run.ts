@@ -23,6 +23,7 @@ import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
 import { auditAttributes } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
+import { reportCellKeys } from '../bundle/cell-key.ts';
 import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
@@ -333,6 +334,9 @@ export async function runEvaluation(
         results,
         comparisons,
         ...(sampleSize ? { sampleSize } : {}),
+        ...(ctx.councilSecret
+          ? { cellKeys: reportCellKeys(table, results, trained.map((t) => ({ labels: yTest, scores: t.scores, rows: tableRows, groups })), { rows, labels }, ctx.councilSecret, spec.id) }
+          : {}),
       },
     };
   } catch (e) {
