@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs, usage, numberFlag, UsageError, type FlagSpec } from './args.ts';
+import { parseArgs, usage, numberFlag, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { runValidation } from '../lib/run/validate-run.ts';
@@ -26,7 +26,8 @@ const SPEC: Record<string, FlagSpec> = {
   id: { kind: 'string', help: 'the child ID column (whole children resampled)' },
   date: { kind: 'string', help: 'the decision date column: recalibration is fitted on earlier cases and tested on later ones (default: a random split)' },
   'test-fraction': { kind: 'string', help: 'share of cases that test the recalibration (default 0.3)' },
-  top: { kind: 'string', help: 'this council\'s capacity: flag the top K% (default: the model\'s own)' },
+  top: { kind: 'string', help: 'this council\'s capacity: flag the top K% (default: the model\'s own top K%)' },
+  capacity: { kind: 'string', help: 'this council\'s capacity: flag N cases a month over the span of --date (instead of --top)' },
   ...BOOTSTRAP_FLAGS,
   ...OUTPUT_FLAGS,
   help: { kind: 'boolean', help: 'show this help' },
@@ -41,6 +42,15 @@ function mappingOf(flags: string[] | undefined): Record<string, string | null> {
     out[f.slice(0, eq)] = col === '' ? null : col;
   }
   return out;
+}
+
+function capacityOf(args: ParsedArgs): Pick<ValidateSpec, 'policy'> {
+  if (args.top !== undefined && args.capacity !== undefined) throw new UsageError('choose one capacity: --top or --capacity');
+  if (args.capacity !== undefined) {
+    if (args.date === undefined) throw new UsageError('--capacity needs --date COL (to know how many months the cases span)');
+    return { policy: { kind: 'capacity', perMonth: numberFlag(args, 'capacity', 1) } };
+  }
+  return args.top !== undefined ? { policy: { kind: 'topPct', topPct: numberFlag(args, 'top', 10) } } : {};
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -65,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     testFraction: args['test-fraction'] === undefined ? undefined : numberFlag(args, 'test-fraction', 0.3),
     seed: numberFlag(args, 'seed', 1),
     replicates: numberFlag(args, 'replicates', 1000),
-    topPct: args.top === undefined ? undefined : numberFlag(args, 'top', 10),
+    ...capacityOf(args),
   };
   const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
   let last = '';

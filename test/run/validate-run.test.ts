@@ -7,6 +7,7 @@ import type { Estimate } from '../../src/lib/bundle/schema.ts';
 import type { LoadedTable } from '../../src/lib/data/load.ts';
 import { validationSummary, sideBySide } from '../../src/lib/report/validation-view.ts';
 import { applyDisclosureControl } from '../../src/lib/bundle/disclosure.ts';
+import { numericColumn } from '../../src/lib/data/schema.ts';
 
 const DEV: EvaluateSpec = {
   outcome: 'outcome',
@@ -122,6 +123,30 @@ describe('a model trained on the early years of a drifting council, tested on th
     expect(v.recalibration.split.method).toBe('temporal');
     expect(Math.abs(intercept.calibrationInTheLarge.value!)).toBeLessThan(Math.abs(unchanged.calibrationInTheLarge.value!));
     expect(contains(intercept.calibrationInTheLarge, 0)).toBe(true);
+  });
+});
+
+describe("this council's capacity", async () => {
+  const a = syntheticRows('realistic', 1500, 3);
+  const dev = await loadCsv('a.csv', csvOf([...a.header, 'side'], a.rows.map((r, i) => [...r, i % 10 < 7 ? 'train' : 'test'])));
+  const file = await modelOf(dev);
+  const b = syntheticRows('realistic', 1500, 6);
+  const other = await loadCsv('b.csv', csvOf(b.header, b.rows));
+
+  it('flags N cases a month over the span of the decision dates, beside the model\'s own threshold', async () => {
+    const { bundle } = await validate(file, other, { date: 'referral_date', policy: { kind: 'capacity', perMonth: 10 } });
+    const days = Array.from(numericColumn(other.table, 'referral_date'));
+    const months = (Math.max(...days) - Math.min(...days) + 86_400_000) / ((365.25 / 12) * 86_400_000);
+    const r = bundle.results[0];
+    expect(r.topK.nTarget).toBe(Math.floor(10 * months));
+    expect(r.atThreshold.threshold).toBe(file.operatingPoint.threshold);
+    expect(bundle.task.policy).toEqual({ kind: 'capacity', perMonth: 10 });
+  });
+
+  it('needs decision dates for a capacity a month', async () => {
+    const r = await runValidation(other.table, other.columns, file, { ...VAL, policy: { kind: 'capacity', perMonth: 10 } }, { name: 'b.csv', fingerprint: 'b' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('no-dates-for-capacity');
   });
 });
 

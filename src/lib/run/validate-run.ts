@@ -29,6 +29,7 @@ import { outcomeLabels } from './outcome.ts';
 import { auditAttributes } from './group-values.ts';
 import { referenceDescription } from '../report/audit-report.ts';
 import { DEFAULT_GAP_DAYS } from './defaults.ts';
+import { monthsSpanned, resolvePolicy } from './policy.ts';
 import { addOperatingTables } from './operating.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { RunProgress } from './evaluate-run.ts';
@@ -129,8 +130,16 @@ export async function runValidation(
     onProgress({ kind: 'phase', phase: 'fitting', done: 1, total: 1, detail: 'scoring' });
     throwIfCancelled(ctx.cancel);
 
+    // The model's own threshold, and this council's capacity: a top K%, or N cases a month over
+    // the span of its decision dates (the model's own top K% when no capacity is given).
     const threshold = file.operatingPoint.threshold;
-    const topPct = spec.topPct ?? file.operatingPoint.topPct;
+    const capacity = spec.policy && spec.policy.kind !== 'threshold' ? spec.policy : spec.topPct !== undefined ? { kind: 'topPct' as const, topPct: spec.topPct } : null;
+    let topPct = file.operatingPoint.topPct;
+    if (capacity) {
+      const allDates = spec.date ? numericColumn(table, spec.date) : null;
+      const months = allDates ? monthsSpanned(Array.from(rows, (i) => allDates[i])) : null;
+      topPct = unwrap(resolvePolicy(capacity, scores, months)).topPct;
+    }
     const replicates = spec.replicates ?? DEFAULT_REPLICATES;
     const grouped = unwrap(auditAttributes(table, columns, spec, rows));
     const groups: AuditAttribute[] = grouped.attributes;
@@ -212,6 +221,7 @@ export async function runValidation(
           positive: outcome.value.positive,
           split: { method: 'external', note: 'The model was fitted elsewhere: every case here is a test case.' },
           operatingPoint: { threshold, topPct },
+          policy: capacity ?? { kind: 'topPct', topPct },
           externalModel: { schema: file.schema, hash: file.integrity.hash, kind: file.model.kind, features: file.model.features, signer: authenticity.signer?.publicKey ?? null },
           mapping: matches.map((m) => ({ input: m.input, column: m.column, how: m.how })),
           seed: spec.seed,
