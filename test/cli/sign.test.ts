@@ -1,21 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { readBundleFromHtml } from '../../src/lib/bundle/read.ts';
 import { checkAuthenticity, parseKeyFile, keyFingerprint } from '../../src/lib/bundle/signing.ts';
+import { captureOutput } from './output.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'candour-sign-'));
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 function data(): string {
   const p = path.join(dir, 'scores.csv');
@@ -32,13 +25,13 @@ describe('candour keygen and --sign', () => {
     const parsed = parseKeyFile(readFileSync(key, 'utf8'));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(out).toContain(`public key: ${parsed.value.ed25519.publicKey}`);
-    expect(out).toContain(keyFingerprint(parsed.value.ed25519.publicKey));
-    expect(out).not.toContain(parsed.value.ed25519.secretKey);
+    expect(output.out()).toContain(`public key: ${parsed.value.ed25519.publicKey}`);
+    expect(output.out()).toContain(keyFingerprint(parsed.value.ed25519.publicKey));
+    expect(output.out()).not.toContain(parsed.value.ed25519.secretKey);
     expect(statSync(key).mode & 0o077).toBe(0);
     const before = readFileSync(key, 'utf8');
     expect(await main(['keygen', '--out', key])).toBe(2);
-    expect(err).toMatch(/council\.key: the file already exists/);
+    expect(output.err()).toMatch(/council\.key: the file already exists/);
     expect(readFileSync(key, 'utf8')).toBe(before);
   });
   it('audit --bundle --sign writes a bundle signed by that key', async () => {
@@ -59,9 +52,9 @@ describe('candour keygen and --sign', () => {
     writeFileSync(bad, '{"schema":"candour.key/1"}');
     const html = path.join(dir, 'never.html');
     expect(await main(['audit', '--data', data(), '--outcome', 'outcome', '--score', 'score', '--bundle', html, '--sign', bad])).toBe(2);
-    expect(err).toMatch(/bad\.key: not a usable Candour key file/);
+    expect(output.err()).toMatch(/bad\.key: not a usable Candour key file/);
     expect(existsSync(html)).toBe(false);
     expect(await main(['evaluate', '--data', data(), '--outcome', 'outcome', '--sign', bad])).toBe(2);
-    expect(err).toMatch(/--sign needs --bundle/);
+    expect(output.err()).toMatch(/--sign needs --bundle/);
   });
 });
