@@ -28,6 +28,7 @@ function council(seed: number, key = seed % 2 ? A : B, edit?: (b: Bundle) => voi
 const open = (file: string, b: Bundle, trusted = TRUSTED): OpenedBundle => openBundle(file, JSON.stringify(b), trusted);
 const AP = POOL_METRICS.findIndex((m) => m.metric === 'averagePrecision');
 const PRECISION_AT_T = POOL_METRICS.findIndex((m) => m.metric === 'precision' && m.operatingPoint === 'atThreshold');
+const PRECISION_AT_POLICY = POOL_METRICS.findIndex((m) => m.metric === 'precision' && m.operatingPoint === 'atPolicy');
 const pool = (opened: OpenedBundle[], includeUnverified = false, metric = AP) => poolOpened(opened, { metric, model: null, includeUnverified });
 
 describe('pooling hygiene', () => {
@@ -105,14 +106,31 @@ describe('pooling hygiene', () => {
   });
 
   it('refuses to pool rates at different operating policies, but pools measures that do not depend on the policy', () => {
-    const policy = (p: object) => (b: Bundle) => { (b.task as Record<string, unknown>).policy = p; };
+    const policy = (p: object) => (b: Bundle) => {
+      (b.task as Record<string, unknown>).policy = p;
+      for (const r of b.results) r.atPolicy = { ...r.atThreshold, topPct: null, nTarget: null };
+    };
     const opened = [open('a.html', council(1, A, policy({ kind: 'capacity', perMonth: 40 }))), open('b.html', council(2, B, policy({ kind: 'capacity', perMonth: 60 })))];
-    const rate = pool(opened, false, PRECISION_AT_T);
+    const rate = pool(opened, false, PRECISION_AT_POLICY);
     expect(rate.kind).toBe('refused');
     if (rate.kind === 'refused') expect(rate.message).toMatch(/different operating policies \(a\.html: 40 cases a month; b\.html: 60 cases a month\)/);
     expect(pool(opened, false, AP).kind).toBe('pooled');
+    // The fixed score threshold is the same in both, whatever their policies.
+    expect(pool(opened, false, PRECISION_AT_T).kind).toBe('pooled');
+    const same = [open('a.html', council(1, A, policy({ kind: 'capacity', perMonth: 40 }))), open('b.html', council(2, B, policy({ kind: 'capacity', perMonth: 40 })))];
+    expect(pool(same, false, PRECISION_AT_POLICY).kind).toBe('pooled');
+  });
+
+  it('refuses to pool rates at different score thresholds', () => {
     const thresholds = [open('a.html', council(1, A, (b) => { b.task.operatingPoint.threshold = 0.3; })), open('b.html', two)];
-    expect(pool(thresholds, false, PRECISION_AT_T).kind).toBe('refused');
+    const r = pool(thresholds, false, PRECISION_AT_T);
+    expect(r.kind).toBe('refused');
+    if (r.kind === 'refused') expect(r.message).toMatch(/different score thresholds \(a\.html: score of 0\.3 or more; b\.html: score of 0\.5 or more\)/);
+  });
+
+  it('offers the operating policy\'s measures only when every bundle has them', () => {
+    expect(pool([open('a.html', one), open('b.html', two)]).metrics).not.toContain(PRECISION_AT_POLICY);
+    expect(pool([open('a.html', one), open('b.html', two)]).metrics).toContain(PRECISION_AT_T);
   });
 
   it('defaults to a model that can be pooled', () => {
@@ -127,5 +145,14 @@ describe('pooling hygiene', () => {
   it('a plan lists every file with a reason when it is left out', () => {
     const plan = poolingPlan([open('a.html', one), openBundle('junk.txt', 'hello')]);
     expect(plan.candidates.map((c) => [c.file, c.pooled, c.reason])).toEqual([['a.html', true, null], ['junk.txt', false, 'not readable']]);
+  });
+});
+
+describe('choice of measure', () => {
+  it('falls back to average precision when the chosen measure cannot be answered by every bundle', () => {
+    const atPolicy = POOL_METRICS.findIndex((m) => m.operatingPoint === 'atPolicy');
+    const r = poolOpened([open('a.html', council(1)), open('b.html', council(2))], { metric: atPolicy, model: null, includeUnverified: false });
+    expect(r.metric).toBe(POOL_METRICS.findIndex((m) => m.metric === 'averagePrecision'));
+    expect(r.kind).toBe('pooled');
   });
 });

@@ -230,7 +230,9 @@ export function tQuantile(p: number, df: number): number {
 // --- bundles ---------------------------------------------------------------------------------
 
 export type PoolMetric = 'averagePrecision' | 'rocAuc' | 'precision' | 'recall' | 'fnr' | 'fpr' | 'flaggedRate';
-export type OperatingPointName = 'atThreshold' | 'topK';
+/** The fixed points of the DESIGN contract (score threshold, top K%), or the run's own operating policy (`atPolicy`, when the bundle has it). */
+export type OperatingPointName = 'atThreshold' | 'topK' | 'atPolicy';
+const OPERATING_POINT_WORDS: Record<OperatingPointName, string> = { atThreshold: 'at the score threshold', topK: 'in the top K%', atPolicy: 'at the operating policy' };
 
 export interface PoolBundlesOptions extends PoolOptions {
   metric: PoolMetric;
@@ -288,8 +290,8 @@ export function studyFromResult(r: ModelResult, label: string, metric: PoolMetri
     return { study: { label, y: logit(clampP(e.value)), se, value: e.value, source: 'interval' } };
   };
   if (metric === 'averagePrecision' || metric === 'rocAuc') return fromInterval(r.metrics?.[metric]);
-  const op = r[operatingPoint];
-  if (!op) return { reason: `no ${operatingPoint} results` };
+  const op = r[operatingPoint] as OperatingPointResult | undefined;
+  if (!op || typeof op !== 'object') return { reason: `no results ${OPERATING_POINT_WORDS[operatingPoint]}` };
   const [x, n] = RATE_COUNTS[metric](op);
   const rate = (op as unknown as Record<string, number | null | undefined>)[metric];
   if (n !== null && n > 0 && x !== null) {

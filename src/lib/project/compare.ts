@@ -78,23 +78,32 @@ export function outcomeWindowDays(b: Bundle): number | null {
   return null;
 }
 
-/** The operating policy the bundle's numbers at `op` were computed at, as comparable text. */
-export function policyKey(b: Bundle, op: OperatingPointName): string {
-  const policy = (b.task as Record<string, unknown>).policy;
-  const r = b.results[0];
-  const cut = op === 'topK'
-    ? `top ${b.task.operatingPoint?.topPct ?? r?.topK?.topPct ?? '?'}%`
-    : `score >= ${b.task.operatingPoint?.threshold ?? r?.atThreshold?.threshold ?? '?'}`;
-  return policy && typeof policy === 'object' ? `${canonicalJson(policy)} ${cut}` : cut;
+/** The operating policy the bundle states (`task.policy`), or null (older bundles have none). */
+function policyOf(b: Bundle): { kind?: string; threshold?: number; topPct?: number; perMonth?: number } | null {
+  const p = (b.task as Record<string, unknown>).policy;
+  return p && typeof p === 'object' ? (p as { kind?: string }) : null;
 }
 
-function policyWordsOf(b: Bundle, op: OperatingPointName): string {
-  const policy = (b.task as Record<string, unknown>).policy as { kind?: string; threshold?: number; topPct?: number; perMonth?: number } | undefined;
-  if (policy?.kind === 'capacity') return `${policy.perMonth} cases a month`;
-  if (policy?.kind === 'threshold') return `score of ${policy.threshold} or more`;
-  if (policy?.kind === 'topPct') return `top ${policy.topPct}%`;
-  return op === 'topK' ? `top ${b.task.operatingPoint?.topPct ?? b.results[0]?.topK?.topPct ?? '?'}%` : `score of ${b.task.operatingPoint?.threshold ?? b.results[0]?.atThreshold?.threshold ?? '?'} or more`;
+/**
+ * Where the bundle's numbers at `op` were cut, in words; bundles whose words differ flagged
+ * children differently there. The fixed points depend only on their threshold or share; the
+ * operating policy's point on the policy.
+ */
+export function operatingWords(b: Bundle, op: OperatingPointName): string {
+  if (op === 'topK') return `top ${b.task.operatingPoint?.topPct ?? b.results[0]?.topK?.topPct ?? '?'}%`;
+  if (op === 'atThreshold') return `score of ${b.task.operatingPoint?.threshold ?? b.results[0]?.atThreshold?.threshold ?? '?'} or more`;
+  const p = policyOf(b);
+  if (p?.kind === 'capacity') return `${p.perMonth} cases a month`;
+  if (p?.kind === 'threshold') return `score of ${p.threshold} or more`;
+  if (p?.kind === 'topPct') return `top ${p.topPct}%`;
+  return p ? canonicalJson(p) : 'no policy stated';
 }
+
+const OPERATING_DIFFER: Record<OperatingPointName, string> = {
+  atThreshold: 'score thresholds',
+  topK: 'top-K shares',
+  atPolicy: 'operating policies',
+};
 
 /**
  * Which opened bundles may be pooled, and whether pooling may go ahead at all:
@@ -144,8 +153,8 @@ export function poolingPlan(opened: OpenedBundle[], opts: PoolPlanOptions = {}):
       cautions.push(`The outcome window is not stated in ${kept.filter((k) => outcomeWindowDays(k.b) === null).map((k) => k.o.file).join(', ')}; check it is ${stated[0]} days there too.`);
     }
     const op = opts.operatingPoint ?? null;
-    if (!refusal && op && differ((b) => policyKey(b, op))) {
-      refusal = `Not pooled: the bundles flag children under different operating policies (${list((b) => policyWordsOf(b, op))}), so their rates at the operating point answer different questions. Pool a measure that does not depend on the policy (average precision, ROC AUC), or bundles with the same policy.`;
+    if (!refusal && op && differ((b) => operatingWords(b, op))) {
+      refusal = `Not pooled: the bundles flag children under different ${OPERATING_DIFFER[op]} (${list((b) => operatingWords(b, op))}), so their rates there answer different questions. Pool a measure that does not depend on where children are flagged (average precision, ROC AUC), or bundles that flag them the same way.`;
     }
   }
   return { candidates, bundles, labels, refusal, cautions };
@@ -154,6 +163,8 @@ export function poolingPlan(opened: OpenedBundle[], opts: PoolPlanOptions = {}):
 export const POOL_METRICS: { metric: PoolMetric; label: string; operatingPoint?: OperatingPointName }[] = [
   { metric: 'averagePrecision', label: 'Average precision' },
   { metric: 'rocAuc', label: 'ROC AUC' },
+  { metric: 'precision', label: 'Precision at the operating policy', operatingPoint: 'atPolicy' },
+  { metric: 'fnr', label: 'Children missed (FNR) at the operating policy', operatingPoint: 'atPolicy' },
   { metric: 'precision', label: 'Precision at the score threshold', operatingPoint: 'atThreshold' },
   { metric: 'fnr', label: 'Children missed (FNR) at the score threshold', operatingPoint: 'atThreshold' },
   { metric: 'precision', label: 'Precision in the top K%', operatingPoint: 'topK' },
@@ -204,31 +215,49 @@ export interface PoolChoice {
   includeUnverified: boolean;
 }
 
+interface PoolBase {
+  plan: PoolPlan;
+  models: ModelResult['model'][];
+  /** Indexes into POOL_METRICS that every pooled bundle can answer (the policy's only when all have one). */
+  metrics: number[];
+  /** The measure used: the one chosen when it can be answered, else average precision. */
+  metric: number;
+}
 export type PoolOutcome =
-  | { kind: 'too-few'; plan: PoolPlan; models: ModelResult['model'][] }
-  | { kind: 'refused'; plan: PoolPlan; models: ModelResult['model'][]; message: string }
-  | { kind: 'failed'; plan: PoolPlan; models: ModelResult['model'][]; model: ModelResult['model']; message: string }
-  | { kind: 'pooled'; plan: PoolPlan; models: ModelResult['model'][]; model: ModelResult['model']; value: PooledMetric; sentence: string };
+  | (PoolBase & { kind: 'too-few' })
+  | (PoolBase & { kind: 'refused'; message: string })
+  | (PoolBase & { kind: 'failed'; model: ModelResult['model']; message: string })
+  | (PoolBase & { kind: 'pooled'; model: ModelResult['model']; value: PooledMetric; sentence: string });
+
+/** Indexes into POOL_METRICS that every bundle can answer. */
+export function availableMetrics(bundles: Bundle[]): number[] {
+  const hasPolicy = bundles.length > 0 && bundles.every((b) => b.results.some((r) => r.atPolicy && typeof r.atPolicy === 'object'));
+  return POOL_METRICS.flatMap((m, i) => (m.operatingPoint === 'atPolicy' && !hasPolicy ? [] : [i]));
+}
 
 /**
  * The Compare page's pooled estimate: the plan (what is pooled, what is not and why), then the
  * chosen model, or by default the first model that can actually be pooled for this measure.
  */
 export function poolOpened(opened: OpenedBundle[], choice: PoolChoice): PoolOutcome {
-  const m = POOL_METRICS[choice.metric] ?? POOL_METRICS[0];
+  // Which files are pooled does not depend on the measure; whether they may be pooled together can.
+  const metrics = availableMetrics(poolingPlan(opened, { includeUnverified: choice.includeUnverified }).bundles);
+  const metric = metrics.includes(choice.metric) ? choice.metric : 0;
+  const m = POOL_METRICS[metric];
   const plan = poolingPlan(opened, { includeUnverified: choice.includeUnverified, operatingPoint: m.operatingPoint ?? null });
-  const models = poolableModels(plan.bundles);
-  if (plan.refusal) return { kind: 'refused', plan, models, message: plan.refusal };
-  if (plan.bundles.length < 2 || models.length === 0) return { kind: 'too-few', plan, models };
+  const base: PoolBase = { plan, models: poolableModels(plan.bundles), metrics, metric };
+  const models = base.models;
+  if (plan.refusal) return { ...base, kind: 'refused', message: plan.refusal };
+  if (plan.bundles.length < 2 || models.length === 0) return { ...base, kind: 'too-few' };
   const attempt = (model: ModelResult['model']) => pooledMetric(plan.bundles, model, m.metric, m.operatingPoint, plan.labels);
   const order = choice.model && models.includes(choice.model) ? [choice.model] : models;
   let first: { model: ModelResult['model']; message: string } | null = null;
   for (const model of order) {
     const r = attempt(model);
-    if (r.ok) return { kind: 'pooled', plan, models, model, value: r.value, sentence: pooledSentence(r.value, m.label) };
+    if (r.ok) return { ...base, kind: 'pooled', model, value: r.value, sentence: pooledSentence(r.value, m.label) };
     first ??= { model, message: r.error.message };
   }
-  return { kind: 'failed', plan, models, model: first!.model, message: first!.message };
+  return { ...base, kind: 'failed', model: first!.model, message: first!.message };
 }
 
 /** The localStorage key for the public keys the reader trusts (versioned). */
