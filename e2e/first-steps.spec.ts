@@ -3,6 +3,7 @@
  * about people rather than children (e2e/fixtures/arrests.csv: released Yes for most, a
  * whole-number `year`, groups named colour and citizen, a score from 1 to 10).
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, collectErrors, launch } from './browser.ts';
@@ -151,6 +152,31 @@ describe('the Data page with a newcomer', () => {
     expect(Number(await page.locator('#op-thr').inputValue())).toBeGreaterThan(1);
     await help.scrollIntoViewIfNeeded();
     await app.screenshot('question-threshold');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an Annex A return with no complete outcome window: the real reason for the rows left out, no empty tables, "0 usable cases"', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${site.url}#/data`);
+    await page.getByRole('heading', { level: 1, name: 'Your data' }).waitFor();
+    await page.getByTestId('file-input').setInputFiles(path.resolve(__dirname, '../../shared/data/annex-a/Annex_A_2024_Jan.xlsx'));
+    await page.getByTestId('annex-a-summary').waitFor({ timeout: 60_000 });
+    await page.getByTestId('quality-report').waitFor({ timeout: 60_000 });
+    const left = page.getByTestId('load-report').locator('.govuk-summary-list__row').filter({ hasText: 'Rows left out' });
+    expect(await left.innerText()).toMatch(/6 \(6 referrals after 2020-03-15: their 12-month outcome window is not complete/);
+    expect(await left.innerText()).not.toMatch(/blank lines/);
+    // No representativeness table of 0 cases: a sentence says there is nothing to compare.
+    expect(await page.getByTestId('quality-representativeness').innerText()).toMatch(/^gender: no case to compare with the national figures\./);
+    expect(await page.getByTestId('quality-report').locator('caption', { hasText: 'compared with' }).count()).toBe(0);
+    await page.goto(`${site.url}#/models`);
+    const problems = page.getByTestId('run-problems');
+    await problems.waitFor();
+    expect(await problems.innerText()).toMatch(/0 usable cases/);
+    expect(await problems.innerText()).not.toMatch(/choose the outcome column/);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

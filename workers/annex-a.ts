@@ -33,6 +33,7 @@ export function loadReportOf(log: AnnexALog, rows: number): LoadReport {
     format: log.format === 'xlsx' ? 'xlsx' : 'csv',
     rows,
     skippedRows: log.dropped.reduce((s, d) => s + d.count, 0),
+    skippedWhy: log.dropped.map((d) => `${d.count} ${d.text}`),
     issues: log.issues,
     issueCounts,
     sheets: log.lists.flatMap((l) => l.sheets).concat(log.unrecognisedSheets.map((s) => s.name)),

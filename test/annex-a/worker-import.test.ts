@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annexACsvFiles, generateAnnexA, scenarioFrom } from '../../src/lib/synth/index.ts';
 import { importAnnexAFiles } from '../../workers/annex-a.ts';
+import { loadSummary } from '../../src/lib/project/words.ts';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -16,6 +17,15 @@ describe('importAnnexAFiles', () => {
     expect(r.value.report).toMatchObject({ format: 'xlsx', rows: 6, skippedRows: 0 });
     expect(r.value.report.sheets).toHaveLength(11);
     expect(r.value.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('says why referrals were left out (the window is not complete), not "blank lines"', async () => {
+    const bytes = new Uint8Array(readFileSync(path.resolve(repoRoot, '../shared/data/annex-a/Annex_A_2024_Jan.xlsx')));
+    const r = await importAnnexAFiles({ name: 'Annex_A_2024_Jan.xlsx', bytes });
+    if (!r.ok) throw new Error(r.error.message);
+    const left = loadSummary('Annex_A_2024_Jan.xlsx', r.value.table.numRows, r.value.columns.length, r.value.report).rows.find((x) => x.key === 'Rows left out')!.value;
+    expect(left).toMatch(/^6 \(6 referrals after 2020-03-15: their 12-month outcome window is not complete at the extract date/);
+    expect(left).not.toMatch(/blank lines/);
   });
 
   it('imports dropped list CSVs in any order to the same table and fingerprint', async () => {

@@ -141,6 +141,11 @@ describe('runSpecOf', () => {
     expect([windowDaysOf('cp-or-cla-12m'), windowDaysOf('two_year_recid'), windowDaysOf('s47_6m'), windowDaysOf('outcome'), windowDaysOf('is_recid')]).toEqual([365, 730, 183, null, null]);
   });
 
+  it('with no usable case says so, rather than asking for an outcome column', () => {
+    const out = runSpecOf(defaultConfig(), COLUMNS, { ...TOP10, rows: 0 });
+    expect('problems' in out && out.problems.map((p) => p.message)).toEqual(['0 usable cases: there is nothing to train or test on (the Data page says why rows were left out)']);
+  });
+
   it('carries the unit into the spec', () => {
     const cfg = ready();
     cfg.question = { ...cfg.question, gapDays: 365, unit: 'person' };

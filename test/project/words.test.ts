@@ -91,6 +91,13 @@ describe('representativenessSentence', () => {
   });
 });
 
+describe('representativeness with no case', () => {
+  it('says there is nothing to compare rather than quoting 0% against the national figures', () => {
+    const r = { column: 'gender', attribute: 'gender' as const, source: 'x', unknown: 0, groups: [{ group: 'Female', count: 0, share: 0, reference: 0.45, difference: -0.45 }] };
+    expect(representativenessSentence(r)).toBe('gender: no case to compare with the national figures.');
+  });
+});
+
 describe('unitWords', () => {
   it('names the unit the analyst chose, and children when none or an unknown one is given', () => {
     expect(unitWords('person')).toEqual({ one: 'person', many: 'people', yes: 'had the outcome' });

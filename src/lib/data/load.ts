@@ -36,6 +36,8 @@ export interface LoadReport {
   rows: number;
   /** Rows of the file not in the table (blank lines; Excel rows above the header). */
   skippedRows: number;
+  /** Why those rows are not in the table, when not blank lines or rows above a header (an Annex A import says its own reasons). */
+  skippedWhy?: string[];
   /** What went wrong or was changed, each naming file/row/column; long runs of one kind are capped and counted in issueCounts. */
   issues: AppError[];
   /** Number of issues of each code, including those not listed. */

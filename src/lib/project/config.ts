@@ -265,7 +265,11 @@ export type RunSpec = { mode: 'audit'; spec: AuditSpec & { tolerance: QuestionCo
  * stops it (all at once, so the page can list them). The run resolves the policy on the test
  * side (a capacity a month over the test cases' own dates), never here.
  */
-export function runSpecOf(cfg: ProjectConfig, columns: ColumnInfo[], opts: { policy: OperatingPolicy; preregistration?: AuditSpec['preregistration'] }): { spec: RunSpec } | { problems: AppError[] } {
+export function runSpecOf(
+  cfg: ProjectConfig, columns: ColumnInfo[], opts: { policy: OperatingPolicy; preregistration?: AuditSpec['preregistration']; rows?: number },
+): { spec: RunSpec } | { problems: AppError[] } {
+  // With no case at all (e.g. an Annex A return whose outcome windows are not complete yet), that is the one problem.
+  if (opts.rows === 0) return { problems: [{ code: 'no-cases', message: '0 usable cases: there is nothing to train or test on (the Data page says why rows were left out)' }] };
   const problems: AppError[] = [];
   const roles = rolesForColumns(cfg.roles, columns);
   const q = cfg.question;

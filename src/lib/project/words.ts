@@ -59,7 +59,8 @@ export function loadSummary(name: string, rows: number, columns: number, report?
   if (report.sheet) out.push({ key: 'Sheet', value: report.headerRow && report.headerRow > 1 ? `${report.sheet} (header on row ${report.headerRow})` : report.sheet });
   out.push({ key: 'Cases (rows) read', value: count(rows) });
   out.push({ key: 'Columns', value: count(columns) });
-  out.push({ key: 'Rows left out', value: report.skippedRows === 0 ? 'none' : `${count(report.skippedRows)} (blank lines, or rows above the header)` });
+  const why = report.skippedWhy?.length ? report.skippedWhy.join('; ') : 'blank lines, or rows above the header';
+  out.push({ key: 'Rows left out', value: report.skippedRows === 0 ? 'none' : `${count(report.skippedRows)} (${why})` });
   const total = Object.values(report.issueCounts).reduce((a, b) => a + b, 0);
   out.push({ key: 'Things to check', value: total === 0 ? 'none' : count(total) });
   const counts = Object.entries(report.issueCounts).map(([code, n]) => {
@@ -79,6 +80,7 @@ export interface QualitySection {
 
 /** The figure most worth saying about one attribute's representativeness. */
 export function representativenessSentence(r: Representativeness): string {
+  if (!r.groups.some((g) => g.count > 0)) return `${r.column}: no case to compare with the national figures.`;
   const withRef = r.groups.filter((g) => g.difference !== null);
   const unknown = r.unknown > 0 ? ` ${plural(r.unknown, 'case')} had no recognised ${r.column}.` : '';
   if (withRef.length === 0) {

@@ -84,6 +84,7 @@ export class ProjectState {
     const lock = this.lock;
     return runSpecOf(this.config, this.columns, {
       policy: this.policy.policy,
+      rows: this.summary?.rows,
       preregistration: lock ? { criteria: lock.criteria, sha256: lock.sha256, lockedAt: lock.lockedAt, dataFingerprint: lock.dataFingerprint, config: lock.config } : null,
     });
   }
