@@ -6,7 +6,7 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { initBackend, matmulCheck, type BackendInfo } from '../src/lib/models/tf-backend.ts';
 import { AppFailure, throwIfCancelled } from '../src/lib/errors.ts';
-import { loadTable, retype, type LoadedTable } from '../src/lib/data/load.ts';
+import { loadTable, retype, rowNumberOf, type LoadedTable } from '../src/lib/data/load.ts';
 import { sourceFromBlob } from '../src/lib/data/source.ts';
 import { fingerprintOf, sha256HexOf } from '../src/lib/data/fingerprint.ts';
 import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
@@ -116,8 +116,9 @@ export function createCompute(): ComputeApi {
       const info = await ensureBackend();
       const progress = throttle(onProgress);
       return runs.run(runId, (token) => {
-        const { table, columns, summary } = need();
-        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) =>
+        const held = need();
+        const { table, columns, summary } = held;
+        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held) }, (p) =>
           progress({ kind: 'phase', runId, phase: p.phase === 'overall' ? 'evaluating' : 'auditing', done: p.done, total: p.total }),
         );
         if (!result.ok) throw new AppFailure(result.error);
@@ -128,8 +129,9 @@ export function createCompute(): ComputeApi {
       const info = await ensureBackend();
       const progress = throttle(onProgress);
       return runs.run(runId, async (token) => {
-        const { table, columns, summary } = need();
-        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) =>
+        const held = need();
+        const { table, columns, summary } = held;
+        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held) }, (p) =>
           progress(p.kind === 'epoch' ? { ...p, runId } : { ...p, runId }),
         );
         if (!result.ok) throw new AppFailure(result.error);

@@ -22,6 +22,7 @@ import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
 import { recordKeySecretBytes } from '../lib/bundle/signing.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
+import { rowNumberOf } from '../lib/data/load.ts';
 import { say } from './messages.ts';
 import { numberFlag, parseArgs, usage, UsageError, type FlagSpec, type ParsedArgs } from './args.ts';
 
@@ -137,6 +138,7 @@ async function audit(argv: string[]): Promise<number> {
     fingerprint: file.fingerprint,
     backend: 'cpu',
     councilSecret,
+    fileRow: rowNumberOf(file),
     onNote: (sentence) => say(`candour audit: ${sentence}`),
   }, progressWriter());
   if (!result.ok) {

@@ -12,7 +12,7 @@ import { readSigningKey, writeBundleFile } from './write-bundle.ts';
 import { recordKeySecretBytes } from '../lib/bundle/signing.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
-import { retype } from '../lib/data/load.ts';
+import { retype, rowNumberOf } from '../lib/data/load.ts';
 import { stringColumn } from '../lib/data/schema.ts';
 import { outcomeLabels } from '../lib/run/outcome.ts';
 import { positiveGuessOf } from '../lib/data/roles.ts';
@@ -182,7 +182,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let last = '';
   const fitted: FittedModel[] = [];
-  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', councilSecret, onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
+  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', councilSecret, fileRow: rowNumberOf(file), onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
   const result = await runEvaluation(file.table, file.columns, spec, ctx, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
     if (line !== last) {

@@ -222,6 +222,17 @@ describe('candour audit with columns named like object properties', () => {
 });
 
 describe('candour audit on other formats', () => {
+  it('names the row a spreadsheet shows: Excel with the header on row 3, CSV after a blank line', async () => {
+    const { xlsxBytes } = await import('../../src/lib/data/xlsx-write.ts');
+    const xlsx = path.join(dir, 'rows.xlsx');
+    writeFileSync(xlsx, xlsxBytes([{ name: 'Cases', rows: [['Extract of 1 March'], [], ['y', 'score'], [1, 0.9], [0, 'high']] }]));
+    expect(await run(['--data', xlsx, '--outcome', 'y', '--score', 'score'])).toBe(2);
+    expect(err).toMatch(/row 5, column 'score': the score must be a number, but row 5 has 'high'/);
+    err = '';
+    expect(await run(['--data', csv('rows.csv', 'y,score\n1,0.9\n\n0,0.2\n1,high\n'), '--outcome', 'y', '--score', 'score'])).toBe(2);
+    expect(err).toMatch(/rows\.csv, row 5, column 'score'/);
+  });
+
   it('reads Parquet through the shared loader', async () => {
     const { parquetWriteBuffer } = await import('hyparquet-writer');
     const buf = parquetWriteBuffer({

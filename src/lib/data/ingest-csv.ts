@@ -33,6 +33,8 @@ export interface CsvTable extends BuiltTable {
   rows: number;
   /** Rows not in the table (blank lines). */
   skippedRows: number;
+  /** The file row (1-based, header included) of table row i. */
+  fileRow: (i: number) => number;
 }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d;
@@ -504,6 +506,7 @@ export async function parseCsv(source: Source, opts: CsvOptions = {}): Promise<R
     delimiter: String.fromCharCode(delimiter),
     rows,
     skippedRows: blankLines,
+    fileRow: rowOf ?? ((i: number) => i + headerRecord + 1),
   });
 }
 

@@ -33,6 +33,8 @@ export interface XlsxTable {
   headerRow: number;
   /** Sheet rows not in the table: above the header, and blank rows. */
   skippedRows: number;
+  /** The sheet row (1-based) of table row i. */
+  fileRow: (i: number) => number;
 }
 
 const utf8 = new TextDecoder();
@@ -298,5 +300,6 @@ export function readXlsx(bytes: Uint8Array, opts: XlsxOptions): Result<XlsxTable
     sheet: chosen.name,
     headerRow: headerRow.r,
     skippedRows: h + blankRows,
+    fileRow: (i: number) => data[i].r,
   });
 }

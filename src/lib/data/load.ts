@@ -52,8 +52,17 @@ export interface LoadedTable {
   table: Table;
   columns: ColumnInfo[];
   report: LoadReport;
+  /** The file row (1-based, as a spreadsheet numbers it) of table row i, for messages; absent for
+   *  Arrow and Parquet, whose rows are counted from 1. Not part of what crosses to the page. */
+  fileRow?: (i: number) => number;
   /** The table as first read, before any type change: every retype starts again from it, so a change and its undo lose nothing. */
   original?: { table: Table; columns: ColumnInfo[]; issues: AppError[] };
+}
+
+/** The row number a message gives for table row i: the file row where there is one, else the data row counted from 1 (Arrow, Parquet). */
+export function rowNumberOf(loaded: Partial<Pick<LoadedTable, 'fileRow'>> | object): (i: number) => number {
+  const fileRow = 'fileRow' in loaded ? loaded.fileRow : undefined;
+  return fileRow ?? ((i) => i + 1);
 }
 
 /** What a file's first bytes say it is, or null for text. */
@@ -108,6 +117,7 @@ export async function loadTable(source: Source, opts: LoadOptions = {}): Promise
         table: v.table,
         columns: v.columns,
         report: { format: 'xlsx', rows: v.table.numRows, skippedRows: v.skippedRows, issues: v.issues, issueCounts: countsOf(v.issues), sheets: v.sheets, sheet: v.sheet, headerRow: v.headerRow },
+        fileRow: v.fileRow,
       });
     }
     if (kind === 'arrow' || kind === 'arrow-stream' || kind === 'parquet') {
@@ -136,6 +146,7 @@ export async function loadTable(source: Source, opts: LoadOptions = {}): Promise
         issues: v.issues,
         issueCounts: countsOf(v.issues),
       },
+      fileRow: v.fileRow,
     });
   } catch (e) {
     if (e instanceof Cancelled) return fail({ code: 'cancelled', message: 'loading was cancelled', file });
@@ -224,5 +235,5 @@ export function retype(loaded: LoadedTable, overrides: Record<string, ColumnType
     // What inference said on the file stays the inferred type.
     columns.push({ ...info, ...b.info, type: want, inferredType: info.inferredType, missing: missingIn(b.vector), notes });
   }
-  return ok({ table: tableOfColumns(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) }, original: base });
+  return ok({ table: tableOfColumns(vectors), columns, report: { ...loaded.report, issues, issueCounts: countsOf(issues) }, original: base, fileRow: loaded.fileRow });
 }

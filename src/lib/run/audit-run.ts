@@ -21,6 +21,8 @@ export interface RunContext {
   backend?: string;
   cancel?: CancelToken;
   createdAt?: string;
+  /** The file row of table row i, for messages (default i + 2: a header on row 1). */
+  fileRow?: (i: number) => number;
   /** Told what the grouping did that a reader should know (values not recognised, impossible ages), a sentence each. */
   onNote?: (sentence: string) => void;
   /** Each model as fitted (with a single split only), for writing a model file (external/model-file.ts). */
@@ -37,6 +39,9 @@ export interface RunContext {
 export function describeColumns(columns: ColumnInfo[], roles: ReadonlyMap<string, string>, otherwise = 'feature'): ColumnDescriptor[] {
   return columns.map((c) => ({ name: c.name, type: c.type, role: roles.get(c.name) ?? otherwise }));
 }
+
+/** File row of table row i when the header is the file's first row. */
+export const headerOnFirstRow = (i: number): number => i + 2;
 
 /** Cluster codes (Int32Array) from an ID column, for resampling whole children. */
 export function clusterCodes(values: readonly (string | null)[], rows: Int32Array): Int32Array {
@@ -82,13 +87,14 @@ export function runAudit(
       missingScores++;
       continue;
     }
-    return fail({ code: 'not-numeric', message: `the score must be a number, but row ${i + 2} has '${text}'`, row: i + 2, column: spec.score });
+    const row = (ctx.fileRow ?? headerOnFirstRow)(i);
+    return fail({ code: 'not-numeric', message: `the score must be a number, but row ${row} has '${text}'`, row, column: spec.score });
   }
   if (keep.length === 0) return fail({ code: 'no-cases', message: 'no row has both an outcome and a score', column: spec.score });
   const kept = Int32Array.from(keep, (k) => rows[k]);
   const labels = Uint8Array.from(keep, (k) => outcome.value.labels[k]);
   const scores = Float64Array.from(kept, (i) => rawScores[i]);
-  const grouped = auditAttributes(table, columns, spec, kept);
+  const grouped = auditAttributes(table, columns, spec, kept, ctx.fileRow);
   if (!grouped.ok) return fail(grouped.error);
   const groupValues = grouped.value.attributes;
   for (const note of grouped.value.notes) ctx.onNote?.(note);

@@ -240,7 +240,7 @@ export async function runEvaluation(
 
     const yTest = Uint8Array.from(testRows, (k) => labels[k]);
     const tableRows = Int32Array.from(testRows, (k) => rows[k]);
-    const grouped = auditAttributes(table, columns, spec, tableRows);
+    const grouped = auditAttributes(table, columns, spec, tableRows, ctx.fileRow);
     if (!grouped.ok) return withFile(grouped.error);
     const groups: AuditAttribute[] = grouped.value.attributes;
     for (const note of grouped.value.notes) ctx.onNote?.(note);

@@ -57,7 +57,7 @@ function groupingProblem(spec: GroupSpec, table: Table): Omit<AppError, 'file'> 
 }
 
 /** One column grouped one way: values per row of `rows`, or why not. */
-function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, notes: string[]): Result<(string | null)[]> {
+function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, fileRow: (i: number) => number, notes: string[]): Result<(string | null)[]> {
   const text = stringColumn(table, g.column);
   const raw = Array.from(rows, (i) => text[i]);
   if (g.kind === 'recorded') return { ok: true, value: raw };
@@ -66,7 +66,7 @@ function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, notes
     const ages = Float64Array.from(rows, (i) => numbers[i]);
     const bad = raw.findIndex((s, j) => s !== null && s.trim() !== '' && Number.isNaN(ages[j]));
     if (bad >= 0) {
-      const row = rows[bad] + 2;
+      const row = fileRow(rows[bad]);
       return { ok: false, error: { code: 'not-numeric', message: `age '${raw[bad]}' in row ${row} is not a number`, row, column: g.column } };
     }
     let bands: ReturnType<typeof ageBands>;
@@ -93,7 +93,7 @@ function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, notes
  * The attributes to audit over `rows` (table row indices), in the order of `spec.groups` (each
  * column's groupings in the order given), then the intersections; with the chosen references.
  */
-export function auditAttributes(table: Table, columns: readonly ColumnInfo[], spec: GroupSpec, rows: ArrayLike<number>): Result<AuditAttributes> {
+export function auditAttributes(table: Table, columns: readonly ColumnInfo[], spec: GroupSpec, rows: ArrayLike<number>, fileRow: (i: number) => number = (i) => i + 2): Result<AuditAttributes> {
   const problem = groupingProblem(spec, table);
   if (problem) return { ok: false, error: problem };
   const attributes: AuditAttribute[] = [];
@@ -106,7 +106,7 @@ export function auditAttributes(table: Table, columns: readonly ColumnInfo[], sp
     const ways = (spec.grouping ?? []).filter((g) => g.column === column);
     if (ways.length === 0) add({ attribute: column, values: groupValuesOf(table, columns, column, rows) });
     for (const g of ways) {
-      const values = groupedValues(table, g, rows, notes);
+      const values = groupedValues(table, g, rows, fileRow, notes);
       if (!values.ok) return values;
       add({ attribute: attributeName(g), values: values.value });
     }
