@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   audit: { summary: 'evaluate an existing risk score (e.g. a vendor\'s) against outcomes', load: () => import('./cli/audit.ts') },
   evaluate: { summary: 'train and evaluate models on an extract, honestly split', load: () => import('./cli/evaluate.ts') },
   validate: { summary: 'test a model fitted elsewhere (a model file) on this extract, unchanged', load: () => import('./cli/validate.ts') },
+  verify: { summary: 'check a bundle someone sent: unchanged, signed, and by a key you trust (--trust)', load: () => import('./cli/verify.ts') },
   keygen: { summary: 'make a key file to sign bundles with (--sign) and print its public key', load: () => import('./cli/keygen.ts') },
   selftest: { summary: 'check the compute core works on this machine', load: () => import('./cli/selftest.ts') },
 };

@@ -58,3 +58,30 @@ describe('candour keygen and --sign', () => {
     expect(output.err()).toMatch(/--sign needs --bundle/);
   });
 });
+
+describe('candour verify', () => {
+  it('passes a bundle signed with a trusted key, and refuses an edited one or another key', async () => {
+    const key = path.join(dir, 'verify.key');
+    await main(['keygen', '--out', key]);
+    const k = parseKeyFile(readFileSync(key, 'utf8'));
+    if (!k.ok) throw new Error(k.error.message);
+    const pub = k.value.ed25519.publicKey;
+    const html = path.join(dir, 'verify.html');
+    expect(await main(['audit', '--data', data(), '--outcome', 'outcome', '--score', 'score', '--replicates', '20', '--bundle', html, '--sign', key])).toBe(0);
+    expect(await main(['verify', '--bundle', html, '--trust', pub])).toBe(0);
+    expect(output.out()).toMatch(/^Signed with the key you trust/m);
+    const pubFile = path.join(dir, 'council.pub');
+    writeFileSync(pubFile, pub + '\n');
+    expect(await main(['verify', '--bundle', html, '--trust', pubFile])).toBe(0);
+    const other = path.join(dir, 'other.key');
+    await main(['keygen', '--out', other]);
+    const otherPub = (parseKeyFile(readFileSync(other, 'utf8')) as { ok: true; value: { ed25519: { publicKey: string } } }).value.ed25519.publicKey;
+    expect(await main(['verify', '--bundle', html, '--trust', otherPub])).toBe(2);
+    expect(output.err()).toMatch(/which is not one of the keys given with --trust/);
+    const text = readFileSync(html, 'utf8');
+    const edited = path.join(dir, 'edited.html');
+    writeFileSync(edited, text.replace(/"rows":(\d+)/, (_, n) => `"rows":${Number(n) + 5}`));
+    expect(await main(['verify', '--bundle', edited, '--trust', pub])).toBe(2);
+    expect(output.err()).toMatch(/edited\.html: the bundle failed its check/);
+  });
+});
