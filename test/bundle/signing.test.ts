@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import fc from 'fast-check';
 import { withIntegrity, canonicalJson } from '../../src/lib/bundle/integrity.ts';
 import { shareableBundle } from '../../src/lib/bundle/share.ts';
 import { bundleScriptJson } from '../../src/lib/bundle/write-html.ts';
@@ -185,5 +186,38 @@ describe('the HTML file without JavaScript', () => {
     expect(s).toContain(COUNCIL.ed25519.publicKey);
     expect(s).toMatch(/neither is checked without JavaScript/);
     expect(noscriptSummary(shareableBundle(exampleBundle()))).toMatch(/not signed: a hash can show a file is unchanged since it was written, never who wrote it/i);
+  });
+});
+
+describe('any edit to a signed bundle', () => {
+  /** JSON paths of every leaf outside `integrity`. */
+  const leaves = (v: unknown, path: (string | number)[] = []): (string | number)[][] =>
+    v !== null && typeof v === 'object'
+      ? Object.entries(v as object).flatMap(([k, x]) => (path.length === 0 && k === 'integrity' ? [] : leaves(x, [...path, Array.isArray(v) ? Number(k) : k])))
+      : [path];
+  const base = signed();
+  const paths = leaves(base);
+
+  it('fails the check, with or without a recomputed hash, whichever value is changed or added', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: paths.length - 1 }), fc.boolean(), fc.boolean(), (i, rehash, add) => {
+        const b = copy(base);
+        const path = paths[i];
+        const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, b as unknown as Record<string, unknown>);
+        const last = path[path.length - 1];
+        if (add) (b as unknown as Record<string, unknown>).note = 'checked by the regulator';
+        else {
+          const old = parent[last];
+          parent[last] = typeof old === 'number' ? old + 1 : typeof old === 'string' ? old + ' ' : typeof old === 'boolean' ? !old : 0;
+        }
+        const sig = b.integrity!.signature;
+        const edited = rehash ? withIntegrity(b) : b;
+        if (rehash) edited.integrity!.signature = sig;
+        const a = checkAuthenticity(edited, [COUNCIL.ed25519.publicKey]);
+        expect(a.status).toBe('failed');
+        expect(a.trusted).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
