@@ -42,4 +42,15 @@ describe('draftTransparencyRecord', () => {
     b.results[0].atThreshold.precision = null;
     expect(draftTransparencyRecord(b).tier2.risksAndMitigations.risks).toContain('baseline: of children flagged, an unknown share did not go on');
   });
+
+  it('reads as a sentence with a withheld miss rate, and names disparity measures in words', () => {
+    const b = structuredClone(shared);
+    b.results[0].atThreshold.fnr = null;
+    const g = b.results[0].subgroups[0];
+    g.disparity = { flaggedRate: { reference: 'x', difference: 0.1, ratio: 2, lo: 1.5, hi: 3, verdict: 'disparity', casesNeeded: null } } as typeof g.disparity;
+    const risks = draftTransparencyRecord(b).tier2.risksAndMitigations.risks;
+    expect(risks).toContain('the share of children who did that were not flagged is withheld or undefined');
+    expect(risks).not.toMatch(/withheld or undefined of children|\(flaggedRate\)/);
+    expect(risks).toContain('(share flagged)');
+  });
 });

@@ -136,3 +136,9 @@ describe('quality report', () => {
     expect(sexes.reduce((a, g) => a + g.count, 0)).toBe(7214);
   });
 });
+
+describe('national reference figures', () => {
+  it('name their source for a reader, with no file path of this project', () => {
+    for (const ref of Object.values(NATIONAL_REFERENCE)) expect(ref!.source).not.toMatch(/\.\.\/|\.json|\.md\b|shared\//);
+  });
+});

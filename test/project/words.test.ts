@@ -6,7 +6,7 @@ import { generateCases } from '../../src/lib/synth/generate.ts';
 import { scenarioFrom } from '../../src/lib/synth/scenarios.ts';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import { inspectTable, levelCounts } from '../../workers/quality.ts';
-import { loadSummary, qualitySentences, representativenessSentence, unitCount, unitWords } from '../../src/lib/project/words.ts';
+import { featureWords, loadSummary, qualitySentences, representativenessSentence, unitCount, unitWords } from '../../src/lib/project/words.ts';
 
 async function load(name: string) {
   const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -106,5 +106,16 @@ describe('unitWords', () => {
     expect(unitWords(undefined).many).toBe('children');
     expect(unitWords('__proto__').many).toBe('children');
     expect([unitCount(1, 'person'), unitCount(1204, 'person'), unitCount(2, undefined)]).toEqual(['1 person', '1,204 people', '2 children']);
+  });
+});
+
+describe('featureWords', () => {
+  it('turns encoded model inputs into words', () => {
+    expect(featureWords('cat__gender_Unknown')).toBe('gender: Unknown');
+    expect(featureWords('num__age')).toBe('age');
+    expect(featureWords('num__missingindicator_prev_referrals')).toBe('prev_referrals: missing');
+    expect(featureWords('cat__referral_source_Police_Force', ['referral_source', 'referral'])).toBe('referral_source: Police_Force');
+    expect(featureWords('cat__ethnicity_group_White')).toBe('ethnicity_group: White');
+    expect(featureWords('deprivation')).toBe('deprivation');
   });
 });

@@ -85,10 +85,21 @@ describe('comparison and drivers', () => {
   });
   it('missing comparison and drivers are said plainly', () => {
     const b = load('compas-audit.json');
-    expect(comparisonRows(b)[0].difference).toBe('not in this bundle');
+    // Said the same of a live result and of a bundle: never "not in this bundle".
+    expect(comparisonRows(b)[0].difference).toBe('no paired comparison was made');
     expect(pairedComparisonRows(b)).toEqual([]);
     expect(driverRows(b.results[0])).toEqual({ coefficients: null, importance: null, coefficientInterval: '95% interval', importanceInterval: 'Interval' });
   });
+  it('model inputs and stored criteria are named in words, never encoded or as raw JSON', () => {
+    const b = load('compas-audit.json');
+    const r = { ...b.results[0], coefficients: [{ name: 'cat__gender_Unknown', value: 0.4, lo: 0.1, hi: 0.7 }, { name: 'num__missingindicator_age', value: -0.2, lo: null, hi: null }] };
+    expect(driverRows(r as typeof b.results[0]).coefficients!.map((d) => d.name)).toEqual(['gender: Unknown', 'age: missing']);
+    const bare = { ...b, preregistration: { ...b.preregistration!, criteria: [{ metric: 'fnr', op: '<=', value: 0.5, at: { topPct: 10 } }] } };
+    const words = headlineOf(bare, bare.results[0]).criteria;
+    expect(words).not.toMatch(/"metric"|\{/);
+    expect(words).toMatch(/^Fixed before the results were seen: /);
+  });
+
   it('coefficients largest first, with intervals', () => {
     const b = load('synthetic-models.json');
     const d = driverRows(b.results[1], 5);

@@ -100,6 +100,12 @@ function modelLine(r: ModelResult): string {
   return `${name}: average precision ${est(r.metrics.averagePrecision)}, ROC AUC ${est(r.metrics.rocAuc)}; at score ≥ ${at.threshold ?? '—'}, precision ${pct(at.precision)} (false alarms ${at.precision === null ? 'withheld or undefined' : pct(1 - at.precision)}), children missed ${pct(at.fnr)}.`;
 }
 
+/** The disparity measures as a reader says them (never the JSON key, e.g. "flaggedRate"). */
+const DISPARITY_WORDS: Record<string, string> = {
+  fpr: 'false alarms among those who did not need help', fnr: 'missed among those who needed help', precision: 'precision',
+  flaggedRate: 'share flagged', averagePrecision: 'average precision', recall: 'share found',
+};
+
 function fairnessLines(bundle: Bundle): string[] {
   const lines: string[] = [];
   for (const r of bundle.results) {
@@ -107,7 +113,7 @@ function fairnessLines(bundle: Bundle): string[] {
     for (const g of r.subgroups) {
       for (const [metric, d] of Object.entries(g.disparity ?? {})) {
         if (!d?.verdict) continue;
-        (verdicts[d.verdict] ??= []).push(`${g.attribute} = ${g.group} (${metric})`);
+        (verdicts[d.verdict] ??= []).push(`${g.attribute} = ${g.group} (${DISPARITY_WORDS[metric] ?? metric})`);
       }
     }
     const parts = Object.entries(verdicts).map(([v, xs]) => `${v}: ${xs.length}${v === 'disparity' ? ` — ${xs.slice(0, 6).join(', ')}${xs.length > 6 ? ', …' : ''}` : ''}`);
@@ -180,7 +186,7 @@ export function draftTransparencyRecord(bundle: Bundle): TransparencyRecord {
       risksAndMitigations: {
         impactAssessments: '',
         risks: [
-          ...bundle.results.map((r) => `${r.model}: of children flagged, ${r.atThreshold.precision === null ? 'an unknown share' : pct(1 - r.atThreshold.precision)} did not go on to the outcome (false alarms); ${pct(r.atThreshold.fnr)} of children who did were not flagged.`),
+          ...bundle.results.map((r) => `${r.model}: of children flagged, ${r.atThreshold.precision === null ? 'an unknown share' : pct(1 - r.atThreshold.precision)} did not go on to the outcome (false alarms); ${r.atThreshold.fnr === null ? 'the share of children who did that were not flagged is withheld or undefined' : `${pct(r.atThreshold.fnr)} of children who did were not flagged`}.`),
           ...fairnessLines(bundle),
         ].join(' '),
         mitigations: '',

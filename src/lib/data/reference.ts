@@ -25,22 +25,24 @@ const share = (counts: Record<string, number>): Record<string, number> => {
 export const NATIONAL_REFERENCE: ReferenceDistributions = {
   gender: {
     label: 'Children in need at 31 March 2020, England, by gender (unborn and unknown left out)',
-    source: 'DfE Characteristics of children in need 2020 (male 209,430; female 172,030), via ../shared/annex-a.md and annexa-spec.json national_stats_england.cin_characteristics',
+    // Figures as given in the shared Annex A notes (national_stats_england.cin_characteristics).
+    source: 'DfE Characteristics of children in need 2020 (male 209,430; female 172,030)',
     shares: share({ Male: 209430, Female: 172030 }),
   },
   ethnicity: {
     label: 'Children in need at 31 March 2020, England, by major ethnic group (where known)',
-    source: 'DfE Characteristics of children in need 2020, table A4 (White 268,070; Mixed 32,940; Asian 27,650; Black 32,260; Other 12,870 of 373,790 known), via ../shared/annex-a.md; the Asian/Black split follows DfE column order and is marked unverified there',
+    // Figures as given in the shared Annex A notes, where the Asian/Black split follows DfE column order and is marked unverified.
+    source: 'DfE Characteristics of children in need 2020, table A4 (White 268,070; Mixed 32,940; Asian 27,650; Black 32,260; Other 12,870 of 373,790 known); the split between Asian and Black is not verified',
     shares: share({ White: 268070, Mixed: 32940, Asian: 27650, Black: 32260, Other: 12870 }),
   },
   disability: {
     label: 'Children in need at 31 March 2020, England, with a disability recorded',
-    source: 'DfE Characteristics of children in need 2020: 12.6% with a disability recorded, via annexa-spec.json national_stats_england.cin_characteristics',
+    source: 'DfE Characteristics of children in need 2020: 12.6% with a disability recorded',
     shares: { Yes: 0.126, No: 0.874 },
   },
   ageBand: {
     label: 'Children in need at 31 March, England, by age (approximate)',
-    source: 'Approximate shares from DfE Characteristics of children in need (age at 31 March); not among the vendored ../shared/data/dfe files, so check them against the current release before relying on them',
+    source: 'Approximate shares from DfE Characteristics of children in need (age at 31 March); check them against the current release before relying on them',
     shares: { 'Under 1': 0.05, '1-4': 0.16, '5-9': 0.24, '10-15': 0.38, '16+': 0.17 },
   },
 };

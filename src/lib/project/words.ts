@@ -166,3 +166,22 @@ export function unitCount(n: number, unit: unknown): string {
   const w = unitWords(unit);
   return `${count(n)} ${n === 1 ? w.one : w.many}`;
 }
+
+// ------------------------------------------------------------------ model inputs in words
+
+/**
+ * A model input's encoded name in words: `cat__gender_Unknown` -> "gender: Unknown",
+ * `num__age` -> "age", `num__missingindicator_age` -> "age: missing". `columns` (the data's
+ * column names) splits a category's column from its value exactly; without them the last
+ * underscore does. Any other name is returned as it is.
+ */
+export function featureWords(name: string, columns: readonly string[] = []): string {
+  if (name.startsWith('num__missingindicator_')) return `${name.slice(22)}: missing`;
+  if (name.startsWith('num__')) return name.slice(5);
+  if (!name.startsWith('cat__')) return name;
+  const rest = name.slice(5);
+  const column = [...columns].sort((a, b) => b.length - a.length).find((c) => rest.startsWith(`${c}_`));
+  if (column !== undefined) return `${column}: ${rest.slice(column.length + 1)}`;
+  const cut = rest.lastIndexOf('_');
+  return cut > 0 ? `${rest.slice(0, cut)}: ${rest.slice(cut + 1)}` : rest;
+}

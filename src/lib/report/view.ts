@@ -8,6 +8,8 @@ import type { Bundle, DisparityMetric, Estimate, ModelResult, OperatingRow, Subg
 import { casesNeededWords, type ForestInput, type ForestRow } from '../charts/forest.ts';
 import { count, num2, num3, pct } from '../charts/svg.ts';
 import { testRowsOf } from './policy-view.ts';
+import { describeCriterion, type Criterion } from '../evaluate/prereg.ts';
+import { featureWords } from '../project/words.ts';
 
 // ------------------------------------------------------------------ labels
 
@@ -84,10 +86,18 @@ export interface Headline {
   criteria: string;
 }
 
+/** A stored criterion without its own text, in words (never as raw JSON). */
+function criterionText(c: unknown): string {
+  const o = c as Partial<Criterion> | null;
+  return o && typeof o === 'object' && typeof o.metric === 'string' && (o.op === '>=' || o.op === '<=') && typeof o.value === 'number'
+    ? describeCriterion(o as Criterion)
+    : 'a criterion recorded in a form this version cannot read';
+}
+
 function criteriaText(bundle: Bundle): string {
   const pr = bundle.preregistration;
   if (!pr || !Array.isArray(pr.criteria) || pr.criteria.length === 0) return 'No success criteria were fixed before the results were seen.';
-  const texts = pr.criteria.map((c) => (c && typeof c === 'object' && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : JSON.stringify(c)));
+  const texts = pr.criteria.map((c) => (c && typeof c === 'object' && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : criterionText(c)));
   return `Fixed before the results were seen: ${texts.join('; ')}.`;
 }
 
@@ -181,7 +191,7 @@ export function differenceWords(e: Estimate | null | undefined): string {
 export function comparisonRows(bundle: Bundle): ComparisonRow[] {
   return bundle.results.map((r) => {
     const c = r.comparison as { against?: unknown; difference?: unknown } | undefined;
-    let difference = 'not in this bundle';
+    let difference = 'no paired comparison was made';
     if (r.model === 'baseline') difference = 'the comparator';
     else if (c && isEstimate(c.difference)) difference = `${differenceWords(c.difference)}${typeof c.against === 'string' ? ` vs ${c.against}` : ''}`;
     return {
@@ -218,7 +228,7 @@ export interface DriverRow {
   clear: boolean;
 }
 
-function driverRowsOf(list: unknown, nameKey: string, fmt: (x: number) => string, limit: number): DriverRow[] | null {
+function driverRowsOf(list: unknown, nameKey: string, fmt: (x: number) => string, limit: number, columns: readonly string[]): DriverRow[] | null {
   if (!Array.isArray(list) || list.length === 0) return null;
   const items = list.flatMap((x: unknown) => {
     if (!x || typeof x !== 'object') return [];
@@ -231,7 +241,7 @@ function driverRowsOf(list: unknown, nameKey: string, fmt: (x: number) => string
   const top = items.slice(0, limit);
   const max = Math.max(1e-12, ...top.map((i) => Math.abs(i.value)));
   return top.map((i) => ({
-    name: i.name,
+    name: featureWords(i.name, columns),
     value: fmt(i.value),
     interval: i.lo === null || i.hi === null ? 'no interval' : `${fmt(i.lo)} to ${fmt(i.hi)}`,
     size: Math.abs(i.value) / max,
@@ -248,10 +258,10 @@ function intervalLabelOf(list: unknown, fallback: string): string {
 
 /** Logistic coefficients (largest first) and permutation importance, each null when absent,
  *  with the heading their interval column should carry. */
-export function driverRows(r: ModelResult, limit = 12): { coefficients: DriverRow[] | null; importance: DriverRow[] | null; coefficientInterval: string; importanceInterval: string } {
+export function driverRows(r: ModelResult, limit = 12, columns: readonly string[] = []): { coefficients: DriverRow[] | null; importance: DriverRow[] | null; coefficientInterval: string; importanceInterval: string } {
   return {
-    coefficients: driverRowsOf(r.coefficients, 'name', (x) => signed(x), limit),
-    importance: driverRowsOf(r.importance, 'feature', (x) => num3(x), limit),
+    coefficients: driverRowsOf(r.coefficients, 'name', (x) => signed(x), limit, columns),
+    importance: driverRowsOf(r.importance, 'feature', (x) => num3(x), limit, columns),
     coefficientInterval: intervalLabelOf(r.coefficients, '95% interval'),
     importanceInterval: intervalLabelOf(r.importance, 'Interval'),
   };
