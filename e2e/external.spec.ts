@@ -55,6 +55,9 @@ describe('test a model from elsewhere', () => {
     // Train, not audit: the score column is left out and no other column is taken for one.
     await data.setRoleByMouse('risk_score', 'Leave out');
     await data.setRoleByMouse('deprivation_decile', 'Information for the model');
+    await page.goto(`${site.url}#/question`);
+    await page.locator('#gap-days').fill('365');
+    await page.locator('#gap-days').dispatchEvent('change');
     await page.goto(`${site.url}#/models`);
     await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
     for (const kind of ['baseline', 'gbdt', 'mlp']) if (await page.locator(`#model-${kind}`).isChecked()) await page.locator(`#model-${kind}`).uncheck();

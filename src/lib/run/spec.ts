@@ -109,4 +109,6 @@ export interface ValidateSpec extends Omit<CommonSpec, 'threshold'> {
   date?: string;
   /** Share of cases held out to test the recalibration (default 0.3). */
   testFraction?: number;
+  /** The outcome window in days: recalibration split by date leaves this gap before its cut (default 365). */
+  gapDays?: number;
 }

@@ -166,7 +166,7 @@ export async function runValidation(
     // Recalibration: fitted on a training side of this council's cases, tested on the rest.
     const dates = spec.date ? numericColumn(table, spec.date) : null;
     const split = dates
-      ? unwrap(temporalSplit(labels, Float64Array.from(rows, (i) => dates[i]), { gapDays: DEFAULT_GAP_DAYS, testFraction: spec.testFraction }))
+      ? unwrap(temporalSplit(labels, Float64Array.from(rows, (i) => dates[i]), { gapDays: spec.gapDays ?? DEFAULT_GAP_DAYS, testFraction: spec.testFraction }))
       : unwrap(randomSplit(labels, { seed: spec.seed, testFraction: spec.testFraction }));
     const recal = recalibrationRows(labels, scores, split, threshold);
 

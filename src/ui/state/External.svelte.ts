@@ -84,6 +84,7 @@ export class ExternalState {
       groups: r.groups,
       id: r.id,
       date: r.date,
+      ...(q.gapDays !== null ? { gapDays: q.gapDays } : {}),
       seed: q.seed,
       replicates: q.replicates,
       mapping: $state.snapshot(this.mapping) as Record<string, string | null>,
