@@ -102,3 +102,17 @@ describe.each(['csv', 'parquet', 'xlsx', 'arrow'])('columns named like object pr
     }
   }, 60_000);
 });
+
+describe('a model input named like an object property', () => {
+  it('maps onto its column and stays a column of the mapped table', async () => {
+    const { mappedTable } = await import('../../src/lib/external/apply.ts');
+    const table = tableOfColumns([['src', makeVector(Float64Array.from([1, 2, 3]))]]);
+    const mapped = mappedTable(table, [
+      { input: '__proto__', type: 'number', column: 'src', how: 'mapped' },
+      { input: 'constructor', type: 'number', column: null, how: 'not recorded' },
+    ]);
+    expect(mapped.schema.fields.map((f) => f.name)).toEqual(['__proto__', 'constructor']);
+    expect(mapped.getChild('__proto__')?.toArray()).toEqual(Float64Array.from([1, 2, 3]));
+    expect(mapped.getChild('constructor')?.get(0)).toBeNull();
+  });
+});

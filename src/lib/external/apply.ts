@@ -11,6 +11,7 @@ import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts'
 import { transform } from '../features/pipeline.ts';
 import { OTHER_LEVEL } from '../features/pipeline.ts';
 import type { ModelFile, ModelInput, RestoredModel } from './model-file.ts';
+import { tableOfColumns } from '../data/arrow-vectors.ts';
 
 export interface InputMatch {
   input: string;
@@ -66,14 +67,12 @@ export function matchInputs(file: ModelFile, columns: readonly ColumnInfo[], map
 
 /** A table with one column per model input, named as the model names it (all missing when not recorded). */
 export function mappedTable(table: Table, matches: readonly InputMatch[]): Table {
-  const vectors: Record<string, Vector> = Object.create(null);
-  for (const m of matches) {
-    if (m.column !== null) vectors[m.input] = table.getChild(m.column)!;
-    else vectors[m.input] = m.type === 'category' || m.type === 'text'
+  // Built from (name, vector) pairs: an input may be called `__proto__` (names are data, not keys).
+  return tableOfColumns(matches.map((m) => [m.input, m.column !== null
+    ? table.getChild(m.column)!
+    : m.type === 'category' || m.type === 'text'
       ? vectorFromArray(new Array<string | null>(table.numRows).fill(null))
-      : vectorFromArray(new Array<number | null>(table.numRows).fill(null), new Float64());
-  }
-  return new Table(vectors);
+      : vectorFromArray(new Array<number | null>(table.numRows).fill(null), new Float64())] as const));
 }
 
 export interface InputProblem {
