@@ -71,6 +71,13 @@ describe('operating point', () => {
     expect(naturalFrequencySentences({ topPct: 1, threshold: null, nFlagged: null, tp: null, fp: null, fn: 1, tn: 1 })[0]).toMatch(/withheld/);
     expect(naturalFrequencySentences({ topPct: 1, threshold: 2, nFlagged: 0, tp: 0, fp: 0, fn: 0, tn: 5 })[0]).toBe('At this point the model flags no child.');
   });
+  it('natural frequencies in the report\'s unit: people, not children, for adult defendants', () => {
+    expect(naturalFrequencySentences({ topPct: 10, threshold: 0.5, nFlagged: 100, tp: 60, fp: 40, fn: 90, tn: 810 }, 'person')).toEqual([
+      'Of every 10 people the model flags, about 6 had the outcome and 4 were false alarms.',
+      'Of every 10 people who had the outcome, the model flags about 4 and misses 6.',
+      'In all it flags 100 of 1,000 people (10%).',
+    ]);
+  });
 });
 
 describe('comparison and drivers', () => {

@@ -9,7 +9,7 @@ import { casesNeededWords, type ForestInput, type ForestRow } from '../charts/fo
 import { count, num2, num3, pct } from '../charts/svg.ts';
 import { testRowsOf } from './policy-view.ts';
 import { describeCriterion, type Criterion } from '../evaluate/prereg.ts';
-import { featureWords } from '../project/words.ts';
+import { featureWords, unitCount, unitWords } from '../project/words.ts';
 
 // ------------------------------------------------------------------ labels
 
@@ -138,25 +138,27 @@ export function ratesOf(row: OperatingRow): RowRates {
   return { precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), fpr: ratio(fp, fp + tn), fnr: ratio(fn, tp + fn) };
 }
 
-/** "Of every 10 children the model flags, about 6 ..." sentences for one row. */
-export function naturalFrequencySentences(row: OperatingRow): string[] {
+/** "Of every 10 children the model flags, about 6 ..." sentences for one row, in the words of the
+ *  report's unit (`bundle.task.unit`: children, families, referrals or people; children when absent). */
+export function naturalFrequencySentences(row: OperatingRow, unit?: unknown): string[] {
   const { tp, fp, fn, tn } = row;
   if (tp === null || fp === null || fn === null || tn === null) return ['The counts at this point were withheld to protect small numbers, so they cannot be described.'];
+  const w = unitWords(unit);
   const flagged = tp + fp;
   const needed = tp + fn;
   const n = flagged + fn + tn;
   const out: string[] = [];
-  if (flagged === 0) out.push('At this point the model flags no child.');
+  if (flagged === 0) out.push(`At this point the model flags no ${w.one}.`);
   else {
     const right = Math.round((10 * tp) / flagged);
-    out.push(`Of every 10 children the model flags, about ${right} went on to need help and ${10 - right} ${10 - right === 1 ? 'was a false alarm' : 'were false alarms'}.`);
+    out.push(`Of every 10 ${w.many} the model flags, about ${right} ${w.yes} and ${10 - right} ${10 - right === 1 ? 'was a false alarm' : 'were false alarms'}.`);
   }
-  if (needed === 0) out.push('No child in these data went on to need help, so none could be missed.');
+  if (needed === 0) out.push(`No ${w.one} in these data ${w.yes}, so none could be missed.`);
   else {
     const found = Math.round((10 * tp) / needed);
-    out.push(`Of every 10 children who went on to need help, the model flags about ${found} and misses ${10 - found}.`);
+    out.push(`Of every 10 ${w.many} who ${w.yes}, the model flags about ${found} and misses ${10 - found}.`);
   }
-  if (n > 0) out.push(`In all it flags ${count(flagged)} of ${count(n)} children (${pct(flagged / n)}).`);
+  if (n > 0) out.push(`In all it flags ${count(flagged)} of ${unitCount(n, unit)} (${pct(flagged / n)}).`);
   return out;
 }
 

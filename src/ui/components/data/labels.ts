@@ -15,7 +15,7 @@ export const ROLE_LABELS: Record<ColumnRoleChoice, string> = {
   feature: 'Information for the model',
   outcome: 'Outcome: what to predict',
   date: 'Decision date (e.g. referral)',
-  id: 'Child ID',
+  id: 'ID (of the child, family or person)',
   group: 'Group to audit (e.g. ethnicity)',
   text: 'Free text (case notes)',
   score: 'Existing risk score (audit)',
