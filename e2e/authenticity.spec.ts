@@ -57,6 +57,11 @@ beforeAll(async () => {
   write('forged-signed.html', kept, true);
   write('tampered.json', edited(b), false);
   write('resigned.json', signBundle(edited(b), attacker), false);
+  const other = shareableBundle(exampleBundle(1500, 9));
+  other.data.name = 'Council B, another question';
+  other.data.fingerprint = `sha256:${'9'.repeat(64)}`;
+  other.task.outcome = 'rereferral_12m';
+  write('other-outcome.json', signBundle(other, councilB), false);
   site = await serveStatic('dist', { headers: 'production' });
   browser = await launch();
 }, 180_000);
@@ -176,6 +181,25 @@ describe('the Compare page', () => {
     expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Nothing is pooled/);
     await page.getByLabel('Also pool bundles whose origin is not verified').check();
     await expect.poll(() => page.getByTestId('pooled-sentence').innerText()).toMatch(/^Pooling 2 bundles/);
+    await context.close();
+  });
+
+  it('refuses to pool bundles of different outcomes, saying why instead of giving a number', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const share = new SharePage(page);
+    await page.goto(`${site.url}#/compare`);
+    for (const key of [councilA, councilB]) {
+      await page.getByLabel(/Public key to trust/).fill(key.ed25519.publicKey);
+      await page.getByRole('button', { name: 'Trust this key' }).click();
+    }
+    await share.open([files['council-a.html'], files['other-outcome.json']]);
+    await expect.poll(() => page.getByTestId('pooled-sentence').innerText()).toMatch(/Not pooled: the bundles measure different outcomes \(council-a\.html: “outcome” = 1; other-outcome\.json: “rereferral_12m” = 1\)/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('pooled-sentence').scrollIntoViewIfNeeded();
+    await share.screenshot('compare-refused');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
