@@ -269,3 +269,35 @@ describe('signed model files', async () => {
     if (!v.ok) expect(v.error.message).toMatch(/signature does not match/);
   });
 });
+
+describe('a crafted model file', async () => {
+  const { header, rows } = syntheticRows('realistic', 1200, 8);
+  const data = await loadCsv('crafted.csv', csvOf(header, rows));
+  const { bundle, fitted } = await fitForExport(data, { ...SPEC, models: ['logistic'], split: { kind: 'random' }, text: [], groups: [], replicates: 0 });
+  const made = modelFileOf(fitted.find((f) => f.kind === 'logistic')!, bundle);
+  if (!made.ok) throw new Error(made.error.message);
+  const { integrity: _i, ...rest } = made.value;
+  const rehash = (f: Omit<ModelFile, 'integrity'>): string => JSON.stringify({ ...f, integrity: { algorithm: 'sha256', hash: modelHash(f) } });
+
+  it('is refused when its inputs disagree with its preprocessing (levels that are not strings, inputs left out)', () => {
+    const odd = structuredClone(rest);
+    const cat = odd.inputs.find((i) => i.type === 'category')!;
+    (cat as unknown as { levels: unknown }).levels = 7;
+    const r1 = parseModelFile(rehash(odd));
+    expect(r1.ok).toBe(false);
+    if (!r1.ok) expect(r1.error.message).toMatch(/inputs does not match its preprocessing/);
+    const fewer = { ...structuredClone(rest), inputs: rest.inputs.slice(1) };
+    expect(parseModelFile(rehash(fewer)).ok).toBe(false);
+  });
+
+  it('is refused when its coefficients do not fit its design, or it asks for a huge text block', () => {
+    const short = structuredClone(rest);
+    if (short.parameters.kind === 'logistic') short.parameters.coef.pop();
+    const r = parseModelFile(rehash(short));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/coefficients do not match/);
+    const huge = structuredClone(rest);
+    huge.preprocessing.text = { columns: ['note'], bits: 30, minDf: 10, nDocs: 5, idf: [] };
+    expect(parseModelFile(rehash(huge)).ok).toBe(false);
+  });
+});

@@ -280,6 +280,8 @@ export function exportProblems(file: Omit<ModelFile, 'integrity'>): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reading a model file back: untrusted input, checked field by field.
 
+/** The widest hashed text block a file may ask for (2^20 columns; the default is 2^16). */
+const MAX_TEXT_BITS = 20;
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isNumArray = (x: unknown, len?: number): x is number[] => Array.isArray(x) && x.every(isNum) && (len === undefined || x.length === len);
@@ -315,7 +317,7 @@ function structureProblem(f: Record<string, unknown>): string | null {
   if (pre.numeric.some((s) => (s as NumericStepFile).kind === 'date') && pre.dateColumn === null) return 'date inputs need a decision date';
   if (pre.text !== null) {
     const t = pre.text;
-    if (!isObj(t) || !isStrArray(t.columns) || t.columns.length === 0 || !Number.isInteger(t.bits) || (t.bits as number) < 1 || (t.bits as number) > 24 || !isNum(t.nDocs) || !isNum(t.minDf)) return 'the text preprocessing is malformed';
+    if (!isObj(t) || !isStrArray(t.columns) || t.columns.length === 0 || !Number.isInteger(t.bits) || (t.bits as number) < 1 || (t.bits as number) > MAX_TEXT_BITS || !isNum(t.nDocs) || !isNum(t.minDf)) return 'the text preprocessing is malformed';
     const width2 = 2 ** (t.bits as number);
     if (!Array.isArray(t.idf) || !t.idf.every((e) => Array.isArray(e) && e.length === 2 && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < width2 && isNum(e[1]))) return 'the text idf is malformed';
   }
@@ -359,7 +361,8 @@ function structureProblem(f: Record<string, unknown>): string | null {
   const op = f.operatingPoint;
   if (!isObj(op) || !isNum(op.threshold) || !isNum(op.topPct) || op.topPct <= 0 || op.topPct > 100) return 'the operating point is malformed';
   if (!isObj(f.outcome) || typeof f.outcome.name !== 'string' || typeof f.outcome.positive !== 'string') return 'the outcome is malformed';
-  if (!Array.isArray(f.inputs)) return 'the inputs are malformed';
+  // The inputs are derived from the preprocessing; a file whose list says otherwise is refused.
+  if (!Array.isArray(f.inputs) || canonicalJson(f.inputs) !== canonicalJson(inputsOf(pre as unknown as ModelFile['preprocessing']))) return 'its list of inputs does not match its preprocessing';
   if (!isObj(f.development)) return 'the development results are missing';
   return null;
 }
