@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableFromArrays } from 'apache-arrow';
-import { auditAttributes, groupValuesOf, isAgeColumn } from '../../src/lib/run/group-values.ts';
+import { ageBandsUsed, auditAttributes, groupValuesOf, isAgeColumn } from '../../src/lib/run/group-values.ts';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 
 it('bands ages as national statistics do and leaves other columns as they are', () => {
@@ -54,5 +54,13 @@ describe('auditAttributes: the groupings of the run spec', () => {
     expect(auditAttributes(table, columns, { groups: ['sex'], intersections: [['sex', 'age']] }, all)).toMatchObject({ ok: false, error: { code: 'bad-intersection' } });
     expect(auditAttributes(table, columns, { groups: ['sex'], reference: [{ attribute: 'race', group: 'x' }] }, all)).toMatchObject({ ok: false, error: { code: 'bad-reference' } });
     expect(auditAttributes(table, columns, { groups: ['sex', 'eth'], grouping: [{ column: 'sex', kind: 'age-bands' }] }, all)).toMatchObject({ ok: false, error: { code: 'not-numeric', row: 2, column: 'sex' } });
+  });
+});
+
+describe('the report says which age bands the run used', () => {
+  it('default bands for an age-like column, the chosen edges for one grouped in bands, none otherwise', () => {
+    const columns: ColumnInfo[] = [{ name: 'age', type: 'number', inferredType: 'number' }, { name: 'years', type: 'number', inferredType: 'number' }, { name: 'sex', type: 'category', inferredType: 'category' }];
+    expect(ageBandsUsed(columns, { groups: ['age', 'years'], grouping: [{ column: 'years', kind: 'age-bands', edges: [5, 12] }] })).toBe('age: under 1, 1-4, 5-9, 10-15, 16+; years (band): under 5, 5-11, 12+');
+    expect(ageBandsUsed(columns, { groups: ['sex'] })).toBe('none');
   });
 });

@@ -14,17 +14,16 @@ import { evaluateScores, modelResultOf, pairedDifference } from '../evaluate/eva
 import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
 import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
-import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { minimumsRecord } from '../evaluate/minimums.ts';
 import { trainingSampleSize } from '../evaluate/sample-size.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
-import { auditAttributes } from './group-values.ts';
+import { auditAttributes, fairnessTask } from './group-values.ts';
 import { addOperatingTables } from './operating.ts';
 import { reportCellKeys } from '../bundle/cell-key.ts';
-import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
+import { equalOpportunityWhatIf } from '../report/audit-report.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
 import { EXPORT_MIN_COUNT, type FittedModel } from '../external/model-file.ts';
@@ -326,7 +325,7 @@ export async function runEvaluation(
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
           minimums: minimumsRecord(),
-          fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
+          fairness: fairnessTask(groups, columns, spec),
           ...(spec.exportable ? { exportable: { minCount: EXPORT_MIN_COUNT } } : {}),
           notes,
         },

@@ -7,7 +7,9 @@
 import type { Table } from 'apache-arrow';
 import type { AppError, Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
-import { ageBands, DEFAULT_AGE_EDGES, ethnicityGroups, intersectionValues, INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
+import { ageBandLabels, ageBands, DEFAULT_AGE_EDGES, ethnicityGroups, intersectionValues, INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
+import { DEFAULT_TOLERANCE, type Tolerance } from '../fairness/power.ts';
+import { referenceDescription } from '../report/audit-report.ts';
 import type { AuditAttribute } from '../fairness/audit.ts';
 import type { Grouping } from './spec.ts';
 import { attributeName, GROUPING_SUFFIX, isAgeColumn } from './attribute-names.ts';
@@ -129,3 +131,20 @@ export function auditAttributes(table: Table, columns: readonly ColumnInfo[], sp
   return { ok: true, value: { attributes, notes } };
 }
 
+
+/** The age bands the run used, per banded attribute ("age_at_referral: under 1, 1-4, ..."); 'none' when no attribute is banded. */
+export function ageBandsUsed(columns: readonly ColumnInfo[], spec: GroupSpec): string {
+  const used: string[] = [];
+  for (const column of spec.groups) {
+    const ways = (spec.grouping ?? []).filter((g) => g.column === column);
+    const info = columns.find((c) => c.name === column);
+    if (ways.length === 0 && info && isAgeColumn(info)) used.push(`${column}: ${ageBandLabels().join(', ')}`);
+    for (const g of ways) if (g.kind === 'age-bands') used.push(`${attributeName(g)}: ${ageBandLabels(g.edges ?? DEFAULT_AGE_EDGES).join(', ')}`);
+  }
+  return used.length ? used.join('; ') : 'none';
+}
+
+/** The report's account of the fairness audit a run did: attributes, how references were chosen, the tolerance and the age bands. */
+export function fairnessTask(attributes: readonly AuditAttribute[], columns: readonly ColumnInfo[], spec: GroupSpec & { tolerance?: Tolerance }) {
+  return { attributes: attributes.map((a) => a.attribute), reference: referenceDescription(attributes), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: ageBandsUsed(columns, spec) };
+}

@@ -19,15 +19,13 @@ import { confusionAt } from '../evaluate/operating-point.ts';
 import { randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
 import { brierScore } from '../evaluate/metrics.ts';
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
-import { DEFAULT_TOLERANCE } from '../fairness/power.ts';
 import { VERSION } from '../version.ts';
 import { inputProblems, mappedTable, matchInputs, scoreRows, type InputMatch, type InputProblem } from '../external/apply.ts';
 import { EXPORT_MIN_COUNT, restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
 import { modelAuthenticity } from '../external/model-signing.ts';
 import { calibrationSummary, fitRecalibration, recalibrate, type RecalibrationMethod } from '../external/recalibration.ts';
 import { outcomeLabels } from './outcome.ts';
-import { auditAttributes } from './group-values.ts';
-import { referenceDescription } from '../report/audit-report.ts';
+import { auditAttributes, fairnessTask } from './group-values.ts';
 import { DEFAULT_GAP_DAYS } from './defaults.ts';
 import { monthsSpanned, resolvePolicy } from './policy.ts';
 import { addOperatingTables } from './operating.ts';
@@ -226,7 +224,7 @@ export async function runValidation(
           mapping: matches.map((m) => ({ input: m.input, column: m.column, how: m.how })),
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
-          fairness: { attributes: groups.map((g) => g.attribute), reference: referenceDescription(groups), tolerance: spec.tolerance ?? DEFAULT_TOLERANCE, ageBands: 'under 1, 1-4, 5-9, 10-15, 16+' },
+          fairness: fairnessTask(groups, columns, spec),
           notes: [...grouped.notes, ...unknownNote],
         },
         preregistration: spec.preregistration ?? null,
