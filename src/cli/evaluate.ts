@@ -176,8 +176,9 @@ export async function run(argv: string[]): Promise<number> {
     const repeated = args.id === undefined ? repeatedId(file) : null;
     if (repeated) {
       spec.id = repeated.column;
+      const grouped = spec.split.kind === 'random';
       if (spec.split.kind === 'random') spec.split = { kind: 'grouped', id: repeated.column, testFraction: spec.split.testFraction };
-      say(`child ID: '${repeated.column}' (read as an identifier; ${repeated.repeated} of its values appear on more than one row), so each child is kept on one side of the split and resampled whole; say --id COL to choose another column`);
+      say(`child ID: '${repeated.column}' (read as an identifier; ${repeated.repeated} of its values appear on more than one row), so each child is ${grouped ? 'kept on one side of the split and ' : ''}resampled whole in the intervals; say --id COL to choose another column`);
     }
   }
   let last = '';

@@ -56,7 +56,7 @@ describe('candour evaluate: what it says on stderr', () => {
     expect(err).toMatch(/note: column 'amount': numbers written with thousands separators \(1,234\) were read as numbers/);
     expect(err).toMatch(/left out: 6 rows with a blank outcome 'outcome' \(never counted as no\)/);
     expect(err).toMatch(/outcome 'outcome': '1' read as yes \(\d+ rows\) and '0' as no \(\d+ rows\)/);
-    expect(err).toMatch(/child ID: 'child_id' \(read as an identifier; 120 of its values appear on more than one row\), so each child is kept on one side of the split/);
+    expect(err).toMatch(/child ID: 'child_id' \(read as an identifier; 120 of its values appear on more than one row\), so each child is kept on one side of the split and resampled whole/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.task.split.method ?? report.task.split.kind).toMatch(/grouped/);
   });
