@@ -173,6 +173,23 @@ export function recordIdentities(table: Table, rows: ArrayLike<number>, idColumn
   return Array.from(rows, (i) => `row:${JSON.stringify(columns.map((c) => c[i]))}`);
 }
 
+/** The cellKeys entry holding the data's tag (see `dataTag`). */
+export const DATA_TAG = 'data|tag';
+
+/**
+ * A secret-keyed tag of the whole data (every record and its outcome, in any order): the same data
+ * gives the same tag in every run; one child more or less, or one outcome changed, a new one.
+ * Disclosure control mixes it into every cell's key, so a release of changed data has fresh noise
+ * in every cell and the cells that did not change cannot be told from those that did (with keys
+ * from record keys alone, an unchanged cell keeps its noise exactly, and comparing two releases
+ * one child apart shows which cells hold that child).
+ */
+export function dataTag(identities: readonly string[], labels: Uint8Array, secret: Uint8Array): number {
+  const lines = identities.map((id, i) => `${id}\u0000${labels[i]}`).sort();
+  const mac = hmac(sha256, secret, utf8(`candour data tag\n${lines.join('\n')}`));
+  return ((mac[0] << 24) | (mac[1] << 16) | (mac[2] << 8) | mac[3]) >>> 0;
+}
+
 /** One evaluated model's records, for `reportCellKeys`. */
 export interface KeyedResult { labels: Uint8Array; scores: Float64Array; rows: ArrayLike<number>; groups: readonly KeyedGroup[] }
 
@@ -198,6 +215,7 @@ export function reportCellKeys(
   };
   const out: CellKeys = {};
   dataCellKeys(data.labels, keysFor(data.rows), out);
+  out[DATA_TAG] = dataTag(recordIdentities(table, data.rows, idColumn), data.labels, secret);
   results.forEach((r, m) => {
     const k = keyed[m];
     if (k) cellKeysOf(m, r, k.labels, k.scores, keysFor(k.rows), k.groups, out);

@@ -37,7 +37,7 @@
  */
 import { discloseRunExtras } from './disclosure-run.ts';
 import { canonicalJson } from './integrity.ts';
-import { cellName, DEFAULT_MAX_PERTURBATION, fallbackCellKey, groupId, perturbationOf, ptable, PTABLE_NAME, sha256Bytes, type CellKeys, type PTableRow } from './cell-key.ts';
+import { cellName, DATA_TAG, DEFAULT_MAX_PERTURBATION, fallbackCellKey, groupId, perturbationOf, ptable, PTABLE_NAME, sha256Bytes, type CellKeys, type PTableRow } from './cell-key.ts';
 import { INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
 import { DEFAULT_TOLERANCE, verdictFor, type Tolerance } from '../fairness/power.ts';
 import { topKTarget } from '../evaluate/operating-point.ts';
@@ -232,7 +232,10 @@ function registerTable(led: Ledger, op: OperatingPointResult, mi: number, name: 
   // Cells are per table (what is withheld where); their noise is per set of children: within one
   // model and population the cuts are nested, so equal counts are the same children.
   const id = (kind: string) => `m${mi}|${name}|${pop}|${kind}`;
-  const noise = (kind: string, v: number, complement: number, margin: string) => (complement === 0 ? margin : `m${mi}|${pop}|${kind}|${v}`);
+  // A table at a chosen score threshold is keyed by that threshold too: two releases at thresholds a
+  // little apart get fresh noise in every cell of it, so the cell a child moved out of cannot be seen.
+  const at0 = name === 'atThreshold' && isNum(o.threshold) ? `@${o.threshold}` : '';
+  const noise = (kind: string, v: number, complement: number, margin: string) => (complement === 0 ? margin : `m${mi}|${pop}|${kind}|${v}${at0}`);
   const pos = shared('pos', tp + fn, [...at.tp, ...at.fn]);
   const neg = shared('neg', fp + tn, [...at.fp, ...at.tn]);
   const n = shared('n', tp + fp + fn + tn, [...at.tp, ...at.fp, ...at.fn, ...at.tn]);
@@ -417,7 +420,11 @@ function cellKeyFn(bundle: Bundle): (c: Cell) => number {
   const keys = isObj(bundle.cellKeys) ? (bundle.cellKeys as CellKeys) : null;
   let secret: Uint8Array | null = null;
   return (c) => {
-    if (keys && c.atoms && c.atoms.every((a) => isNum(keys[a]))) return c.atoms.reduce((s, a) => s + keys[a], 0) % 256;
+    if (keys && isNum(keys[DATA_TAG]) && c.atoms && c.atoms.every((a) => isNum(keys[a]))) {
+      // The records' key sum, mixed with the data's tag: fresh noise everywhere when the data change.
+      const sum = c.atoms.reduce((s, a) => s + keys[a], 0) % 256;
+      return sha256Bytes(`${keys[DATA_TAG]}|${c.noise ?? c.key}|${sum}`)[0];
+    }
     secret ??= sha256Bytes(canonicalJson(bundle));
     return fallbackCellKey(secret, c.noise ?? c.key);
   };

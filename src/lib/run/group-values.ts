@@ -58,6 +58,28 @@ function groupingProblem(spec: GroupSpec, table: Table): Omit<AppError, 'file'> 
   return null;
 }
 
+/**
+ * Safe groups only: a group is published value by value, so an ID, free-text or exact-date column
+ * would publish child IDs, notes or dates, and a number would make a group of each value. Those
+ * are refused; a numeric column is grouped only in bands (an age column by default, or asked for).
+ */
+export function unsafeGroup(columns: readonly ColumnInfo[], spec: GroupSpec): Omit<AppError, 'file'> | null {
+  for (const column of spec.groups) {
+    const info = columns.find((c) => c.name === column);
+    if (!info) continue;
+    const ways = (spec.grouping ?? []).filter((g) => g.column === column);
+    const banded = ways.length > 0 ? ways.every((g) => g.kind === 'age-bands') : isAgeColumn(info);
+    const why =
+      info.type === 'id' ? 'it identifies children, so each group would be one child'
+      : info.type === 'text' ? 'it is free text, so each group would be one note'
+      : info.type === 'date' ? 'it holds exact dates, so a group could be one child\'s date'
+      : info.type === 'number' && !banded ? 'it is a number, so each value would be a group: group it in age bands, or set its type to category if its values are categories'
+      : null;
+    if (why) return { code: 'unsafe-group', message: `'${column}' cannot be a group column: ${why}`, column };
+  }
+  return null;
+}
+
 /** One column grouped one way: values per row of `rows`, or why not. */
 function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, fileRow: (i: number) => number, notes: string[]): Result<(string | null)[]> {
   const text = stringColumn(table, g.column);
@@ -96,7 +118,7 @@ function groupedValues(table: Table, g: Grouping, rows: ArrayLike<number>, fileR
  * column's groupings in the order given), then the intersections; with the chosen references.
  */
 export function auditAttributes(table: Table, columns: readonly ColumnInfo[], spec: GroupSpec, rows: ArrayLike<number>, fileRow: (i: number) => number = (i) => i + 2): Result<AuditAttributes> {
-  const problem = groupingProblem(spec, table);
+  const problem = groupingProblem(spec, table) ?? unsafeGroup(columns, spec);
   if (problem) return { ok: false, error: problem };
   const attributes: AuditAttribute[] = [];
   const notes: string[] = [];
