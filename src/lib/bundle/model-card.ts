@@ -75,6 +75,14 @@ export interface ModelCard {
   quantitativeAnalyses: string[];
   ethicalConsiderations: string;
   caveats: string;
+  /** The TRIPOD+AI (Collins et al. 2024) reporting items that apply, each filled from the report. */
+  tripod: TripodItem[];
+}
+
+export interface TripodItem {
+  /** The checklist topic ("Sample size"). */
+  item: string;
+  text: string;
 }
 
 export interface TransparencyBlock {
@@ -135,12 +143,62 @@ export function draftModelCard(bundle: Bundle): ModelCard {
     quantitativeAnalyses: bundle.results.map(modelLine),
     ethicalConsiderations: 'Predictions concern children and families. A flag is a prompt for a practitioner to look again, not evidence; false alarms and missed children both cause harm, and the balance between them is a policy choice to be made openly.',
     caveats: [
+      bundle.task.outcomeMeaning ? `${bundle.task.outcomeMeaning.measures} ${bundle.task.outcomeMeaning.cannot}` : '',
       bundle.preregistration ? `Success criteria were fixed before results were seen (locked ${bundle.preregistration.lockedAt}, hash ${bundle.preregistration.sha256}).` : 'No success criteria were pre-registered.',
       'Results describe past data from one area and may not hold elsewhere or later.',
-      'Where a fairness verdict is "inconclusive", there were too few cases to tell; this is not evidence of fairness.',
+      'Where a fairness verdict is "inconclusive" or "too few to tell", there were too few cases to tell; this is not evidence of fairness.',
       bundle.disclosure ? `Counts below ${bundle.disclosure.threshold} are withheld and others rounded to the nearest ${bundle.disclosure.rounding}.` : '',
     ].filter(Boolean).join(' '),
+    tripod: tripodItems(bundle),
   };
+}
+
+const METHOD_WORDS: Record<string, string> = {
+  bootstrap: 'bootstrap percentile', 'clopper-pearson': 'exact (Clopper-Pearson)', wilson: 'Wilson score', 'katz-log': 'Katz log', 'logistic-wald': 'Wald', none: 'none',
+};
+
+/** Which interval methods the report's estimates used, in words ("Wilson score, exact (Clopper-Pearson)"). */
+function methodsUsed(bundle: Bundle): string {
+  const seen = new Set<string>();
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (x && typeof x === 'object') {
+      const m = (x as { method?: unknown }).method;
+      if (typeof m === 'string' && m in METHOD_WORDS && m !== 'none') seen.add(METHOD_WORDS[m]);
+      Object.values(x).forEach(visit);
+    }
+  };
+  visit(bundle.results);
+  return seen.size ? [...seen].join(', ') : 'bootstrap percentile';
+}
+
+/**
+ * The TRIPOD+AI items that apply to a local evaluation, each filled from the report (or saying
+ * what the report does not hold). Items about the study's publication (title, abstract,
+ * registration, funding, patient involvement) are for the people publishing it.
+ */
+export function tripodItems(bundle: Bundle): TripodItem[] {
+  const t = bundle.task;
+  const split = t.split as { method?: string; kind?: string; note?: string };
+  const columns = bundle.data.columns;
+  const predictors = columns.filter((c) => c.role === 'feature').map((c) => `${c.name} (${c.type})`);
+  const excluded = bundle.data.excluded as Record<string, unknown> | undefined;
+  const fit = bundle.results.find((r) => r.calibrationFit)?.calibrationFit;
+  const groups = [...new Set(bundle.results.flatMap((r) => r.subgroups.map((g) => g.attribute)))];
+  const size = bundle.sampleSize;
+  const few = bundle.results.flatMap((r) => r.subgroups.filter((g) => Object.values(g.disparity ?? {}).some((d) => d?.tooFew)).map((g) => `${g.attribute} = ${g.group}`));
+  return [
+    { item: 'Source of data', text: `${bundle.data.name} (fingerprint ${bundle.data.fingerprint}): ${bundle.data.rows ?? 'a withheld number of'} cases with an outcome, of whom ${bundle.data.positives ?? 'a withheld number'} had it (${pct(bundle.data.prevalence)}). Where and when the data were collected is for the council to state.` },
+    { item: 'Outcome and its window', text: `"${t.outcome}" = "${t.positive}".${t.outcomeMeaning ? ` ${t.outcomeMeaning.measures} ${t.outcomeMeaning.cannot}` : ' How and when it was recorded is for the council to state.'}` },
+    { item: 'Predictors', text: bundle.results.every((r) => r.model === 'external') ? 'An existing score was audited; its predictors are the supplier\'s to state.' : predictors.length ? `${predictors.length} candidate columns: ${predictors.join(', ')}. Group columns (${groups.join(', ') || 'none'}) were used only to check performance by group.` : 'No predictor columns are recorded in this report.' },
+    { item: 'Sample size', text: size?.sentence ?? (bundle.results.every((r) => r.model === 'external') ? 'Not applicable to the development of a model: an existing score was audited.' : 'Not recorded in this report.') },
+    { item: 'Missing data', text: `Rows without an outcome were left out${excluded && typeof excluded.missingOutcome === 'number' ? ` (${excluded.missingOutcome})` : ''}${excluded && typeof excluded.missingScore === 'number' ? `, and rows without a score (${excluded.missingScore})` : ''}. Missing predictor values: numbers imputed by the training median with a missing indicator, categories kept as their own level (fitted on training rows only).` },
+    { item: 'Model type and evaluation design', text: `${bundle.results.map((r) => MODEL_NAMES[r.model]).join('; ')}. Evaluation: ${split.method ?? split.kind ?? 'as recorded'}${split.note ? ` (${split.note})` : ''}.` },
+    { item: 'Performance with intervals', text: `${bundle.results.map(modelLine).join(' ')} 95% intervals by ${methodsUsed(bundle)}; ranking metrics need at least 10 cases with and 10 without the outcome.` },
+    { item: 'Calibration', text: fit ? `Calibration intercept ${est(fit.intercept)}, slope ${est(fit.slope)} (logistic regression of the outcome on logit(score)); decision curves compare net benefit with flagging all and none.` : 'Not assessed: the scores are not probabilities.' },
+    { item: 'Fairness', text: groups.length ? `Each group of ${groups.join(', ')} compared with its reference group under one policy; "disparity" only when the whole interval of the ratio is outside the tolerance and the group meets the minimum sizes. ${fairnessLines(bundle).join(' ')}${few.length ? ` Too few to tell: ${few.slice(0, 8).join(', ')}${few.length > 8 ? ', …' : ''}.` : ''}` : 'No group attributes were examined.' },
+    { item: 'Limitations', text: ['Results describe past data from one area and may not hold elsewhere or later.', t.outcomeMeaning ? 'The outcome is a later service decision, observed only for children the service saw again (selective labels).' : '', size && !size.enough ? 'The training side is smaller than the published minimum for this many predictors: expect over-fitting.' : ''].filter(Boolean).join(' ') },
+  ];
 }
 
 /** A transparency record prefilled from the bundle; fields to be written by a person are empty and listed in `toComplete`. */

@@ -32,6 +32,13 @@ export interface MinimumCheck {
   casesNeeded: number | null;
 }
 
+/** What an outcome defined by a later service decision measures, and what it cannot (evaluate/outcome-meaning.ts). */
+export interface OutcomeMeaning {
+  kind: 'service decision';
+  measures: string;
+  cannot: string;
+}
+
 /** Calibration intercept (slope fixed at 1) and slope: logistic regression of the outcome on logit(score). */
 export interface CalibrationFitRecord {
   intercept: Estimate;
@@ -366,6 +373,8 @@ export interface Bundle {
     operatingPoint: { threshold?: number; topPct?: number; [extra: string]: unknown };
     /** The minimum sizes the run applied. */
     minimums?: MinimumsRecord;
+    /** When the outcome is a later service decision: what it measures and cannot. */
+    outcomeMeaning?: OutcomeMeaning;
     [extra: string]: unknown;
   };
   preregistration: { criteria: unknown[]; sha256: string; lockedAt: string; [extra: string]: unknown } | null;

@@ -16,6 +16,7 @@ import { equalOpportunityThresholds } from '../fairness/what-if.ts';
 import { DEFAULT_SMALL_CELL, type SmallCellRule } from '../fairness/groups.ts';
 import { DEFAULT_TOLERANCE, checkTolerance, type Tolerance } from '../fairness/power.ts';
 import { minimumsRecord } from '../evaluate/minimums.ts';
+import { outcomeMeaning } from '../evaluate/outcome-meaning.ts';
 import { VERSION } from '../version.ts';
 
 export interface AuditProgress {
@@ -145,6 +146,7 @@ export function buildAuditReport(input: AuditReportInput): Bundle {
       operatingPoint: { threshold, topPct },
       bootstrap: { replicates, seed, stratified: true, clustered: input.clusters !== undefined, level: 0.95 },
       minimums: minimumsRecord(),
+      ...(outcomeMeaning(input.task.outcome) ? { outcomeMeaning: outcomeMeaning(input.task.outcome)! } : {}),
       fairness: {
         attributes: input.groups.map((g) => g.attribute),
         reference: referenceDescription(input.groups),

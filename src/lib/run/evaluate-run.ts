@@ -16,6 +16,7 @@ import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.
 import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
 import { minimumsRecord } from '../evaluate/minimums.ts';
+import { outcomeMeaning } from '../evaluate/outcome-meaning.ts';
 import { trainingSampleSize } from '../evaluate/sample-size.ts';
 import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
@@ -325,6 +326,7 @@ export async function runEvaluation(
           seed: spec.seed,
           bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
           minimums: minimumsRecord(),
+          ...(outcomeMeaning(spec.outcome) ? { outcomeMeaning: outcomeMeaning(spec.outcome)! } : {}),
           fairness: fairnessTask(groups, columns, spec),
           ...(spec.exportable ? { exportable: { minCount: EXPORT_MIN_COUNT } } : {}),
           notes,
