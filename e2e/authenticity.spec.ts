@@ -124,16 +124,21 @@ describe('the viewer', () => {
   });
 });
 
+/** A fresh browser context on the built app's Compare page. */
+async function openCompare(): Promise<{ page: Page; errors: string[]; share: SharePage; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${site.url}#/compare`);
+  return { page, errors, share: new SharePage(page), close: () => context.close() };
+}
+
 describe('the Compare page', () => {
   const rows = (page: Page) => page.locator('[data-testid="opened-bundles"] tbody tr');
   const pooledColumn = (page: Page) => page.getByTestId('pooled-status').allInnerTexts();
 
   it('never pools a changed file, counts the same file twice once, and pools unverified files only by choice', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    const share = new SharePage(page);
-    await page.goto(`${site.url}#/compare`);
+    const { page, errors, share, close } = await openCompare();
     await share.open([files['council-a.html'], files['council-b.json'], files['tampered.json'], files['resigned.json']]);
     await share.open([files['council-a.html']]);
     await expect.poll(() => rows(page).count()).toBe(5);
@@ -141,10 +146,7 @@ describe('the Compare page', () => {
     // No key trusted yet: nothing is verified, so nothing is pooled without a choice.
     expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Nothing is pooled/);
 
-    for (const key of [councilA, councilB]) {
-      await page.getByLabel(/Public key to trust/).fill(key.ed25519.publicKey);
-      await page.getByRole('button', { name: 'Trust this key' }).click();
-    }
+    await share.trust([councilA.ed25519.publicKey, councilB.ed25519.publicKey]);
     await expect.poll(() => page.getByTestId('pooled-sentence').innerText()).toMatch(/^Pooling 2 bundles, average precision is/);
     const pooled = await pooledColumn(page);
     expect(pooled[0]).toBe('Yes');
@@ -165,41 +167,30 @@ describe('the Compare page', () => {
     expect((await pooledColumn(page))[2]).toMatch(/never pooled/);
     expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Pooling 2 bundles/);
     expect(errors).toEqual([]);
-    await context.close();
+    await close();
   });
 
   it('does not pool a forged bundle until the reader chooses to include unverified bundles', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const share = new SharePage(page);
-    await page.goto(`${site.url}#/compare`);
-    await page.getByLabel(/Public key to trust/).fill(councilB.ed25519.publicKey);
-    await page.getByRole('button', { name: 'Trust this key' }).click();
+    const { page, share, close } = await openCompare();
+    await share.trust([councilB.ed25519.publicKey]);
     await share.open([files['council-b.json'], files['forged.html']]);
     expect(await share.statuses()).toEqual(['signed', 'unsigned']);
     expect((await pooledColumn(page))[1]).toMatch(/^No: it is not signed, so who wrote it is not shown/);
     expect(await page.getByTestId('pooled-sentence').innerText()).toMatch(/^Nothing is pooled/);
     await page.getByLabel('Also pool bundles whose origin is not verified').check();
     await expect.poll(() => page.getByTestId('pooled-sentence').innerText()).toMatch(/^Pooling 2 bundles/);
-    await context.close();
+    await close();
   });
 
   it('refuses to pool bundles of different outcomes, saying why instead of giving a number', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    const share = new SharePage(page);
-    await page.goto(`${site.url}#/compare`);
-    for (const key of [councilA, councilB]) {
-      await page.getByLabel(/Public key to trust/).fill(key.ed25519.publicKey);
-      await page.getByRole('button', { name: 'Trust this key' }).click();
-    }
+    const { page, errors, share, close } = await openCompare();
+    await share.trust([councilA.ed25519.publicKey, councilB.ed25519.publicKey]);
     await share.open([files['council-a.html'], files['other-outcome.json']]);
     await expect.poll(() => page.getByTestId('pooled-sentence').innerText()).toMatch(/Not pooled: the bundles measure different outcomes \(council-a\.html: “outcome” = 1; other-outcome\.json: “rereferral_12m” = 1\)/);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByTestId('pooled-sentence').scrollIntoViewIfNeeded();
     await share.screenshot('compare-refused');
     expect(errors).toEqual([]);
-    await context.close();
+    await close();
   });
 });

@@ -24,6 +24,14 @@ export class SharePage {
     await this.page.locator('[data-testid="opened-bundles"] tbody tr').nth(paths.length - 1).waitFor();
   }
 
+  /** Compare page: marks each public key (hex) as trusted, as a reader pasting it would. */
+  async trust(publicKeys: string[]): Promise<void> {
+    for (const key of publicKeys) {
+      await this.page.getByLabel(/Public key to trust/).fill(key);
+      await this.page.getByRole('button', { name: 'Trust this key' }).click();
+    }
+  }
+
   statuses(): Promise<string[]> {
     return this.page.locator('[data-testid="opened-bundles"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status') ?? ''));
   }
