@@ -34,7 +34,14 @@ const DATE_KEYS = new Set(['dateFrom', 'dateTo', 'cutDate']);
 /** Counts rounded or withheld, dates to the month, everything else as it is (recursively). */
 function coarsen(value: unknown, o: RunDisclosureOptions, key = '', path = key): unknown {
   if (Array.isArray(value)) return value.map((v, i) => coarsen(v, o, '', `${path}[${i}]`));
-  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coarsen(v, o, k, `${path}.${k}`)]));
+  if (isObj(value)) {
+    const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, coarsen(v, o, k, `${path}.${k}`)]));
+    // A prevalence next to its counts is worked out from the published counts, never the exact ones.
+    if ('prevalence' in out && 'n' in out && 'positives' in out) {
+      out.prevalence = isNum(out.n) && isNum(out.positives) && out.n > 0 ? Number(Math.min(1, out.positives / out.n).toFixed(o.rateDecimals)) : null;
+    }
+    return out;
+  }
   if (COUNT_KEYS.has(key)) return countOf(value, o, path);
   if (DATE_KEYS.has(key) && typeof value === 'string') return value.slice(0, 7);
   if (key === 'prevalence' && isNum(value)) return Number(value.toFixed(o.rateDecimals));
