@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { DataPage } from './pages/data-page.ts';
 import { FairnessPage } from './pages/report-pages.ts';
 import { mkdtempSync } from 'node:fs';
@@ -10,32 +9,22 @@ import { join } from 'node:path';
 import { run as audit } from '../src/cli/audit.ts';
 
 // The groupings `candour audit` offers (ethnicity levels, intersections, reference groups), chosen in the app.
-let browser: Browser;
-let site: StaticServer;
-
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const app = builtApp();
 
 describe('grouping choices in the app', () => {
   it('groups ethnicity by major group, crosses it with gender against a chosen reference, and the audit reports them', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
     const data = new DataPage(page);
-    await page.goto(`${site.url}#/data`);
+    await page.goto(`${app.url}#/data`);
     await data.choose('e2e/fixtures/council.csv');
     await data.waitLoaded(/council\.csv/);
     await data.setRoleByMouse('risk_score', 'Existing risk score (audit)');
     await data.setRoleByMouse('ethnicity_group', 'Group to audit (e.g. ethnicity)');
     await data.setRoleByMouse('gender', 'Group to audit (e.g. ethnicity)');
 
-    await page.goto(`${site.url}#/question`);
+    await page.goto(`${app.url}#/question`);
     await page.getByLabel('Group “ethnicity_group” by').selectOption('ethnicity-major');
     await page.getByLabel('Cross', { exact: true }).selectOption('ethnicity_group (major group)');
     await page.getByLabel('with', { exact: true }).selectOption('gender');
@@ -45,13 +34,13 @@ describe('grouping choices in the app', () => {
     await page.getByLabel('Reference group for gender').blur();
     expect(await axeViolations(page)).toEqual([]);
 
-    await page.goto(`${site.url}#/models`);
+    await page.goto(`${app.url}#/models`);
     await page.getByRole('heading', { level: 1, name: 'Run the audit' }).waitFor();
     await page.getByTestId('run-models').click();
     await page.waitForURL(/#\/results$/, { timeout: 300_000 });
     await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
 
-    await page.goto(`${site.url}#/fairness`);
+    await page.goto(`${app.url}#/fairness`);
     const fairness = new FairnessPage(page);
     await page.getByTestId('f-attribute').waitFor();
     const options = await page.getByTestId('f-attribute').locator('option').allInnerTexts();
@@ -67,7 +56,7 @@ describe('grouping choices in the app', () => {
     const code = await audit(['--data', 'e2e/fixtures/council.csv', '--outcome', 'outcome', '--positive', 'Yes', '--score', 'risk_score',
       '--ethnicity', 'ethnicity_group', '--group', 'gender', '--intersect', 'ethnicity_group (major group),gender', '--replicates', '50', '--bundle', file]);
     expect(code).toBe(0);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.setOffline(true);
     const page = await context.newPage();
     const errors = collectErrors(page);
