@@ -59,6 +59,12 @@ export interface InitOptions {
 export interface ComputeApi {
   init(opts: InitOptions): Promise<BackendInfo>;
   selfTest(): Promise<SelfTest>;
+  /**
+   * The council's record-key secret (`recordKeySecret` of its key file, 32 bytes), held in the
+   * worker's memory only, or null to forget it. Evaluate, audit and validate runs after this
+   * key the noise on shared counts with it, as `candour evaluate/audit --council-key` does.
+   */
+  setCouncilSecret(secret: Uint8Array | null): Promise<void>;
   /** Read a file the user chose; the table stays in the worker. */
   loadFile(runId: RunId, file: File, opts: { sheet?: string }, onProgress: (p: Progress) => void): Promise<RunResult<TableSummary>>;
   /** Build the case table from an Ofsted Annex A return (a workbook, or one file per list). */

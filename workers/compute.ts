@@ -36,6 +36,8 @@ export function createCompute(): ComputeApi {
   let loaded: (LoadedTable & { summary: TableSummary }) | null = null;
   /** The Annex A import log of the loaded table, when it came from an Annex A return. */
   let annexALog: AnnexALog | null = null;
+  /** The council's record-key secret for this visit (memory only): keys the noise on shared counts. */
+  let councilSecret: Uint8Array | undefined;
 
   const ensureBackend = (opts?: InitOptions) => {
     backend ??= initBackend({ wasmBaseUrl: opts ? new URL('wasm/', opts.baseUrl).href : undefined, force: opts?.force });
@@ -54,6 +56,9 @@ export function createCompute(): ComputeApi {
 
   return {
     init: (opts) => ensureBackend(opts),
+    setCouncilSecret: async (secret) => {
+      councilSecret = secret ? Uint8Array.from(secret) : undefined;
+    },
     selfTest: async () => {
       await ensureBackend();
       return matmulCheck();
@@ -118,7 +123,7 @@ export function createCompute(): ComputeApi {
       return runs.run(runId, (token) => {
         const held = need();
         const { table, columns, summary } = held;
-        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held) }, (p) =>
+        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held), councilSecret }, (p) =>
           progress({ kind: 'phase', runId, phase: p.phase === 'overall' ? 'evaluating' : 'auditing', done: p.done, total: p.total }),
         );
         if (!result.ok) throw new AppFailure(result.error);
@@ -131,7 +136,7 @@ export function createCompute(): ComputeApi {
       return runs.run(runId, async (token) => {
         const held = need();
         const { table, columns, summary } = held;
-        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held) }, (p) =>
+        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held), councilSecret }, (p) =>
           progress(p.kind === 'epoch' ? { ...p, runId } : { ...p, runId }),
         );
         if (!result.ok) throw new AppFailure(result.error);
@@ -164,7 +169,7 @@ export function createCompute(): ComputeApi {
         const { table, columns, summary } = need();
         const model = parseModelFile(modelText, modelName);
         if (!model.ok) throw new AppFailure(model.error);
-        const result = await runValidation(table, columns, model.value, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token }, (p) => progress({ ...p, runId }));
+        const result = await runValidation(table, columns, model.value, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, councilSecret }, (p) => progress({ ...p, runId }));
         if (!result.ok) throw new AppFailure(result.error);
         return result.value;
       });

@@ -43,6 +43,13 @@ export class ComputeState {
 
   #compute: Compute | null = null;
   #nextRunId = 1;
+  /** The council's record-key secret, sent to the worker before each run (memory only). */
+  #councilSecret: Uint8Array | null = null;
+
+  /** Runs from now on key the noise on shared counts with this secret (null: no council key). */
+  setCouncilSecret(secret: Uint8Array | null): void {
+    this.#councilSecret = secret;
+  }
 
   get ready(): boolean {
     return this.backend !== null;
@@ -124,11 +131,11 @@ export class ComputeState {
   }
 
   evaluate(spec: EvaluateSpec): Promise<Bundle | null> {
-    return this.#track('Training and evaluating models', (c, id, p) => c.evaluate(id, $state.snapshot(spec) as EvaluateSpec, p));
+    return this.#track('Training and evaluating models', async (c, id, p) => (await c.setCouncilSecret(this.#councilSecret), c.evaluate(id, $state.snapshot(spec) as EvaluateSpec, p)));
   }
 
   audit(spec: AuditSpec): Promise<Bundle | null> {
-    return this.#track('Auditing the score', (c, id, p) => c.audit(id, $state.snapshot(spec) as AuditSpec, p));
+    return this.#track('Auditing the score', async (c, id, p) => (await c.setCouncilSecret(this.#councilSecret), c.audit(id, $state.snapshot(spec) as AuditSpec, p)));
   }
 
   /** Refit one model under the export rules and return its model file. */
@@ -138,7 +145,7 @@ export class ComputeState {
 
   /** Test a model file from elsewhere on the loaded table. */
   validateModel(modelText: string, modelName: string, spec: ValidateSpec): Promise<Bundle | null> {
-    return this.#track('Testing the model', (c, id, p) => c.validateModel(id, modelText, modelName, $state.snapshot(spec) as ValidateSpec, p));
+    return this.#track('Testing the model', async (c, id, p) => (await c.setCouncilSecret(this.#councilSecret), c.validateModel(id, modelText, modelName, $state.snapshot(spec) as ValidateSpec, p)));
   }
 
   cancel(): void {
