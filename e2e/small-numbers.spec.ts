@@ -57,6 +57,11 @@ describe('small numbers', () => {
     const results = await page.locator('main').innerText();
     expect(results).toMatch(/Too few cases to evaluate the ranking: 5 needed help and 35 did not, and at least 10 of each are needed \(about 80 cases in all would settle it\)/);
     expect(results).not.toMatch(/1\.00 \(95% interval 1\.00 to 1\.00\)/);
+    // Below the minimums no picture of 100 children is drawn (it would read as a rate).
+    await page.getByTestId('icon-too-few').waitFor();
+    expect(await page.getByTestId('icon-array').locator('svg').count()).toBe(0);
+    expect(await page.getByTestId('nf-sentences').innerText()).toMatch(/Too few to tell: 40 cases, about 40 more would be needed/);
+    expect(results).not.toMatch(/Of every 100 children/);
 
     await page.goto(`${site.url}#/fairness`);
     await page.getByRole('heading', { level: 1, name: 'Fairness' }).waitFor();

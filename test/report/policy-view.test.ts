@@ -4,6 +4,7 @@ import type { OperatingRow } from '../../src/lib/bundle/schema.ts';
 import { DEFAULT_CONTROL, controlWith, fairnessPolicyOf, iconPanelOf, operatingViewOf, parseControl, policyOf, snapToPolicy, testRowsOf } from '../../src/lib/report/policy-view.ts';
 import { reportSummary } from '../../src/lib/report/view.ts';
 import { loadFixture, reportAtTop10 } from './policy-fixture.ts';
+import { rankingCheck } from '../../src/lib/evaluate/minimums.ts';
 
 const ROWS: OperatingRow[] = Array.from({ length: 100 }, (_, i) => ({ topPct: i + 1, threshold: 1 - (i + 1) / 100, nFlagged: (i + 1) * 10, tp: Math.min(100, (i + 1) * 6), fp: (i + 1) * 10 - Math.min(100, (i + 1) * 6), fn: 100 - Math.min(100, (i + 1) * 6), tn: 900 - ((i + 1) * 10 - Math.min(100, (i + 1) * 6)) }));
 
@@ -91,6 +92,29 @@ describe('the picture and its words', () => {
     );
   });
   it('withheld counts: no picture, and it says why', () => {
-    expect(iconPanelOf({ tp: null, fp: 1, fn: 1, tn: 1 })).toEqual({ counts: null, sentences: ['The counts at this point were withheld to protect small numbers, so they cannot be described.'] });
+    expect(iconPanelOf({ tp: null, fp: 1, fn: 1, tn: 1 })).toEqual({ counts: null, sentences: ['The counts at this point were withheld to protect small numbers, so they cannot be described.'], tooFew: false });
+  });
+});
+
+describe('the picture below the minimums', () => {
+  it('a 3-case test side draws no picture of 100 (it showed 100 of 100 icons "flagged, and needed help"): too few to tell, with the cases needed', () => {
+    const p = iconPanelOf({ tp: 2, fp: 1, fn: 0, tn: 0 }, rankingCheck(2, 3));
+    expect(p.counts).toBeNull();
+    expect(p.tooFew).toBe(true);
+    expect(p.sentences[0]).toMatch(/^Too few to tell: 3 cases, about \d+ more would be needed \(at least 10 who needed help and 10 who did not\)/);
+    expect(p.sentences.join(' ')).not.toMatch(/of every 100|per 100|100 of/i);
+    expect(p.sentences[1]).toBe('Exactly: it flags 3 of 3 children; 2 of them went on to need help and 1 was a false alarm; 0 who needed help were missed.');
+    // Every child needed help: no share to grow the negatives from, so no estimate of how many.
+    expect(iconPanelOf({ tp: 3, fp: 0, fn: 0, tn: 0 }, rankingCheck(3, 3)).sentences[0]).toMatch(/^Too few to tell: 3 cases, more would be needed/);
+  });
+  it('40 cases with 5 who needed help: about 40 more would be needed (80 in all at that prevalence)', () => {
+    const p = iconPanelOf({ tp: 2, fp: 2, fn: 3, tn: 33 }, rankingCheck(5, 40));
+    expect(p.counts).toBeNull();
+    expect(p.sentences[0]).toMatch(/^Too few to tell: 40 cases, about 40 more would be needed/);
+  });
+  it('at or above the minimums the picture is drawn as before', () => {
+    const row = { tp: 8, fp: 5, fn: 120, tn: 1174 };
+    expect(iconPanelOf(row, rankingCheck(128, 1307))).toEqual(iconPanelOf(row));
+    expect(iconPanelOf(row, rankingCheck(128, 1307)).counts).not.toBeNull();
   });
 });

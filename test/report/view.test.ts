@@ -167,6 +167,13 @@ describe('workshop story', async () => {
     expect(groupPicture(s, 10).sentence).toBe('Of every 100 Mixed children referred, 10 are flagged: 7 are false alarms, and 5 who needed help were missed.');
     expect(groupPicture(s, 11).counts).toBeNull();
   });
+  it('a group below the minimums gets no picture of 100: too few to tell, with the cases needed', async () => {
+    const { rankingCheck } = await import('../../src/lib/evaluate/minimums.ts');
+    const s = { attribute: 'gender', group: 'Neither', minimums: rankingCheck(1, 3), operating: [{ topPct: 10, threshold: null, nFlagged: 3, tp: 1, fp: 2, fn: 0, tn: 0 }] } as never;
+    const p = groupPicture(s, 10);
+    expect(p.counts).toBeNull();
+    expect(p.sentence).toMatch(/^Neither: Too few to tell: 3 cases, about \d+ more would be needed/);
+  });
 });
 
 describe('a shareable bundle (disclosure control applied) renders without crashing', async () => {

@@ -5,7 +5,8 @@
  * Otherwise (a report opened from a file has no scores to re-derive it, or a live report is still
  * being re-derived) the view snaps to the nearest of the report's operating rows and says so.
  */
-import type { Bundle, ModelResult, OperatingPointResult, OperatingRow } from '../bundle/schema.ts';
+import type { Bundle, MinimumCheck, ModelResult, OperatingPointResult, OperatingRow } from '../bundle/schema.ts';
+import { casesNeededWords } from '../charts/forest.ts';
 import { iconArraySentence, iconCounts, type IconCounts } from '../charts/icon-array.ts';
 import { count, num2, num3, pct } from '../charts/svg.ts';
 import { DEFAULT_POLICY } from '../run/defaults.ts';
@@ -237,13 +238,40 @@ export function operatingViewOf(bundle: Bundle, r: ModelResult, policy: Operatin
 // ------------------------------------------------------------------ the picture and its words
 
 /**
+ * "Too few to tell" in place of a picture of 100 when a test side (or group) is below the
+ * minimums (evaluate/minimums.ts): scaling a handful of cases to 100 would read as a rate.
+ * Null when the minimums are met or were not recorded.
+ */
+export function tooFewForPicture(m: MinimumCheck | null | undefined): string | null {
+  if (!m || m.enough) return null;
+  const n = m.positives !== null && m.negatives !== null ? m.positives + m.negatives : null;
+  const have = n === null ? 'a withheld number of cases' : `${count(n)} ${n === 1 ? 'case' : 'cases'}`;
+  const more = m.casesNeeded === null ? 'more would be needed' : casesNeededWords(m.casesNeeded, n).replace(/ cases needed$/, ' would be needed');
+  return `Too few to tell: ${have}, ${more} (at least ${m.needPositives} who needed help and ${m.needNegatives} who did not), so no picture of 100 children is drawn: it would show a handful of cases as if it were a rate.`;
+}
+
+export interface IconPanel {
+  counts: IconCounts | null;
+  sentences: string[];
+  /** true when the counts are below the minimums: no picture, and the words say so. */
+  tooFew: boolean;
+}
+
+/**
  * The 100-children picture and the sentences beside it, from one set of numbers: the first
  * sentence reads the picture's own per-100 counts, the second the exact counts behind them.
+ * Below the minimums (`minimums` not enough) there is no picture: "too few to tell" and the
+ * exact counts only.
  */
-export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>): { counts: IconCounts | null; sentences: string[] } {
-  const counts = iconCounts(row);
+export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>, minimums?: MinimumCheck | null): IconPanel {
   const { tp, fp, fn, tn } = row;
-  if (!counts || tp === null || fp === null || fn === null || tn === null) return { counts: null, sentences: ['The counts at this point were withheld to protect small numbers, so they cannot be described.'] };
+  const few = tooFewForPicture(minimums);
+  if (few) {
+    const exact = tp === null || fp === null || fn === null || tn === null ? [] : [`Exactly: it flags ${count(tp + fp)} of ${count(tp + fp + fn + tn)} children; ${count(tp)} of them went on to need help and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who needed help ${fn === 1 ? 'was' : 'were'} missed.`];
+    return { counts: null, sentences: [few, ...exact], tooFew: true };
+  }
+  const counts = iconCounts(row);
+  if (!counts || tp === null || fp === null || fn === null || tn === null) return { counts: null, sentences: ['The counts at this point were withheld to protect small numbers, so they cannot be described.'], tooFew: false };
   const n = tp + fp + fn + tn;
   const flagged = tp + fp;
   const sentences = [iconArraySentence(counts)];
@@ -252,7 +280,7 @@ export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>):
   );
   const shown = counts.flaggedNeeded + counts.falseAlarm;
   if (shown === 0 && flagged > 0) sentences.push('Fewer than 1 in 100 children is flagged, so the picture of 100 shows none.');
-  return { counts, sentences };
+  return { counts, sentences, tooFew: false };
 }
 
 // ------------------------------------------------------------------ the fairness page

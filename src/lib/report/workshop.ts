@@ -5,6 +5,7 @@
  */
 import type { OperatingRow, SubgroupResult } from '../bundle/schema.ts';
 import { iconCounts, type IconCounts } from '../charts/icon-array.ts';
+import { tooFewForPicture } from './policy-view.ts';
 
 export type StoryPicture = 'all' | 'needed' | 'flagged' | 'groups';
 
@@ -77,6 +78,8 @@ export interface GroupPicture {
 
 /** A group's picture and sentence at the row with this topPct (the same global rule). */
 export function groupPicture(s: SubgroupResult, topPct: number): GroupPicture {
+  const few = tooFewForPicture(s.minimums);
+  if (few) return { group: s.group, counts: null, sentence: `${s.group}: ${few}` };
   const row = s.operating?.find((r) => r.topPct === topPct) ?? null;
   const counts = row ? iconCounts(row) : null;
   if (!counts) return { group: s.group, counts: null, sentence: `There are too few ${s.group} children in this town to draw a fair picture.` };

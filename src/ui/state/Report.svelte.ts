@@ -55,7 +55,7 @@ export class ReportState {
   }
   get panel() {
     const v = this.view;
-    return v ? iconPanelOf(v.row) : null;
+    return v ? iconPanelOf(v.row, this.result?.minimums) : null;
   }
   get rates() {
     const v = this.view;
