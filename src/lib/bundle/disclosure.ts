@@ -647,8 +647,11 @@ function publishGroups(led: Ledger, s: Settings, m: ModelEntry, tolerance: Toler
         d.ratio = round(ratioNow);
         d.lo = out.lo; d.hi = out.hi;
         if ('differenceLo' in d) { d.differenceLo = dIv.lo; d.differenceHi = dIv.hi; }
-        if (d.verdict !== null && d.verdict !== undefined) d.verdict = verdictFor(out.lo, out.hi, tolerance);
-        if (isNum(d.casesNeeded)) d.casesNeeded = Math.ceil(d.casesNeeded / 10) * 10;
+        if (d.verdict !== null && d.verdict !== undefined) d.verdict = d.tooFew === true ? 'inconclusive' : verdictFor(out.lo, out.hi, tolerance);
+        // Below the minimums casesNeeded is about need / (count / n): with the published n it
+        // gives back the exact count, so it goes with the count ("more cases would be needed").
+        if (d.tooFew === true) d.casesNeeded = null;
+        else if (isNum(d.casesNeeded)) d.casesNeeded = Math.ceil(d.casesNeeded / 10) * 10;
       }
     }
     const anyWithheld = (isObj(sg.withheld) && Object.keys(sg.withheld).length > 0) || !!g.sg.atThreshold?.suppressed || !!g.sg.topK?.suppressed;
