@@ -12,7 +12,7 @@ import type { PresetName } from '../src/lib/synth/scenarios.ts';
 import type { RoleMapping } from '../src/lib/data/roles.ts';
 import type { TableInspection } from './quality.ts';
 import type { AnnexALog, AnnexAOptions } from '../src/lib/annex-a/index.ts';
-import type { EvaluateSpec, AuditSpec, ValidateSpec, ModelKind } from '../src/lib/run/spec.ts';
+import type { EvaluateSpec, AuditSpec, ValidateSpec, ModelKind, OperatingPolicy } from '../src/lib/run/spec.ts';
 
 export type RunId = number;
 
@@ -86,6 +86,13 @@ export interface ComputeApi {
   exportModel(runId: RunId, spec: EvaluateSpec, choice: { kind: Exclude<ModelKind, 'baseline'>; features: 'structured' | 'structured+text' }, onProgress: (p: Progress) => void): Promise<RunResult<ExportedModel>>;
   /** Test a model file from elsewhere on the loaded table, unchanged (external validation). */
   validateModel(runId: RunId, modelText: string, modelName: string, spec: ValidateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
+  /**
+   * The last finished evaluate or audit run's report re-derived at another operating policy,
+   * without retraining: the worker keeps that run's scored test side and runs the same
+   * evaluation phase on it (metrics, subgroup verdicts, criteria, operating tables). `runId`
+   * names this call (for progress and cancel). Fails with 'no-run' before any run finished.
+   */
+  repolicy(runId: RunId, policy: OperatingPolicy, onProgress?: (p: Progress) => void): Promise<RunResult<Bundle>>;
   cancel(runId: RunId): void;
 }
 

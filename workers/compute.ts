@@ -12,7 +12,9 @@ import { fingerprintOf, sha256HexOf } from '../src/lib/data/fingerprint.ts';
 import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
 import { PRESETS, scenarioFrom } from '../src/lib/synth/scenarios.ts';
 import { generateCases } from '../src/lib/synth/generate.ts';
-import { runAudit } from '../src/lib/run/audit-run.ts';
+import { runAudit, type RunContext } from '../src/lib/run/audit-run.ts';
+import { reportOf, type ScoredRun } from '../src/lib/run/evaluation.ts';
+import type { CancelToken } from '../src/lib/errors.ts';
 import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
 import { runValidation } from '../src/lib/run/validate-run.ts';
 import { modelFileOf, modelFileText, parseModelFile, type FittedModel } from '../src/lib/external/model-file.ts';
@@ -47,8 +49,22 @@ export function createCompute(): ComputeApi {
     const summary: TableSummary = { ...rest, rows: l.table.numRows, columns: l.columns, preview: previewOf(l.table, l.columns) };
     loaded = { ...l, summary };
     annexALog = log;
+    lastRun = null;
     return summary;
   };
+  /** The last finished run's scored test side: `repolicy` re-derives its report at another policy. */
+  let lastRun: ScoredRun | null = null;
+  const keep = (run: ScoredRun) => {
+    lastRun = run;
+  };
+  /** What every run is told about the table: its name, fingerprint and, from an Annex A return, the import's summary. */
+  const runContext = (summary: TableSummary, backend: string, cancel: CancelToken): RunContext => ({
+    name: summary.name,
+    fingerprint: summary.fingerprint,
+    backend,
+    cancel,
+    ...(annexALog ? { annexA: annexABundleSummary(annexALog) } : {}),
+  });
   const need = () => {
     if (!loaded) throw new AppFailure({ code: 'no-data', message: 'load a file or generate synthetic data first' });
     return loaded;
@@ -123,7 +139,7 @@ export function createCompute(): ComputeApi {
       return runs.run(runId, (token) => {
         const held = need();
         const { table, columns, summary } = held;
-        const result = runAudit(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held), councilSecret }, (p) =>
+        const result = runAudit(table, columns, spec, { ...runContext(summary, info.backend, token), fileRow: rowNumberOf(held), councilSecret, onScored: keep }, (p) =>
           progress({ kind: 'phase', runId, phase: p.phase === 'overall' ? 'evaluating' : 'auditing', done: p.done, total: p.total }),
         );
         if (!result.ok) throw new AppFailure(result.error);
@@ -136,11 +152,23 @@ export function createCompute(): ComputeApi {
       return runs.run(runId, async (token) => {
         const held = need();
         const { table, columns, summary } = held;
-        const result = await runEvaluation(table, columns, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, fileRow: rowNumberOf(held), councilSecret }, (p) =>
+        const result = await runEvaluation(table, columns, spec, { ...runContext(summary, info.backend, token), fileRow: rowNumberOf(held), councilSecret, onScored: keep }, (p) =>
           progress(p.kind === 'epoch' ? { ...p, runId } : { ...p, runId }),
         );
         if (!result.ok) throw new AppFailure(result.error);
-        if (annexALog) result.value.data.annexA = annexABundleSummary(annexALog);
+        return result.value;
+      });
+    },
+    repolicy: async (runId, policy, onProgress) => {
+      const progress = throttle(onProgress ?? (() => undefined));
+      return runs.run(runId, (token) => {
+        if (!lastRun) throw new AppFailure({ code: 'no-run', message: 'run an evaluation or an audit first: there is no scored test side to apply a policy to' });
+        const result = reportOf(lastRun, {
+          policy,
+          cancel: token,
+          onProgress: (p) => progress({ kind: 'phase', runId, phase: p.phase === 'auditing' ? 'auditing' : 'evaluating', done: p.done, total: p.total, detail: p.detail }),
+        });
+        if (!result.ok) throw new AppFailure(result.error);
         return result.value;
       });
     },

@@ -9,6 +9,7 @@
  * `data.excluded`); anything else that does not fit is exit 2 with one line on stderr naming
  * file, row and column.
  */
+import { policyOfFlags } from './policy-flags.ts';
 import { writeFileSync } from 'node:fs';
 import { AppFailure, Cancelled, formatError } from '../lib/errors.ts';
 import type { AuditProgress } from '../lib/report/audit-report.ts';
@@ -38,8 +39,10 @@ const FLAGS: Record<string, FlagSpec> = {
   ...GROUPING_FLAGS,
   tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
-  threshold: { kind: 'string', help: `flag when score >= T (default ${DEFAULT_THRESHOLD})` },
-  top: { kind: 'string', help: `also audit flagging the top K% of scores (default ${DEFAULT_TOP_PCT})` },
+  threshold: { kind: 'string', help: `operating policy: flag when score >= T (the fixed threshold point is ${DEFAULT_THRESHOLD} otherwise)` },
+  top: { kind: 'string', help: `operating policy: flag the top K% of scores (default policy: top ${DEFAULT_TOP_PCT}%)` },
+  capacity: { kind: 'string', help: "operating policy: flag N cases a month over the cases' own date span (needs --date)" },
+  date: { kind: 'string', help: 'the decision date column (for --capacity)' },
   ...BOOTSTRAP_FLAGS,
   ...OUTPUT_FLAGS,
   sign: { kind: 'string', help: 'sign the --bundle with this key file (from candour keygen)' },
@@ -127,8 +130,10 @@ async function audit(argv: string[]): Promise<number> {
     id: args.id as string | undefined,
     seed: numberFlag(args, 'seed', DEFAULT_SEED),
     replicates,
+    date: args.date as string | undefined,
     threshold: numberFlag(args, 'threshold', DEFAULT_THRESHOLD),
     topPct,
+    policy: policyOfFlags(args).policy,
     tolerance: typeof args.tolerance === 'string' ? parseTolerance(args.tolerance) : undefined,
   };
   const types = typeOverrides(args.type as string[] | undefined);

@@ -183,7 +183,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   let last = '';
   const fitted: FittedModel[] = [];
-  const ctx = { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', councilSecret, fileRow: rowNumberOf(file), onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined };
+  const ctx = {
+    name: file.name,
+    fingerprint: file.fingerprint,
+    backend: 'cpu',
+    councilSecret,
+    fileRow: rowNumberOf(file),
+    onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined,
+    ...('log' in file ? { annexA: annexABundleSummary(file.log) } : {}),
+  };
   const result = await runEvaluation(file.table, file.columns, spec, ctx, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
     if (line !== last) {
@@ -192,7 +200,6 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   if (!result.ok) throw new AppFailure(result.error);
-  if ('log' in file) result.value.data.annexA = annexABundleSummary(file.log);
   const json = JSON.stringify(result.value, null, 2) + '\n';
   if (args.json) writeFileSync(args.json as string, json);
   if (args.bundle) writeBundleFile(result.value, args.bundle as string, undefined, signingKey);

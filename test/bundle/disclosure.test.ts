@@ -20,8 +20,8 @@ function tinyBundle(overall: OperatingPointResult, subgroups: SubgroupResult[] =
   const pos = overall.tp! + overall.fn!;
   return {
     schema: 'candour.bundle/1', tool: { name: 'candour', version: '0.1.0', backend: 'cpu' }, createdAt: '2026-01-01T00:00:00Z',
-    data: { name: 'x.csv', rows: n, positives: pos, prevalence: pos / n, fingerprint: 'f', columns: [] },
-    task: { outcome: 'y', positive: '1', split: {}, operatingPoint: { threshold: 0.5 } },
+    data: { name: 'x.csv', rows: n, positives: pos, prevalence: pos / n, fingerprint: 'f', columns: [], testRows: n },
+    task: { outcome: 'y', positive: '1', split: { kind: 'none', note: '' }, operatingPoint: { threshold: 0.5, topPct: 10 } } as Bundle['task'],
     preregistration: null,
     results: [{
       model: 'external', features: null,
@@ -279,7 +279,7 @@ describe('applyDisclosureControl: a realistic bundle', () => {
   it('drops fields it does not know, and says so', () => {
     const b = exampleBundle() as Bundle & { rows?: unknown };
     b.rows = [{ id: 'CH123456A' }];
-    (b.results[0].subgroups[0] as Record<string, unknown>).caseIds = ['CH123456A'];
+    (b.results[0].subgroups[0] as unknown as Record<string, unknown>).caseIds = ['CH123456A'];
     const o = applyDisclosureControl(b);
     expect(JSON.stringify(o)).not.toContain('CH123456A');
     expect(o.disclosure!.dropped).toEqual(expect.arrayContaining(['rows', 'results[0].subgroups[0].caseIds']));

@@ -115,7 +115,7 @@ describe('readBundle / readBundleFromHtml', () => {
   });
   it('rejects a file whose bundle fails the schema before checking integrity', () => {
     const b = JSON.parse(JSON.stringify(shared)) as Bundle;
-    (b.results[0] as Record<string, unknown>).model = 'oracle';
+    (b.results[0] as unknown as Record<string, unknown>).model = 'oracle';
     const r = readBundle(JSON.stringify(withIntegrity(b)));
     expect(r).toMatchObject({ ok: false, error: { code: 'bundle-invalid' } });
   });

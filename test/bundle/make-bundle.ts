@@ -216,9 +216,10 @@ export function bundleFromCases(cases: Case[], opts: { threshold?: number; topPc
         ...ATTRIBUTES.map((a) => ({ name: a, role: 'group', type: 'category' })),
         { name: 'note', role: 'text', type: 'text' }, { name: 'outcome', role: 'outcome', type: 'category' },
       ],
+      testRows: cases.length,
     },
-    task: { outcome: 'outcome', positive: '1', split: { kind: 'random', testFraction: 1, seed: 7 }, operatingPoint: { threshold, topPct } },
-    preregistration: { criteria: [{ metric: 'precision', atLeast: 0.5 }], sha256: 'a'.repeat(64), lockedAt: '2026-01-15T09:00:00.000Z' },
+    task: { outcome: 'outcome', positive: '1', split: { kind: 'random', testFraction: 1, seed: 7 }, operatingPoint: { threshold, topPct } } as unknown as Bundle['task'],
+    preregistration: { criteria: [{ metric: 'precision', at: { topPct: 10 }, op: '>=', value: 0.5 }], sha256: 'a'.repeat(64), lockedAt: '2026-01-15T09:00:00.000Z' },
     results,
   };
 }

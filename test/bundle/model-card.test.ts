@@ -13,7 +13,7 @@ describe('draftTransparencyRecord', () => {
     expect(rec.tier2.technicalSpecification.architecture).toContain('gradient-boosted decision trees');
     const ap = shared.results[1].metrics.averagePrecision;
     expect(rec.tier2.technicalSpecification.performance).toContain(`average precision ${ap.value!.toFixed(3)} (95% CI ${ap.lo!.toFixed(3)} to ${ap.hi!.toFixed(3)})`);
-    expect(rec.tier2.data.sensitiveAttributes).toBe('Used only to check performance by group: ethnicity, ageBand, disability, locality.');
+    expect(rec.tier2.data.sensitiveAttributes).toBe('Used to check performance by group: ethnicity, ageBand, disability, locality. This report does not record whether they were also model inputs.');
     expect(rec.tier2.technicalSpecification.disclosureControl).toContain('Counts below 10');
     expect(rec.tier2.technicalSpecification.provenance).toContain(shared.data.fingerprint);
   });
@@ -52,5 +52,41 @@ describe('draftTransparencyRecord', () => {
     expect(risks).toContain('the share of children who did that were not flagged is withheld or undefined');
     expect(risks).not.toMatch(/withheld or undefined of children|\(flaggedRate\)/);
     expect(risks).toContain('(share flagged)');
+  });
+});
+
+describe('the record says truthfully which group columns were model inputs', () => {
+  const withFeatures = (groupsAsFeatures: string[]) => {
+    const b = structuredClone(exampleBundle());
+    b.task = { ...b.task, mode: 'evaluate', features: { numeric: ['age'], categorical: ['ethnicity', ...groupsAsFeatures.filter((g) => g !== 'ethnicity')], text: [], dates: [], dateColumn: null, groupsAsFeatures } };
+    return b;
+  };
+  it('says a group column was used only to check performance when it was not a feature', () => {
+    const rec = draftTransparencyRecord(withFeatures([]));
+    expect(rec.tier2.data.sensitiveAttributes).toBe('Used only to check performance by group, never as model inputs: ethnicity, ageBand, disability, locality.');
+  });
+  it('says so when the analyst chose a group column as a model input too', () => {
+    const rec = draftTransparencyRecord(withFeatures(['ethnicity']));
+    expect(rec.tier2.data.sensitiveAttributes).toBe('Used as model inputs, by the analyst\'s explicit choice, and to check performance by group: ethnicity. Used only to check performance by group, never as model inputs: ageBand, disability, locality.');
+    expect(rec.tier2.data.sensitiveAttributes).not.toMatch(/^Used only/);
+  });
+  it('does not claim what an audit of a supplied score cannot know', () => {
+    const b = structuredClone(exampleBundle());
+    b.task = { ...b.task, mode: 'audit' };
+    expect(draftTransparencyRecord(b).tier2.data.sensitiveAttributes).toBe('Used to check performance by group: ethnicity, ageBand, disability, locality. Whether the supplied score uses them is not known from this evaluation.');
+  });
+  it('states the operating policy in words, and no raw JSON anywhere', () => {
+    const b = withFeatures([]);
+    b.task.policy = { policy: { kind: 'topPct', topPct: 10 }, words: 'flag the top 10% of cases by score', testRows: 100, testMonths: 4, nTarget: 10, topPct: 10 };
+    const rec = draftTransparencyRecord(b);
+    expect(rec.tier2.decisionMakingProcess.providedInformation).toBe('A risk score per referral; the operating policy is to flag the top 10% of cases by score.');
+    const texts: string[] = [];
+    const walk = (x: unknown): void => {
+      if (typeof x === 'string') texts.push(x);
+      else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+    };
+    walk(rec);
+    walk(draftModelCard(b));
+    expect(texts.filter((t) => /[{}]|":/.test(t))).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ describe('pooling hygiene', () => {
   });
 
   it('refuses to pool different outcome windows, and cautions when one is not stated', () => {
-    const w = (days: number | null) => (b: Bundle) => { b.task.split = days === null ? { kind: 'random' } : { kind: 'temporal', gapDays: days }; };
+    const w = (days: number | null) => (b: Bundle) => { (b.task as unknown as Record<string, unknown>).split = days === null ? { kind: 'random' } : { kind: 'temporal', gapDays: days }; };
     const r = pool([open('a.html', council(1, A, w(365))), open('b.html', council(2, B, w(180)))]);
     expect(r.kind).toBe('refused');
     if (r.kind === 'refused') expect(r.message).toMatch(/outcome windows differ \(a\.html: 365 days; b\.html: 180 days\)/);
@@ -107,7 +107,7 @@ describe('pooling hygiene', () => {
 
   it('refuses to pool rates at different operating policies, but pools measures that do not depend on the policy', () => {
     const policy = (p: object) => (b: Bundle) => {
-      (b.task as Record<string, unknown>).policy = p;
+      (b.task as unknown as Record<string, unknown>).policy = { policy: p, words: '', testRows: null, testMonths: null, nTarget: null, topPct: null };
       for (const r of b.results) r.atPolicy = { ...r.atThreshold, topPct: null, nTarget: null };
     };
     const opened = [open('a.html', council(1, A, policy({ kind: 'capacity', perMonth: 40 }))), open('b.html', council(2, B, policy({ kind: 'capacity', perMonth: 60 })))];

@@ -50,7 +50,7 @@ describe('candour audit on COMPAS reproduces ProPublica', () => {
     expect(err).not.toMatch(/left out/);
     expect(code).toBe(0);
     const bundle = JSON.parse(out) as Bundle;
-    expect(bundle.schema).toBe('candour.bundle/1');
+    expect(bundle.schema).toBe('candour.bundle/2');
     expect(bundle.data.rows).toBe(7214);
     expect(bundle.task.operatingPoint.threshold).toBe(5);
     expect(bundle.results[0].model).toBe('external');

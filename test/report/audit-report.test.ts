@@ -35,10 +35,10 @@ const base = (n = 500, seed = 1) => {
 };
 
 describe('buildAuditReport', () => {
-  it('is a candour.bundle/1 with one external result, subgroups filled and no verdict', () => {
+  it('is a candour.bundle/2 with one external result, subgroups filled and no verdict', () => {
     const input = base();
     const b = buildAuditReport(input);
-    expect(b.schema).toBe('candour.bundle/1');
+    expect(b.schema).toBe('candour.bundle/2');
     expect(b.tool.name).toBe('candour');
     expect(b.createdAt).toBe('2025-01-01T00:00:00.000Z');
     expect(b.preregistration).toBeNull();
@@ -72,7 +72,7 @@ describe('buildAuditReport', () => {
     expect(JSON.stringify(buildAuditReport(base()))).toBe(JSON.stringify(buildAuditReport(base())));
   });
   it('records a preregistration as given', () => {
-    const prereg = { criteria: [{ metric: 'averagePrecision', atLeast: 0.5 }], sha256: 'f'.repeat(64), lockedAt: '2024-12-01T00:00:00Z' };
+    const prereg = { criteria: [{ metric: 'averagePrecision' as const, op: '>=' as const, value: 0.5 }], sha256: 'f'.repeat(64), lockedAt: '2024-12-01T00:00:00Z' };
     expect(buildAuditReport({ ...base(), preregistration: prereg }).preregistration).toEqual(prereg);
   });
   it('reports progress for both phases and can be cancelled', () => {

@@ -15,11 +15,11 @@ describe('criteria as sentences', () => {
         { status: 'not met', sentence: 'Post hoc (set after results were seen): ROC AUC at least 0.9: not met. Estimate 0.74 (95% interval 0.71 to 0.77).', postHoc: true },
       ],
     };
-    const lines = criteriaLinesOf(b, r);
+    const lines = criteriaLinesOf(b, r as unknown as typeof b.results[number]);
     expect(lines.map((l) => [l.tag.text, l.postHoc])).toEqual([['Met', false], ['Undefined', false], ['Not met', true]]);
     expect(lines.every((l) => !l.sentence.includes('{'))).toBe(true);
     expect(criteriaSummaryOf(lines)).toBe('Not a success as fixed beforehand: 1 of 2 criteria met (each one below says why).');
-    expect(headlineWithCriteria(b, r).tag.text).toBe('1 of 2 criteria met');
+    expect(headlineWithCriteria(b, r as unknown as typeof b.results[number]).tag.text).toBe('1 of 2 criteria met');
   });
 
   it('a report judged on the main thread (older) is read from its judgements, per model', () => {

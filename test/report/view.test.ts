@@ -86,9 +86,9 @@ describe('comparison and drivers', () => {
     const rows = comparisonRows(b);
     expect(rows.map((r) => r.label)).toEqual(['Simple baseline', 'Logistic regression (without case notes)', 'Logistic regression (with case notes)', 'Boosted trees (without case notes)']);
     expect(rows[0].difference).toBe('the comparator');
-    expect(rows[1].difference).toMatch(/^[+−]0\.\d\d \([+−]0\.\d\d to [+−]0\.\d\d\): (clearly better|clearly worse|not clearly different) vs baseline/);
+    expect(rows[1].difference).toMatch(/^[+−]0\.\d\d \([+−]0\.\d\d to [+−]0\.\d\d\): (clearly better|clearly worse|not clearly different) vs Simple baseline$/);
     const paired = pairedComparisonRows(b);
-    expect(paired[0]).toMatchObject({ a: 'Logistic regression (with case notes)', b: 'Logistic regression (without case notes)' });
+    expect(paired).toContainEqual(expect.objectContaining({ a: 'Logistic regression (with case notes)', b: 'Logistic regression (without case notes)' }));
   });
   it('missing comparison and drivers are said plainly', () => {
     const b = load('compas-audit.json');
@@ -101,7 +101,7 @@ describe('comparison and drivers', () => {
     const b = load('compas-audit.json');
     const r = { ...b.results[0], coefficients: [{ name: 'cat__gender_Unknown', value: 0.4, lo: 0.1, hi: 0.7 }, { name: 'num__missingindicator_age', value: -0.2, lo: null, hi: null }] };
     expect(driverRows(r as typeof b.results[0]).coefficients!.map((d) => d.name)).toEqual(['gender: Unknown', 'age: missing']);
-    const bare = { ...b, preregistration: { ...b.preregistration!, criteria: [{ metric: 'fnr', op: '<=', value: 0.5, at: { topPct: 10 } }] } };
+    const bare = { ...b, preregistration: { ...b.preregistration!, criteria: [{ metric: 'fnr' as const, op: '<=' as const, value: 0.5, at: { topPct: 10 } }] } };
     const words = headlineOf(bare, bare.results[0]).criteria;
     expect(words).not.toMatch(/"metric"|\{/);
     expect(words).toMatch(/^Fixed before the results were seen: /);
@@ -112,8 +112,8 @@ describe('comparison and drivers', () => {
     const d = driverRows(b.results[1], 5);
     expect(d.coefficients).toHaveLength(5);
     expect(d.coefficients![0].size).toBe(1);
-    expect(d.importance!.length).toBeGreaterThan(0);
-    expect(d.importanceInterval).toBe('Lowest and highest of 5 shuffles');
+    // A run reports no permutation importance; the view reads it only from older bundles.
+    expect(d.importance).toBeNull();
   });
 });
 
@@ -137,7 +137,7 @@ describe('fairness', () => {
     const rows = groupTableRows(r, 'race', 'threshold');
     expect(rows.length).toBe(r.subgroups.filter((s) => s.attribute === 'race').length);
     expect(rows.some((x) => x.flags.includes('small group: read with care'))).toBe(true);
-    const suppressed = { ...r, subgroups: r.subgroups.map((s) => (s.group === 'Asian' ? { ...s, n: null, positives: null, prevalence: null, suppressed: true, disparity: {}, atThreshold: { ...s.atThreshold, fpr: null } } : s)) };
+    const suppressed = { ...r, subgroups: r.subgroups.map((s) => (s.group === 'Asian' ? { ...s, n: null, positives: null, prevalence: null, suppressed: true, disparity: {}, atThreshold: { ...s.atThreshold, fpr: null }, atPolicy: { ...s.atPolicy!, fpr: null } } : s)) };
     const asian = groupTableRows(suppressed, 'race', 'threshold').find((x) => x.group === 'Asian')!;
     expect(asian.n).toBe('withheld (small numbers)');
     expect(asian.fpr).toBe('withheld (small numbers)');

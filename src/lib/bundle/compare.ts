@@ -76,7 +76,7 @@ export const COMPARE_COLUMNS: CompareColumn[] = [
 function cellOf(r: ModelResult, key: string): CompareCell {
   const [head, field] = key.split('.');
   if (field === undefined) {
-    const m = r.metrics?.[head];
+    const m = (r.metrics as Record<string, unknown> | undefined)?.[head];
     const withheld = !!r.withheld?.[`metrics.${head}`];
     if (m && typeof m === 'object' && 'value' in (m as object)) {
       const e = m as Estimate;

@@ -83,17 +83,20 @@ type Kind = (typeof COUNT_KINDS)[number];
 type TableKeys = Record<Kind, string>;
 type Shared = (k: 'n' | 'pos' | 'neg', v: number, atoms: string[]) => string;
 
-const OP_FIELDS = ['threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn', 'precision', 'recall', 'fpr', 'fnr', 'flaggedRate', 'falseOmissionRate', 'intervals', 'topPct', 'nTarget'];
-const SUBGROUP_FIELDS = ['attribute', 'group', 'n', 'positives', 'prevalence', 'averagePrecision', 'rocAuc', 'atThreshold', 'topK', 'suppressed', 'small', 'disparity', 'disparityTopK', 'calibration', 'isReference', 'operating'];
-const ROW_FIELDS = ['topPct', 'threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn'];
-const GROUP_CALIBRATION_FIELDS = ['meanScore', 'outcomeRate', 'difference', 'observedToExpected'];
+export const OP_FIELDS = ['threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn', 'precision', 'recall', 'fpr', 'fnr', 'flaggedRate', 'falseOmissionRate', 'intervals', 'topPct', 'nTarget'];
+export const SUBGROUP_FIELDS = ['attribute', 'group', 'n', 'positives', 'prevalence', 'averagePrecision', 'rocAuc', 'atThreshold', 'topK', 'atPolicy', 'suppressed', 'small', 'disparity', 'disparityTopK', 'calibration', 'isReference', 'operating'];
+export const ROW_FIELDS = ['topPct', 'threshold', 'nFlagged', 'tp', 'fp', 'fn', 'tn'];
+export const GROUP_CALIBRATION_FIELDS = ['meanScore', 'outcomeRate', 'difference', 'observedToExpected'];
 /** Disparity blocks and the operating point whose rates they compare. */
-const DISPARITY_BLOCKS = [['disparity', 'atThreshold'], ['disparityTopK', 'topK']] as const;
-const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'subgroups', 'verdict', 'curves', 'training'];
-const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded', 'annexA'];
-const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
+const DISPARITY_BLOCKS = [['disparity', 'atPolicy'], ['disparityTopK', 'topK']] as const;
+/** The operating points of a result or group: `disparity` is at `atPolicy` from candour.bundle/2 on (a /1 bundle has none: its `disparity` is at `atThreshold`). */
+const OP_NAMES = ['atThreshold', 'topK', 'atPolicy'] as const;
+const OP_ENTRY = { atThreshold: 'at', topK: 'top', atPolicy: 'pol' } as const;
+export const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'atPolicy', 'subgroups', 'verdict', 'curves', 'training'];
+export const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded', 'annexA'];
+export const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
 /** `replicatesDefined` (a count of bootstrap replicates) is never published: it can be solved for the group's counts. */
-const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'method', 'tooFew'];
+export const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'method', 'tooFew'];
 /** Each rate as published count / published count. */
 export const RATE_CELLS: Record<string, [Kind, Kind]> = {
   precision: ['tp', 'flagged'], recall: ['tp', 'pos'], fnr: ['fn', 'pos'], fpr: ['fp', 'neg'],
@@ -106,8 +109,8 @@ const isEstimate = (x: unknown): x is Estimate => isObj(x) && 'value' in x && 'l
 const hasOwn = (obj: Record<string, unknown>, f: string) => Object.prototype.hasOwnProperty.call(obj, f);
 
 interface Settings { threshold: number; maxPerturbation: number; rounding: number; rateDecimals: number; suppressZeros: boolean; grid: number[]; table: PTableRow[] }
-interface GroupEntry { sg: SubgroupResult; at: TableKeys | null; top: TableKeys | null; own: [string, string, string]; rows: Map<number, TableKeys> }
-interface ModelEntry { r: ModelResult; at: TableKeys | null; top: TableKeys | null; groups: GroupEntry[]; cal: { bin: CalibrationBin; n: string; pos: string }[]; rows: Map<number, TableKeys> }
+interface GroupEntry { sg: SubgroupResult; at: TableKeys | null; top: TableKeys | null; pol: TableKeys | null; own: [string, string, string]; rows: Map<number, TableKeys> }
+interface ModelEntry { r: ModelResult; at: TableKeys | null; top: TableKeys | null; pol: TableKeys | null; groups: GroupEntry[]; cal: { bin: CalibrationBin; n: string; pos: string }[]; rows: Map<number, TableKeys> }
 interface OpEntry { op: OperatingPointResult; keys: TableKeys; group: GroupEntry | null; mi: number }
 
 /** The state the phases share: the cells, the equations linking them, what was dropped. */
@@ -207,13 +210,14 @@ function toleranceOf(bundle: Bundle): Tolerance {
 // ------------------------------------------------------------------ phase 1: register cells
 
 function registerData(led: Ledger, out: Bundle): void {
-  const data = keepFields(out.data as Record<string, unknown>, DATA_FIELDS, 'data', led.dropped) as Bundle['data'];
+  const data = keepFields(out.data as unknown as Record<string, unknown>, DATA_FIELDS, 'data', led.dropped) as unknown as Bundle['data'];
+  const dataObj = data as unknown as Record<string, unknown>;
   out.data = data;
   if (Array.isArray(data.columns)) data.columns = data.columns.map((c) => ({ name: c.name, role: c.role, type: c.type }));
   const n = isNum(data.rows) ? data.rows : NaN, pos = isNum(data.positives) ? data.positives : NaN;
   led.dataKeys = {
-    n: led.cell(`all|n|${n}`, data.rows, { obj: data, field: 'rows' }, ['data|pos', 'data|neg']),
-    pos: led.cell(`all|pos|${pos}`, data.positives, { obj: data, field: 'positives' }, ['data|pos']),
+    n: led.cell(`all|n|${n}`, data.rows, { obj: dataObj, field: 'rows' }, ['data|pos', 'data|neg']),
+    pos: led.cell(`all|pos|${pos}`, data.positives, { obj: dataObj, field: 'positives' }, ['data|pos']),
     neg: led.cell(`all|neg|${n - pos}`, n - pos, undefined, ['data|neg']),
   };
   led.equations.push([led.dataKeys.n, led.dataKeys.pos, led.dataKeys.neg]);
@@ -273,14 +277,14 @@ function registerRows(led: Ledger, rows: unknown, mi: number, pop: string, share
 
 function registerModel(led: Ledger, raw: ModelResult, mi: number): ModelResult {
   const r = keepFields(raw as unknown as Record<string, unknown>, RESULT_FIELDS, `results[${mi}]`, led.dropped) as unknown as ModelResult;
-  const entry: ModelEntry = { r, at: null, top: null, groups: [], cal: [], rows: new Map() };
+  const entry: ModelEntry = { r, at: null, top: null, pol: null, groups: [], cal: [], rows: new Map() };
   const overall: Shared = (k, v, atoms) => led.cell(`all|${k}|${v}`, v, undefined, atoms);
-  for (const opName of ['atThreshold', 'topK'] as const) {
+  for (const opName of OP_NAMES) {
     if (!isObj(r[opName])) continue;
     r[opName] = keepFields(r[opName] as unknown as Record<string, unknown>, OP_FIELDS, `results[${mi}].${opName}`, led.dropped) as never;
-    const keys = registerTable(led, r[opName], mi, opName, '*', overall);
-    entry[opName === 'atThreshold' ? 'at' : 'top'] = keys;
-    led.ops.push({ op: r[opName], keys, group: null, mi });
+    const keys = registerTable(led, r[opName]!, mi, opName, '*', overall);
+    entry[OP_ENTRY[opName]] = keys;
+    led.ops.push({ op: r[opName]!, keys, group: null, mi });
   }
   r.subgroups = (Array.isArray(r.subgroups) ? r.subgroups : []).map((sgRaw, gi) => registerGroup(led, entry, sgRaw, mi, gi));
   if (isObj(r.curves) && (r.curves as CurveSet).operating !== undefined) {
@@ -308,13 +312,13 @@ function registerGroup(led: Ledger, entry: ModelEntry, sgRaw: SubgroupResult, mi
     led.cell(`g|${id}|neg|${n0 - p0}`, n0 - p0),
   ];
   led.equations.push(own);
-  const g: GroupEntry = { sg, at: null, top: null, own, rows: new Map() };
-  for (const opName of ['atThreshold', 'topK'] as const) {
+  const g: GroupEntry = { sg, at: null, top: null, pol: null, own, rows: new Map() };
+  for (const opName of OP_NAMES) {
     if (!isObj(sg[opName])) continue;
     sg[opName] = keepFields(sg[opName] as unknown as Record<string, unknown>, OP_FIELDS, `${path}.${opName}`, led.dropped) as never;
-    const keys = registerTable(led, sg[opName], mi, opName, id, shared);
-    g[opName === 'atThreshold' ? 'at' : 'top'] = keys;
-    led.ops.push({ op: sg[opName], keys, group: g, mi });
+    const keys = registerTable(led, sg[opName]!, mi, opName, id, shared);
+    g[OP_ENTRY[opName]] = keys;
+    led.ops.push({ op: sg[opName]!, keys, group: g, mi });
   }
   for (const [block] of DISPARITY_BLOCKS) {
     if (isObj(sgo[block])) {
@@ -339,7 +343,7 @@ function registerGroup(led: Ledger, entry: ModelEntry, sgRaw: SubgroupResult, mi
  */
 function linkGroups(led: Ledger, entry: ModelEntry): void {
   const linked: [TableKeys | null, (g: GroupEntry) => TableKeys | null | undefined][] = [
-    [entry.at, (g) => g.at], [entry.top, (g) => g.top],
+    [entry.at, (g) => g.at], [entry.top, (g) => g.top], [entry.pol, (g) => g.pol],
     ...[...entry.rows].map(([pct, k]): [TableKeys, (g: GroupEntry) => TableKeys | undefined] => [k, (g) => g.rows.get(pct)]),
   ];
   const byAttr = new Map<string, GroupEntry[]>();
@@ -378,7 +382,7 @@ function linkGroups(led: Ledger, entry: ModelEntry): void {
           const parts = children.map((c) => c.own[i]);
           if (led.sumMatches(p.own[i], parts)) led.equations.push([p.own[i], ...parts]);
         }
-        const tables: ((g: GroupEntry) => TableKeys | null | undefined)[] = [(g) => g.at, (g) => g.top, ...[...p.rows.keys()].map((pct) => (g: GroupEntry) => g.rows.get(pct))];
+        const tables: ((g: GroupEntry) => TableKeys | null | undefined)[] = [(g) => g.at, (g) => g.top, (g) => g.pol, ...[...p.rows.keys()].map((pct) => (g: GroupEntry) => g.rows.get(pct))];
         for (const partOf of tables) {
           const whole = partOf(p);
           const parts = children.map(partOf).filter((t): t is TableKeys => !!t);
@@ -601,7 +605,7 @@ function publishGroups(led: Ledger, s: Settings, m: ModelEntry, tolerance: Toler
     }
     const rates: Record<string, number | null> = {};
     for (const [block, opName] of DISPARITY_BLOCKS) {
-      const keys = opName === 'atThreshold' ? g.at : g.top;
+      const keys = opName === 'atPolicy' ? (g.pol ?? g.at) : g.top;
       if (!keys) continue;
       for (const [rate, [num, den]] of Object.entries(RATE_CELLS)) rates[`${block}.${rate}`] = led.withheld(keys[num]) || led.withheld(keys[den]) ? null : ratio(led.published(keys[num]), led.published(keys[den]));
     }
@@ -654,7 +658,7 @@ function publishGroups(led: Ledger, s: Settings, m: ModelEntry, tolerance: Toler
         else if (isNum(d.casesNeeded)) d.casesNeeded = Math.ceil(d.casesNeeded / 10) * 10;
       }
     }
-    const anyWithheld = (isObj(sg.withheld) && Object.keys(sg.withheld).length > 0) || !!g.sg.atThreshold?.suppressed || !!g.sg.topK?.suppressed;
+    const anyWithheld = (isObj(sg.withheld) && Object.keys(sg.withheld).length > 0) || !!g.sg.atThreshold?.suppressed || !!g.sg.topK?.suppressed || !!g.sg.atPolicy?.suppressed;
     g.sg.suppressed = !!g.sg.suppressed || anyWithheld;
   }
 }
@@ -670,7 +674,7 @@ function withholdGroup(led: Ledger, g: GroupEntry): void {
 }
 
 function publishDataRates(led: Ledger, s: Settings, out: Bundle): void {
-  const d = out.data as Record<string, unknown>;
+  const d = out.data as unknown as Record<string, unknown>;
   if (!(isNum(d.prevalence) || d.prevalence === null)) return;
   if (led.withheld(led.dataKeys.pos) || led.withheld(led.dataKeys.n)) led.withhold(d, 'prevalence');
   else d.prevalence = roundTo(ratio(led.published(led.dataKeys.pos), led.published(led.dataKeys.n)), s.rateDecimals);

@@ -102,10 +102,48 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined ? 'w
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'withheld or undefined' : `${(x * 100).toFixed(1)}%`);
 const est = (e: Estimate | undefined) => (!e || e.value === null ? 'withheld or undefined' : e.lo !== null && e.hi !== null ? `${f3(e.value)} (95% CI ${f3(e.lo)} to ${f3(e.hi)})` : f3(e.value));
 
-function modelLine(r: ModelResult): string {
-  const at = r.atThreshold;
+/** The operating point every sentence uses: the run's policy (a /1 bundle: the score threshold). */
+const pointOf = (r: ModelResult) => r.atPolicy ?? r.atThreshold;
+
+/** The policy in words, as the run recorded it; a /1 bundle's score threshold otherwise. */
+function policyText(bundle: Bundle): string {
+  if (bundle.task.policy) return bundle.task.policy.words;
+  const op = bundle.task.operatingPoint;
+  return op.threshold !== undefined ? `flag every case with a score of ${op.threshold} or more` : `flag the top ${op.topPct}% of cases by score`;
+}
+
+function modelLine(r: ModelResult, policy: string): string {
+  const at = pointOf(r);
   const name = MODEL_NAMES[r.model] + (r.features === 'structured+text' ? ' with case-note text features' : '');
-  return `${name}: average precision ${est(r.metrics.averagePrecision)}, ROC AUC ${est(r.metrics.rocAuc)}; at score ≥ ${at.threshold ?? '—'}, precision ${pct(at.precision)} (false alarms ${at.precision === null ? 'withheld or undefined' : pct(1 - at.precision)}), children missed ${pct(at.fnr)}.`;
+  return `${name}: average precision ${est(r.metrics.averagePrecision)}, ROC AUC ${est(r.metrics.rocAuc)}; under the policy (${policy}), precision ${pct(at.precision)} (false alarms ${at.precision === null ? 'withheld or undefined' : pct(1 - at.precision)}), children missed ${pct(at.fnr)}.`;
+}
+
+/** The split in words (never as JSON). */
+function splitWords(split: Bundle['task']['split']): string {
+  const s = split as { method?: string; kind?: string; note?: string; cutDate?: string; k?: number; testFraction?: number | null; groupColumn?: string; column?: string };
+  if (s.note) return s.note;
+  switch (s.method) {
+    case 'temporal': return `by date: tested on cases from ${s.cutDate ?? 'the cut date'} on, trained on earlier cases`;
+    case 'random': return `at random, ${s.testFraction ? `${Math.round(s.testFraction * 100)}% of cases` : 'a share of cases'} held out for testing`;
+    case 'grouped': return `at random by child (${s.groupColumn ?? 'the child ID'}), so no child is on both sides`;
+    case 'kfold': return `${s.k ?? 'k'}-fold cross-validation: every case scored once, by a model not trained on it`;
+    case 'column': return `by the column '${s.column ?? ''}'`;
+    default: return 'as recorded in the report';
+  }
+}
+
+/** Which audited group columns were model inputs, derived from what the run recorded. */
+function sensitiveAttributesSentence(bundle: Bundle, groupCols: string[]): string {
+  if (groupCols.length === 0) return '';
+  if (bundle.task.mode === 'audit') return `Used to check performance by group: ${groupCols.join(', ')}. Whether the supplied score uses them is not known from this evaluation.`;
+  const f = bundle.task.features;
+  if (!f) return `Used to check performance by group: ${groupCols.join(', ')}. This report does not record whether they were also model inputs.`;
+  const asFeatures = groupCols.filter((g) => f.groupsAsFeatures.includes(g));
+  const only = groupCols.filter((g) => !asFeatures.includes(g));
+  return [
+    asFeatures.length ? `Used as model inputs, by the analyst's explicit choice, and to check performance by group: ${asFeatures.join(', ')}.` : '',
+    only.length ? `Used only to check performance by group, never as model inputs: ${only.join(', ')}.` : '',
+  ].filter(Boolean).join(' ');
 }
 
 /** The disparity measures as a reader says them (never the JSON key, e.g. "flaggedRate"). */
@@ -133,18 +171,19 @@ function fairnessLines(bundle: Bundle): string[] {
 /** A model card prefilled from the bundle. */
 export function draftModelCard(bundle: Bundle): ModelCard {
   const attrs = [...new Set(bundle.results.flatMap((r) => r.subgroups.map((g) => g.attribute)))];
-  const op = bundle.task.operatingPoint;
+  const policy = policyText(bundle);
   return {
     modelDetails: `Evaluated with Candour ${bundle.tool.version} (${bundle.tool.backend} backend) on ${bundle.createdAt}. Models: ${bundle.results.map((r) => MODEL_NAMES[r.model]).join('; ')}.`,
     intendedUse: `To estimate which children referred to social care will have the outcome "${bundle.task.outcome}" (positive value "${bundle.task.positive}"), as an aid to — never a replacement for — a practitioner's judgement.`,
     factors: attrs.length ? `Performance was examined separately for groups of: ${attrs.join(', ')}.` : 'No group attributes were examined.',
-    metrics: `Average precision and ROC AUC with 95% bootstrap intervals; at the operating point${op.threshold !== undefined ? ` score ≥ ${op.threshold}` : ''}${op.topPct !== undefined ? ` and the top ${op.topPct}%` : ''}: precision, recall, false positive rate and the share of children missed (FNR).`,
-    evaluationData: `${bundle.data.name}: ${bundle.data.rows ?? 'withheld'} cases, of whom ${bundle.data.positives ?? 'withheld'} had the outcome (prevalence ${pct(bundle.data.prevalence)}). Split: ${JSON.stringify(bundle.task.split)}. Data fingerprint ${bundle.data.fingerprint}.`,
-    quantitativeAnalyses: bundle.results.map(modelLine),
+    metrics: `Average precision and ROC AUC with 95% bootstrap intervals; under the operating policy (${policy}): precision, recall, false positive rate and the share of children missed (FNR).`,
+    evaluationData: `${bundle.data.name}: ${bundle.data.rows ?? 'withheld'} cases, of whom ${bundle.data.positives ?? 'withheld'} had the outcome (prevalence ${pct(bundle.data.prevalence)}); ${bundle.data.testRows ?? 'a withheld number of'} test cases. Split ${splitWords(bundle.task.split)}. Data fingerprint ${bundle.data.fingerprint}.`,
+    quantitativeAnalyses: bundle.results.map((r) => modelLine(r, policy)),
     ethicalConsiderations: 'Predictions concern children and families. A flag is a prompt for a practitioner to look again, not evidence; false alarms and missed children both cause harm, and the balance between them is a policy choice to be made openly.',
     caveats: [
       bundle.task.outcomeMeaning ? `${bundle.task.outcomeMeaning.measures} ${bundle.task.outcomeMeaning.cannot}` : '',
       bundle.preregistration ? `Success criteria were fixed before results were seen (locked ${bundle.preregistration.lockedAt}, hash ${bundle.preregistration.sha256}).` : 'No success criteria were pre-registered.',
+      ...bundle.results.flatMap((r) => (r.criteria ?? []).map((c) => `${MODEL_NAMES[r.model]}: ${c.sentence}`)),
       'Results describe past data from one area and may not hold elsewhere or later.',
       'Where a fairness verdict is "inconclusive" or "too few to tell", there were too few cases to tell; this is not evidence of fairness.',
       bundle.disclosure ? `Counts below ${bundle.disclosure.threshold} are withheld and others rounded to the nearest ${bundle.disclosure.rounding}.` : '',
@@ -190,11 +229,11 @@ export function tripodItems(bundle: Bundle): TripodItem[] {
   return [
     { item: 'Source of data', text: `${bundle.data.name} (fingerprint ${bundle.data.fingerprint}): ${bundle.data.rows ?? 'a withheld number of'} cases with an outcome, of whom ${bundle.data.positives ?? 'a withheld number'} had it (${pct(bundle.data.prevalence)}). Where and when the data were collected is for the council to state.` },
     { item: 'Outcome and its window', text: `"${t.outcome}" = "${t.positive}".${t.outcomeMeaning ? ` ${t.outcomeMeaning.measures} ${t.outcomeMeaning.cannot}` : ' How and when it was recorded is for the council to state.'}` },
-    { item: 'Predictors', text: bundle.results.every((r) => r.model === 'external') ? 'An existing score was audited; its predictors are the supplier\'s to state.' : predictors.length ? `${predictors.length} candidate columns: ${predictors.join(', ')}. Group columns (${groups.join(', ') || 'none'}) were used only to check performance by group.` : 'No predictor columns are recorded in this report.' },
+    { item: 'Predictors', text: bundle.results.every((r) => r.model === 'external') ? 'An existing score was audited; its predictors are the supplier\'s to state.' : predictors.length ? `${predictors.length} candidate columns: ${predictors.join(', ')}. ${sensitiveAttributesSentence(bundle, bundle.data.columns.filter((c) => c.role === 'group').map((c) => c.name)) || 'No group columns were audited.'}` : 'No predictor columns are recorded in this report.' },
     { item: 'Sample size', text: size?.sentence ?? (bundle.results.every((r) => r.model === 'external') ? 'Not applicable to the development of a model: an existing score was audited.' : 'Not recorded in this report.') },
     { item: 'Missing data', text: `Rows without an outcome were left out${excluded && typeof excluded.missingOutcome === 'number' ? ` (${excluded.missingOutcome})` : ''}${excluded && typeof excluded.missingScore === 'number' ? `, and rows without a score (${excluded.missingScore})` : ''}. Missing predictor values: numbers imputed by the training median with a missing indicator, categories kept as their own level (fitted on training rows only).` },
     { item: 'Model type and evaluation design', text: `${bundle.results.map((r) => MODEL_NAMES[r.model]).join('; ')}. Evaluation: ${split.method ?? split.kind ?? 'as recorded'}${split.note ? ` (${split.note})` : ''}.` },
-    { item: 'Performance with intervals', text: `${bundle.results.map(modelLine).join(' ')} 95% intervals by ${methodsUsed(bundle)}; ranking metrics need at least 10 cases with and 10 without the outcome.` },
+    { item: 'Performance with intervals', text: `${bundle.results.map((r) => modelLine(r, policyText(bundle))).join(' ')} 95% intervals by ${methodsUsed(bundle)}; ranking metrics need at least 10 cases with and 10 without the outcome.` },
     { item: 'Calibration', text: fit ? `Calibration intercept ${est(fit.intercept)}, slope ${est(fit.slope)} (logistic regression of the outcome on logit(score)); decision curves compare net benefit with flagging all and none.` : 'Not assessed: the scores are not probabilities.' },
     { item: 'Fairness', text: groups.length ? `Each group of ${groups.join(', ')} compared with its reference group under one policy; "disparity" only when the whole interval of the ratio is outside the tolerance and the group meets the minimum sizes. ${fairnessLines(bundle).join(' ')}${few.length ? ` Too few to tell: ${few.slice(0, 8).join(', ')}${few.length > 8 ? ', …' : ''}.` : ''}` : 'No group attributes were examined.' },
     { item: 'Limitations', text: ['Results describe past data from one area and may not hold elsewhere or later.', t.outcomeMeaning ? 'The outcome is a later service decision, observed only for children the service saw again (selective labels).' : '', size && !size.enough ? 'The training side is smaller than the published minimum for this many predictors: expect over-fitting.' : ''].filter(Boolean).join(' ') },
@@ -226,7 +265,7 @@ export function draftTransparencyRecord(bundle: Bundle): TransparencyRecord {
       },
       decisionMakingProcess: {
         processIntegration: '',
-        providedInformation: `A risk score per referral; cases ${bundle.task.operatingPoint.threshold !== undefined ? `scoring ${bundle.task.operatingPoint.threshold} or more` : `in the top ${bundle.task.operatingPoint.topPct}%`} are flagged.`,
+        providedInformation: `A risk score per referral; the operating policy is to ${policyText(bundle)}.`,
         frequencyAndScale: '',
         humanDecisions: '',
         humanOversight: '',
@@ -236,7 +275,7 @@ export function draftTransparencyRecord(bundle: Bundle): TransparencyRecord {
         source: '',
         description: card.evaluationData,
         variables: usedCols.join(', '),
-        sensitiveAttributes: groupCols.length ? `Used only to check performance by group: ${groupCols.join(', ')}.` : '',
+        sensitiveAttributes: sensitiveAttributesSentence(bundle, groupCols),
         collection: '',
         sharing: 'Case data never left the analyst\'s computer; this record and its bundle hold aggregates only.',
         accessAndStorage: '',
@@ -244,7 +283,7 @@ export function draftTransparencyRecord(bundle: Bundle): TransparencyRecord {
       risksAndMitigations: {
         impactAssessments: '',
         risks: [
-          ...bundle.results.map((r) => `${r.model}: of children flagged, ${r.atThreshold.precision === null ? 'an unknown share' : pct(1 - r.atThreshold.precision)} did not go on to the outcome (false alarms); ${r.atThreshold.fnr === null ? 'the share of children who did that were not flagged is withheld or undefined' : `${pct(r.atThreshold.fnr)} of children who did were not flagged`}.`),
+          ...bundle.results.map((r) => `${r.model}: of children flagged, ${pointOf(r).precision === null ? 'an unknown share' : pct(1 - pointOf(r).precision!)} did not go on to the outcome (false alarms); ${pointOf(r).fnr === null ? 'the share of children who did that were not flagged is withheld or undefined' : `${pct(pointOf(r).fnr)} of children who did were not flagged`}.`),
           ...fairnessLines(bundle),
         ].join(' '),
         mitigations: '',

@@ -3,7 +3,7 @@
  * Untrusted input, so every failure is an AppError and the checks are schema then integrity.
  */
 import { type Result, ok, fail } from '../errors.ts';
-import type { Bundle } from './schema.ts';
+import { BUNDLE_SCHEMAS, type Bundle } from './schema.ts';
 import { validateBundle } from './validate.ts';
 import { verifyIntegrity, type IntegrityCheck } from './integrity.ts';
 import { checkAuthenticity } from './signing.ts';
@@ -51,8 +51,8 @@ export function parseBundleText(text: string, opts: ReadOptions = {}): Result<Pa
   } catch (e) {
     return fail({ code: 'bundle-parse', message: `the bundle is not valid JSON: ${(e as Error).message}`, ...where(opts.file) });
   }
-  if (value && typeof value === 'object' && 'schema' in value && (value as { schema: unknown }).schema !== 'candour.bundle/1') {
-    return fail({ code: 'bundle-version', message: `unsupported bundle schema ${JSON.stringify((value as { schema: unknown }).schema)}; this version reads candour.bundle/1`, ...where(opts.file) });
+  if (value && typeof value === 'object' && 'schema' in value && !BUNDLE_SCHEMAS.includes((value as { schema: unknown }).schema as string)) {
+    return fail({ code: 'bundle-version', message: `unsupported bundle schema ${JSON.stringify((value as { schema: unknown }).schema)}; this version reads ${BUNDLE_SCHEMAS.join(' and ')}`, ...where(opts.file) });
   }
   const valid = validateBundle(value, opts.file);
   if (!valid.ok) return valid;

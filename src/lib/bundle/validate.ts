@@ -111,7 +111,7 @@ export function validateBundle(value: unknown, file?: string): Result<Bundle> {
   if (issues.length === 0) return ok(value as Bundle);
   const first = issues[0];
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  const error: AppError = { code: 'bundle-invalid', message: `not a valid candour.bundle/1: at ${first.path || 'the top level'}, ${first.message}${more}` };
+  const error: AppError = { code: 'bundle-invalid', message: `not a valid Candour bundle: at ${first.path || 'the top level'}, ${first.message}${more}` };
   if (file !== undefined) error.file = file;
   return fail(error);
 }

@@ -88,7 +88,7 @@ export type ModelParameters =
 
 export interface DevelopmentResults {
   data: { name: string; fingerprint: string; rows: number | null; testRows: number | null; prevalence: number | null };
-  split: Record<string, unknown>;
+  split: import('../bundle/schema.ts').SplitRecord;
   metrics: { averagePrecision: Estimate; rocAuc: Estimate; brier: Estimate; calibrationInTheLarge: Estimate; calibrationSlope: Estimate };
   atThreshold: ModelResult['atThreshold'];
   topK: ModelResult['topK'];

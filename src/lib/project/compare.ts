@@ -73,15 +73,14 @@ export interface PoolPlanOptions {
 
 /** The outcome window in days when the bundle states one (the temporal split's gap), else null. */
 export function outcomeWindowDays(b: Bundle): number | null {
-  const t = b.task as Record<string, unknown>;
-  for (const v of [t.outcomeWindowDays, (b.task.split as Record<string, unknown>)?.gapDays]) if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const t = b.task as unknown as Record<string, unknown>;
+  for (const v of [t.outcomeWindowDays, (b.task.split as unknown as Record<string, unknown>)?.gapDays]) if (typeof v === 'number' && Number.isFinite(v)) return v;
   return null;
 }
 
 /** The operating policy the bundle states (`task.policy`), or null (older bundles have none). */
 function policyOf(b: Bundle): { kind?: string; threshold?: number; topPct?: number; perMonth?: number } | null {
-  const p = (b.task as Record<string, unknown>).policy;
-  return p && typeof p === 'object' ? (p as { kind?: string }) : null;
+  return b.task.policy?.policy ?? null;
 }
 
 /**

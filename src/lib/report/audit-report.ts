@@ -1,23 +1,21 @@
 /**
  * The report for audit mode: an existing score (e.g. a vendor's) against outcomes, no
- * training. The report object is the bundle's JSON (schema "candour.bundle/1"): one result
- * with model "external", the overall metrics with intervals, and the subgroup audit.
+ * training. The report object is the bundle's JSON (schema "candour.bundle/2"): one result
+ * with model "external", assembled by the run's one evaluation phase (run/evaluation.ts).
  * Counts are unsuppressed here (the analyst's own local JSON); disclosure control is
  * applied when a shareable bundle is written.
  */
-import { BUNDLE_SCHEMA, type Bundle, type ColumnDescriptor } from '../bundle/schema.ts';
+import type { Bundle, DataSection } from '../bundle/schema.ts';
 import { hex, sha256 } from '../bundle/integrity.ts';
 import { AppFailure, type CancelToken } from '../errors.ts';
-import { DEFAULT_REPLICATES, DEFAULT_SEED } from '../evaluate/bootstrap.ts';
-import { evaluateScores, modelResultOf } from '../evaluate/evaluate-scores.ts';
-import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
-import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import type { AuditAttribute } from '../fairness/audit.ts';
 import { equalOpportunityThresholds } from '../fairness/what-if.ts';
-import { DEFAULT_SMALL_CELL, type SmallCellRule } from '../fairness/groups.ts';
-import { DEFAULT_TOLERANCE, checkTolerance, type Tolerance } from '../fairness/power.ts';
-import { minimumsRecord } from '../evaluate/minimums.ts';
-import { outcomeMeaning } from '../evaluate/outcome-meaning.ts';
-import { VERSION } from '../version.ts';
+import type { SmallCellRule } from '../fairness/groups.ts';
+import type { Tolerance } from '../fairness/power.ts';
+import { DEFAULT_SEED } from '../run/defaults.ts';
+import type { OperatingPolicy } from '../run/policy.ts';
+import type { Criterion } from '../evaluate/prereg.ts';
+import { reportOf, type ScoredRun } from '../run/evaluation.ts';
 
 export interface AuditProgress {
   phase: 'overall' | 'subgroups';
@@ -32,26 +30,34 @@ export interface AuditReportInput {
   scores: Float64Array;
   /** Attributes to audit, each a value per case; blanks form a "Missing" group. */
   groups: AuditAttribute[];
-  /** Flag when score >= threshold. Default 0.5 (as evaluateScores). */
+  /** The operating policy (default: the top 10%). */
+  policy?: OperatingPolicy;
+  /** The DESIGN points: flag when score >= threshold (default 0.5); the top K% (default 10). */
   threshold?: number;
-  /** Also audit the top K% of all cases. Default 10. */
   topPct?: number;
   replicates?: number;
   seed?: number;
   /** Cluster code per case (e.g. a coded child ID): whole clusters are resampled. */
   clusters?: Int32Array;
+  /** Float64Array (n) of decision dates (ms), for a capacity a month. */
+  dates?: Float64Array | null;
+  /** The age bands audited, in words (group-values.ts ageBandsUsed). */
+  ageBands?: string;
+  /** With a council secret: the report's record and cell keys (see ScoredRun). */
+  cellKeysOf?: ScoredRun['cellKeysOf'];
   tolerance?: Tolerance;
   smallCell?: SmallCellRule;
-  dataInfo: { name: string; fingerprint: string; columns: ColumnDescriptor[]; [extra: string]: unknown };
-  task: { outcome: string; positive: string; score?: string; [extra: string]: unknown };
+  dataInfo: Pick<DataSection, 'name' | 'fingerprint' | 'columns' | 'excluded' | 'annexA'>;
+  task: { outcome: string; positive: string; score?: string; unit?: Bundle['task']['unit']; notes?: string[] };
   /**
    * Also compute, per attribute, the "equal opportunity" what-if (group thresholds equalising
    * recall, and what that costs overall) into `results[0].whatIf`. Off by default; never changes
    * the audited policy. Local JSON only: disclosure control leaves it out of a shareable bundle.
    */
   whatIf?: boolean;
-  /** Success criteria locked before results were seen. Recorded as given; the verdict stays null until criteria evaluation exists. */
+  /** Success criteria locked before results were seen: judged in the run. */
   preregistration?: Bundle['preregistration'];
+  postHocCriteria?: Criterion[];
   /** ISO time; default now. Fixed in tests so reports compare equal. */
   createdAt?: string;
   backend?: string;
@@ -80,82 +86,63 @@ export function dataFingerprint(bytes: Uint8Array): string {
   return hex(sha256(bytes));
 }
 
-/**
- * The audit report (a Bundle): overall metrics and operating points with bootstrap
- * intervals (evaluateScores), and per attribute and group the subgroup audit with
- * disparities against the reference group (subgroupAudit), both from the same seed.
- * Throws AppFailure for bad input (lengths, no cases) and Cancelled when cancelled.
- */
-export function buildAuditReport(input: AuditReportInput): Bundle {
+/** The scored side of an audit: every case is a test case, one model ("external"). */
+export function auditScoredRun(input: AuditReportInput): ScoredRun {
   const { labels, scores } = input;
   const n = labels.length;
   if (scores.length !== n) throw new AppFailure({ code: 'length-mismatch', message: `outcomes (${n}) and scores (${scores.length}) differ in length` });
   if (n === 0) throw new AppFailure({ code: 'no-cases', message: 'there are no cases to audit' });
-  const threshold = input.threshold ?? DEFAULT_THRESHOLD;
-  const topPct = input.topPct ?? DEFAULT_TOP_PCT;
-  const replicates = input.replicates ?? DEFAULT_REPLICATES;
-  const seed = input.seed ?? DEFAULT_SEED;
-  const tolerance = input.tolerance ?? DEFAULT_TOLERANCE;
-  checkTolerance(tolerance);
-  const smallCell = input.smallCell ?? DEFAULT_SMALL_CELL;
-
-  const ev = evaluateScores(labels, scores, {
-    threshold,
-    topPct,
-    replicates,
-    seed,
-    clusters: input.clusters,
-    cancel: input.cancel,
-    onProgress: (done, total) => input.onProgress?.({ phase: 'overall', done, total }),
-  });
-  const result = modelResultOf(ev, 'external', null);
-  // A few progress reports a second at most: every 2% of replicates.
-  const step = Math.max(1, Math.floor(replicates / 50));
-  result.subgroups = subgroupAudit(labels, scores, input.groups, {
-    threshold,
-    topPct,
-    replicates,
-    seed,
-    clusters: input.clusters,
-    tolerance,
-    smallCell,
-    cancel: input.cancel,
-    onProgress: (done, total) => {
-      if (done % step === 0 || done === total) input.onProgress?.({ phase: 'subgroups', done, total });
-    },
-  });
-  result.verdict = null;
-  if (input.whatIf) result.whatIf = equalOpportunityWhatIf(labels, scores, input.groups, threshold);
-
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
   return {
-    schema: BUNDLE_SCHEMA,
-    tool: { name: 'candour', version: VERSION, backend: input.backend ?? 'cpu' },
-    createdAt: input.createdAt ?? new Date().toISOString(),
-    data: {
-      ...input.dataInfo,
-      rows: n,
-      positives,
-      prevalence: positives / n,
+    settings: {
+      seed: input.seed ?? DEFAULT_SEED,
+      replicates: input.replicates,
+      policy: input.policy,
+      threshold: input.threshold,
+      topPct: input.topPct,
+      tolerance: input.tolerance,
+      smallCell: input.smallCell,
+      whatIf: input.whatIf,
+      preregistration: input.preregistration,
+      postHocCriteria: input.postHocCriteria,
     },
-    task: {
-      ...input.task,
-      mode: 'audit',
-      split: { kind: 'none', note: 'audit of an existing score: nothing is trained, every case is evaluated' },
-      operatingPoint: { threshold, topPct },
-      bootstrap: { replicates, seed, stratified: true, clustered: input.clusters !== undefined, level: 0.95 },
-      minimums: minimumsRecord(),
-      ...(outcomeMeaning(input.task.outcome) ? { outcomeMeaning: outcomeMeaning(input.task.outcome)! } : {}),
-      fairness: {
-        attributes: input.groups.map((g) => g.attribute),
-        reference: referenceDescription(input.groups),
-        tolerance,
-        smallCell,
-        disparity: 'ratio group / reference with a paired bootstrap interval; `disparity` at the threshold, `disparityTopK` at the top-K% cut',
+    frame: {
+      ...(input.ageBands !== undefined ? { ageBands: input.ageBands } : {}),
+      backend: input.backend ?? 'cpu',
+      createdAt: input.createdAt ?? new Date().toISOString(),
+      data: { ...input.dataInfo, rows: n, positives, prevalence: positives / n },
+      task: {
+        mode: 'audit',
+        outcome: input.task.outcome,
+        positive: input.task.positive,
+        ...(input.task.score !== undefined ? { score: input.task.score } : {}),
+        ...(input.task.unit !== undefined ? { unit: input.task.unit } : {}),
+        split: { kind: 'none', note: 'audit of an existing score: nothing is trained, every case is evaluated' },
+        notes: input.task.notes ?? [],
       },
     },
-    preregistration: input.preregistration ?? null,
-    results: [result],
+    labels,
+    models: [{ model: 'external', features: null, scores }],
+    groups: input.groups,
+    clusters: input.clusters,
+    dates: input.dates ?? null,
+    ...(input.cellKeysOf ? { cellKeysOf: input.cellKeysOf } : {}),
   };
+}
+
+/**
+ * The audit report (a Bundle) through the run's one evaluation phase. Throws AppFailure for bad
+ * input (lengths, no cases, a capacity without dates) and Cancelled when cancelled.
+ */
+export function buildAuditReport(input: AuditReportInput): Bundle {
+  const r = reportOf(auditScoredRun(input), {
+    cancel: input.cancel,
+    onProgress: (p) => {
+      if (p.phase === 'evaluating') input.onProgress?.({ phase: 'overall', done: p.done, total: p.total });
+      else if (p.phase === 'auditing') input.onProgress?.({ phase: 'subgroups', done: p.done, total: p.total });
+    },
+  });
+  if (!r.ok) throw new AppFailure(r.error);
+  return r.value;
 }

@@ -97,7 +97,7 @@ function criterionText(c: unknown): string {
 function criteriaText(bundle: Bundle): string {
   const pr = bundle.preregistration;
   if (!pr || !Array.isArray(pr.criteria) || pr.criteria.length === 0) return 'No success criteria were fixed before the results were seen.';
-  const texts = pr.criteria.map((c) => (c && typeof c === 'object' && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : criterionText(c)));
+  const texts = pr.criteria.map((c) => (c && typeof c === 'object' && typeof (c as unknown as { text?: unknown }).text === 'string' ? (c as unknown as { text: string }).text : criterionText(c)));
   return `Fixed before the results were seen: ${texts.join('; ')}.`;
 }
 
@@ -192,10 +192,10 @@ export function differenceWords(e: Estimate | null | undefined): string {
 
 export function comparisonRows(bundle: Bundle): ComparisonRow[] {
   return bundle.results.map((r) => {
-    const c = r.comparison as { against?: unknown; difference?: unknown } | undefined;
+    const c = (bundle.comparisons ?? []).find((x) => x.a === modelKey(r) && x.b === 'baseline');
     let difference = 'no paired comparison was made';
     if (r.model === 'baseline') difference = 'the comparator';
-    else if (c && isEstimate(c.difference)) difference = `${differenceWords(c.difference)}${typeof c.against === 'string' ? ` vs ${c.against}` : ''}`;
+    else if (c && isEstimate(c.difference)) difference = `${differenceWords(c.difference)} vs ${modelLabel({ model: 'baseline', features: null })}`;
     return {
       label: modelLabel(r),
       ap: estimateWords(r.metrics.averagePrecision),
@@ -261,11 +261,13 @@ function intervalLabelOf(list: unknown, fallback: string): string {
 /** Logistic coefficients (largest first) and permutation importance, each null when absent,
  *  with the heading their interval column should carry. */
 export function driverRows(r: ModelResult, limit = 12, columns: readonly string[] = []): { coefficients: DriverRow[] | null; importance: DriverRow[] | null; coefficientInterval: string; importanceInterval: string } {
+  // Permutation importance is not part of the report (no run produces it); a /1 bundle's is still read.
+  const importance = (r as { importance?: unknown }).importance;
   return {
     coefficients: driverRowsOf(r.coefficients, 'name', (x) => signed(x), limit, columns),
-    importance: driverRowsOf(r.importance, 'feature', (x) => num3(x), limit, columns),
+    importance: driverRowsOf(importance, 'feature', (x) => num3(x), limit, columns),
     coefficientInterval: intervalLabelOf(r.coefficients, '95% interval'),
-    importanceInterval: intervalLabelOf(r.importance, 'Interval'),
+    importanceInterval: intervalLabelOf(importance, 'Interval'),
   };
 }
 
@@ -284,8 +286,9 @@ export function toleranceOf(bundle: Bundle): { lower: number; upper: number } {
 }
 
 function disparityOf(s: SubgroupResult, metric: DisparityMetric, at: DisparityAt) {
-  // AP is the same at either operating point: it lives only in `disparity`.
-  const set = at === 'topK' && metric !== 'averagePrecision' ? (s.disparityTopK as SubgroupResult['disparity'] | undefined) : s.disparity;
+  // From /2 on, `disparity` is at the run's operating policy (one set). A /1 bundle has one set at
+  // the threshold and one at the top-K% cut; AP is the same at either and lives in `disparity`.
+  const set = at === 'topK' && metric !== 'averagePrecision' && s.disparityTopK ? s.disparityTopK : s.disparity;
   return set?.[metric];
 }
 
@@ -358,7 +361,7 @@ export function groupTableRows(r: ModelResult, attribute: string, at: DisparityA
   return r.subgroups
     .filter((s) => s.attribute === attribute)
     .map((s) => {
-      const op = (s.atPolicy as SubgroupResult['atThreshold'] | undefined) ?? (at === 'topK' ? s.topK : s.atThreshold);
+      const op = s.atPolicy ?? (at === 'topK' ? s.topK : s.atThreshold);
       const cell = (x: number | null | undefined, fmt: (v: number | null) => string) => (x === null || x === undefined ? (s.suppressed || op?.suppressed ? withheld : 'not defined') : fmt(x));
       const flags: string[] = [];
       if (isReference(s)) flags.push('reference');

@@ -3,13 +3,14 @@
  * in, the report (Bundle) out. Shared by the app's worker and `candour audit`.
  */
 import type { Table } from 'apache-arrow';
-import type { Bundle, ColumnDescriptor } from '../bundle/schema.ts';
+import type { Bundle, ColumnDescriptor, ModelResult } from '../bundle/schema.ts';
 import { AppFailure, type AppError, type CancelToken, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
-import { buildAuditReport, type AuditProgress } from '../report/audit-report.ts';
+import { auditScoredRun, type AuditProgress } from '../report/audit-report.ts';
+import { reportOf, type ScoredRun } from './evaluation.ts';
+import type { AnnexABundleSummary } from '../annex-a/index.ts';
 import { outcomeLabels } from './outcome.ts';
-import { auditAttributes, missingColumnError } from './group-values.ts';
-import { addOperatingTables } from './operating.ts';
+import { ageBandsUsed, auditAttributes, missingColumnError } from './group-values.ts';
 import { reportCellKeys } from '../bundle/cell-key.ts';
 import type { AuditSpec } from './spec.ts';
 import type { FittedModel } from '../external/model-file.ts';
@@ -33,6 +34,10 @@ export interface RunContext {
    * Never written into the report.
    */
   councilSecret?: Uint8Array;
+  /** When the table came from an Ofsted Annex A return: the import's summary, recorded in `data.annexA`. */
+  annexA?: AnnexABundleSummary;
+  /** Given the scored test side once scoring is done: the worker keeps it to re-derive the report at another policy (reportOf). */
+  onScored?: (run: ScoredRun) => void;
 }
 
 /** Column roles for the bundle's data section: names and types only, never values. Roles are keyed by column name in a Map (names are data). */
@@ -103,11 +108,19 @@ export function runAudit(
   const roles = new Map<string, string>([[spec.outcome, 'outcome'], [spec.score, 'score']]);
   for (const g of spec.groups) roles.set(g, 'group');
   if (spec.id) roles.set(spec.id, 'id');
+  if (spec.date) roles.set(spec.date, 'date');
+  let dates: Float64Array | null = null;
+  if (spec.date) {
+    if (!table.getChild(spec.date)) return fail(missingColumnError(table, spec.date));
+    const all = numericColumn(table, spec.date);
+    dates = Float64Array.from(kept, (i) => all[i]);
+  }
   try {
-    const bundle = buildAuditReport({
+    const run = auditScoredRun({
       labels,
       scores,
       groups: groupValues,
+      policy: spec.policy,
       threshold: spec.threshold,
       topPct: spec.topPct,
       tolerance: spec.tolerance,
@@ -115,22 +128,31 @@ export function runAudit(
       replicates: spec.replicates,
       seed: spec.seed,
       clusters,
+      dates,
+      ageBands: ageBandsUsed(columns, spec),
+      ...(ctx.councilSecret ? { cellKeysOf: (results: ModelResult[]) => reportCellKeys(table, results, [{ labels, scores, rows: kept, groups: groupValues }], { rows: kept, labels }, ctx.councilSecret!, spec.id) } : {}),
       dataInfo: {
         name: ctx.name,
         fingerprint: ctx.fingerprint,
         columns: describeColumns(columns, roles, 'unused'),
         excluded: { missingOutcome: missing, missingScore: missingScores },
+        ...(ctx.annexA ? { annexA: ctx.annexA } : {}),
       },
-      task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score, ...(spec.unit ? { unit: spec.unit } : {}) },
+      task: { outcome: spec.outcome, positive: outcome.value.positive, score: spec.score, notes: grouped.value.notes, ...(spec.unit ? { unit: spec.unit } : {}) },
       preregistration: spec.preregistration,
+      postHocCriteria: spec.postHocCriteria,
       createdAt: ctx.createdAt,
       backend: ctx.backend,
-      cancel: ctx.cancel,
-      onProgress,
     });
-    addOperatingTables(bundle.results[0], labels, scores, groupValues);
-    if (ctx.councilSecret) bundle.cellKeys = reportCellKeys(table, bundle.results, [{ labels, scores, rows: kept, groups: groupValues }], { rows: kept, labels }, ctx.councilSecret, spec.id);
-    return { ok: true, value: bundle };
+    const report = reportOf(run, {
+      cancel: ctx.cancel,
+      onProgress: (p) => {
+        if (p.phase === 'evaluating') onProgress?.({ phase: 'overall', done: p.done, total: p.total });
+        else if (p.phase === 'auditing') onProgress?.({ phase: 'subgroups', done: p.done, total: p.total });
+      },
+    });
+    ctx.onScored?.(run);
+    return report;
   } catch (e) {
     if (e instanceof AppFailure) return { ok: false, error: { ...e.error, file: e.error.file ?? ctx.name } };
     throw e;

@@ -5,26 +5,20 @@
  * audit -> text ablation and model comparisons (paired bootstrap) -> the report (Bundle).
  */
 import type { Table } from 'apache-arrow';
-import { BUNDLE_SCHEMA, type Bundle, type Estimate, type ModelResult, type SampleSizeRecord } from '../bundle/schema.ts';
+import type { Bundle, FeaturesRecord, ModelResult, SampleSizeRecord, SplitRecord } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { fitPipeline, transform, withoutText, type Design, type FeatureSpec, type Pipeline } from '../features/pipeline.ts';
-import { columnSplit, groupedSplit, kfoldSplits, randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
-import { evaluateScores, modelResultOf, pairedDifference } from '../evaluate/evaluate-scores.ts';
-import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
-import { DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../evaluate/operating-point.ts';
-import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { columnSplit, groupedSplit, kfoldSplits, randomSplit, temporalSplit, type Split } from '../evaluate/split.ts';
+import type { AuditAttribute } from '../fairness/audit.ts';
 import { trainModel, type TrainedModel } from '../models/train.ts';
-import { minimumsRecord } from '../evaluate/minimums.ts';
-import { outcomeMeaning } from '../evaluate/outcome-meaning.ts';
 import { trainingSampleSize } from '../evaluate/sample-size.ts';
-import { VERSION } from '../version.ts';
 import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
 import { auditAttributes, fairnessTask } from './group-values.ts';
-import { addOperatingTables } from './operating.ts';
 import { reportCellKeys } from '../bundle/cell-key.ts';
-import { equalOpportunityWhatIf } from '../report/audit-report.ts';
+import { reportOf, type ScoredRun } from './evaluation.ts';
+import { DEFAULT_GAP_DAYS, DEFAULT_TEST_FRACTION } from './defaults.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
 import { EXPORT_MIN_COUNT, type FittedModel } from '../external/model-file.ts';
@@ -33,9 +27,6 @@ import { ownValue } from '../data/names.ts';
 export type RunProgress =
   | { kind: 'phase'; phase: 'fitting' | 'evaluating' | 'auditing'; done: number; total: number; detail?: string }
   | { kind: 'epoch'; model: string; step: number; total: number; loss: number; valLoss?: number };
-
-/** Days in the outcome window used as the temporal split's gap when none is given (12 months). */
-const DEFAULT_GAP_DAYS = 365;
 
 type FeatureSet = 'structured' | 'structured+text';
 
@@ -80,22 +71,23 @@ function splitOf(table: Table, rows: Int32Array, labels: Uint8Array, spec: Evalu
       const all = numericColumn(table, s.date);
       const d = Float64Array.from(rows, (i) => all[i]);
       const gapDays = s.gapDays ?? DEFAULT_GAP_DAYS;
-      const r = temporalSplit(labels, d, { gapDays, testFraction: s.testFraction });
+      const testFraction = s.testFraction ?? DEFAULT_TEST_FRACTION;
+      const r = temporalSplit(labels, d, { gapDays, testFraction });
       if (!r.ok && r.error.code === 'empty-split' && /no training/.test(r.error.message)) {
-        const why = temporalShortfall(d, temporalCut(d, s.testFraction ?? 0.3), gapDays);
+        const why = temporalShortfall(d, temporalCut(d, testFraction), gapDays);
         if (why) return { ok: false, error: { ...r.error, message: why, column: s.date } };
       }
       return r.ok ? { ok: true, value: [r.value] } : r;
     }
     case 'random': {
-      const r = randomSplit(labels, { seed: spec.seed, testFraction: s.testFraction, dates });
+      const r = randomSplit(labels, { seed: spec.seed, testFraction: s.testFraction ?? DEFAULT_TEST_FRACTION, dates });
       return r.ok ? { ok: true, value: [r.value] } : r;
     }
     case 'kfold':
       return kfoldSplits(labels, { k: s.folds, seed: spec.seed, dates });
     case 'grouped': {
       if (!table.getChild(s.id)) return { ok: false, error: { code: 'missing-column', message: `there is no ID column named '${s.id}'`, column: s.id } };
-      const r = groupedSplit(labels, pick(stringColumn(table, s.id)), { seed: spec.seed, testFraction: s.testFraction, groupColumn: s.id, dates });
+      const r = groupedSplit(labels, pick(stringColumn(table, s.id)), { seed: spec.seed, testFraction: s.testFraction ?? DEFAULT_TEST_FRACTION, groupColumn: s.id, dates });
       return r.ok ? { ok: true, value: [r.value] } : r;
     }
     case 'column': {
@@ -199,6 +191,19 @@ async function trainAll(
   return { testRows: testK, trained: results.map((r) => ({ kind: r.kind, features: r.features, model: r.model!, scores: r.scores })), notes, sampleSize: sampleSize ?? null };
 }
 
+/** The features the models used, and which audited group columns were among them (the record says so). */
+function featuresRecord(f: FeatureSpec, spec: EvaluateSpec): FeaturesRecord {
+  const used = new Set([...f.numeric, ...f.categorical, ...f.text, ...(f.dates ?? [])]);
+  return {
+    numeric: [...f.numeric],
+    categorical: [...f.categorical],
+    text: [...f.text],
+    dates: [...(f.dates ?? [])],
+    dateColumn: f.dateColumn ?? null,
+    groupsAsFeatures: spec.groups.filter((g) => used.has(g)),
+  };
+}
+
 /** Logistic regression coefficients (standardised features) with 95% Wald intervals, largest first. */
 export function coefficientsOf(details: unknown): { name: string; value: number; lo: number | null; hi: number | null }[] | null {
   const fit = details as { coef?: Float64Array; se?: Float64Array | null; names?: string[] } | null;
@@ -245,51 +250,10 @@ export async function runEvaluation(
     const groups: AuditAttribute[] = grouped.value.attributes;
     for (const note of grouped.value.notes) ctx.onNote?.(note);
     const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), tableRows) : undefined;
-    const threshold = spec.threshold ?? DEFAULT_THRESHOLD;
-    const topPct = spec.topPct ?? DEFAULT_TOP_PCT;
-    const replicates = spec.replicates ?? DEFAULT_REPLICATES;
+    const allDates = spec.date ? numericColumn(table, spec.date) : null;
+    const dates = allDates ? Float64Array.from(tableRows, (i) => allDates[i]) : null;
 
-    // The same operating points, replicates and seed for the overall metrics and every group.
-    const shared = { threshold, topPct, replicates, seed: spec.seed, clusters, cancel: ctx.cancel };
-    const results: ModelResult[] = [];
-    trained.forEach((t, m) => {
-      throwIfCancelled(ctx.cancel);
-      const ev = evaluateScores(yTest, t.scores, {
-        ...shared,
-        onProgress: (done, total) => onProgress({ kind: 'phase', phase: 'evaluating', done: m * total + done, total: trained.length * total, detail: t.kind }),
-      });
-      const result = modelResultOf(ev, t.kind, t.kind === 'baseline' ? null : t.features);
-      if (t.kind !== 'baseline') {
-        result.subgroups = subgroupAudit(yTest, t.scores, groups, {
-          ...shared,
-          tolerance: spec.tolerance,
-          onProgress: (done, total) => {
-            if (done === total || done % 50 === 0) onProgress({ kind: 'phase', phase: 'auditing', done, total, detail: t.kind });
-          },
-        });
-      }
-      if (spec.whatIf && t.kind !== 'baseline') result.whatIf = equalOpportunityWhatIf(yTest, t.scores, groups, threshold);
-      addOperatingTables(result, yTest, t.scores, groups);
-      // Plain data only: the report crosses the worker boundary and is saved as JSON.
-      result.training = { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve.map((c) => ({ ...c })) };
-      const coefficients = t.kind === 'logistic' ? coefficientsOf(t.model.details) : null;
-      if (coefficients) result.coefficients = coefficients;
-      results.push(result);
-    });
-
-    // Paired comparisons on the same test cases: each model against the baseline, and text ablation.
-    const comparisons: { a: string; b: string; metric: 'averagePrecision'; difference: Estimate }[] = [];
-    const label = (t: Trained) => (t.kind === 'baseline' ? 'baseline' : `${t.kind} (${t.features})`);
-    const baseline = trained.find((t) => t.kind === 'baseline');
-    for (const t of trained) {
-      throwIfCancelled(ctx.cancel);
-      const textTwin = t.features === 'structured+text' ? trained.find((u) => u.kind === t.kind && u.features === 'structured') : undefined;
-      if (textTwin) comparisons.push({ a: label(t), b: label(textTwin), metric: 'averagePrecision', difference: pairedDifference(yTest, t.scores, textTwin.scores, { metric: 'averagePrecision', replicates, seed: spec.seed, clusters }) });
-      if (baseline && t !== baseline) comparisons.push({ a: label(t), b: 'baseline', metric: 'averagePrecision', difference: pairedDifference(yTest, t.scores, baseline.scores, { metric: 'averagePrecision', replicates, seed: spec.seed, clusters }) });
-    }
-
-    const splitDescription: SplitDescription | { method: 'kfold'; k: number; folds: SplitDescription[] } =
-      splits.length === 1 ? splits[0].description : { method: 'kfold', k: splits.length, folds: splits.map((s) => s.description) };
+    const splitDescription: SplitRecord = splits.length === 1 ? splits[0].description : { method: 'kfold', k: splits.length, folds: splits.map((s) => s.description) };
     let positives = 0;
     for (let i = 0; i < labels.length; i++) positives += labels[i];
     const roles = new Map<string, string>([[spec.outcome, 'outcome']]);
@@ -298,11 +262,21 @@ export async function runEvaluation(
     for (const d of spec.drop) roles.set(d, 'exclude');
     if (spec.id) roles.set(spec.id, 'id');
     if (spec.date) roles.set(spec.date, 'date');
-    return {
-      ok: true,
-      value: {
-        schema: BUNDLE_SCHEMA,
-        tool: { name: 'candour', version: VERSION, backend: ctx.backend ?? 'cpu' },
+    const run: ScoredRun = {
+      settings: {
+        seed: spec.seed,
+        replicates: spec.replicates,
+        policy: spec.policy,
+        threshold: spec.threshold,
+        topPct: spec.topPct,
+        tolerance: spec.tolerance,
+        whatIf: spec.whatIf,
+        preregistration: spec.preregistration,
+        postHocCriteria: spec.postHocCriteria,
+      },
+      frame: {
+        ageBands: fairnessTask(groups, columns, spec).ageBands,
+        backend: ctx.backend ?? 'cpu',
         createdAt: ctx.createdAt ?? new Date().toISOString(),
         data: {
           name: ctx.name,
@@ -312,34 +286,45 @@ export async function runEvaluation(
           fingerprint: ctx.fingerprint,
           columns: describeColumns(columns, roles),
           excluded: { missingOutcome: outcome.value.missing },
-          testRows: yTest.length,
+          ...(ctx.annexA ? { annexA: ctx.annexA } : {}),
         },
         task: {
           mode: 'evaluate',
           ...(spec.unit ? { unit: spec.unit } : {}),
           outcome: spec.outcome,
           positive: outcome.value.positive,
-          split: splitDescription as unknown as Record<string, unknown>,
-          operatingPoint: { threshold, topPct },
+          split: splitDescription,
           models: spec.models,
-          features: fspec,
-          seed: spec.seed,
-          bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
-          minimums: minimumsRecord(),
-          ...(outcomeMeaning(spec.outcome) ? { outcomeMeaning: outcomeMeaning(spec.outcome)! } : {}),
-          fairness: fairnessTask(groups, columns, spec),
+          features: featuresRecord(fspec, spec),
           ...(spec.exportable ? { exportable: { minCount: EXPORT_MIN_COUNT } } : {}),
-          notes,
+          notes: [...notes, ...grouped.value.notes],
         },
-        preregistration: spec.preregistration ?? null,
-        results,
-        comparisons,
         ...(sampleSize ? { sampleSize } : {}),
-        ...(ctx.councilSecret
-          ? { cellKeys: reportCellKeys(table, results, trained.map((t) => ({ labels: yTest, scores: t.scores, rows: tableRows, groups })), { rows, labels }, ctx.councilSecret, spec.id) }
-          : {}),
       },
+      ...(ctx.councilSecret
+        ? { cellKeysOf: (results: ModelResult[]) => reportCellKeys(table, results, trained.map((t) => ({ labels: yTest, scores: t.scores, rows: tableRows, groups })), { rows, labels }, ctx.councilSecret!, spec.id) }
+        : {}),
+      labels: yTest,
+      // Plain data only: the report crosses the worker boundary and is saved as JSON.
+      models: trained.map((t) => ({
+        model: t.kind,
+        features: t.kind === 'baseline' ? null : t.features,
+        scores: t.scores,
+        training: { engine: t.model.engine, fitMs: Math.round(t.model.fitMs), curve: t.model.curve.map((c) => ({ ...c })) },
+        ...(t.kind === 'logistic' && coefficientsOf(t.model.details) ? { coefficients: coefficientsOf(t.model.details)! } : {}),
+      })),
+      groups,
+      clusters,
+      dates,
     };
+    const report = reportOf(run, {
+      cancel: ctx.cancel,
+      onProgress: (p) => {
+        if (p.phase !== 'judging') onProgress({ kind: 'phase', phase: p.phase, done: p.done, total: p.total, detail: p.detail });
+      },
+    });
+    if (report.ok) ctx.onScored?.(run);
+    return report.ok ? report : withFile(report.error);
   } catch (e) {
     if (e instanceof AppFailure) return withFile(e.error);
     throw e;

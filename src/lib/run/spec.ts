@@ -7,6 +7,7 @@ import type { ColumnType } from '../data/schema.ts';
 
 import type { ModelKind } from '../models/train.ts';
 import type { OperatingPolicy } from './policy.ts';
+import type { Criterion } from '../evaluate/prereg.ts';
 
 export { MODEL_KINDS, type ModelKind } from '../models/train.ts';
 export type { OperatingPolicy } from './policy.ts';
@@ -74,6 +75,8 @@ export interface CommonSpec {
   threshold?: number;
   topPct?: number;
   preregistration?: Bundle['preregistration'];
+  /** Criteria added after results were seen: judged in the run and labelled post hoc, never counted in the verdict. */
+  postHocCriteria?: Criterion[];
   /** Disparity tolerance on the ratio group / reference (default 0.8 to 1.25). */
   tolerance?: { lower: number; upper: number };
 }

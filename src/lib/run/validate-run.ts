@@ -10,16 +10,14 @@
  * Every case here is a test case of the model: nothing is trained but the recalibration.
  */
 import type { Table } from 'apache-arrow';
-import { BUNDLE_SCHEMA, type Bundle, type Estimate, type OperatingPointResult } from '../bundle/schema.ts';
+import { type Bundle, type Estimate, type OperatingPointResult } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
-import { evaluateScores, modelResultOf } from '../evaluate/evaluate-scores.ts';
 import { DEFAULT_REPLICATES } from '../evaluate/bootstrap.ts';
 import { confusionAt } from '../evaluate/operating-point.ts';
 import { randomSplit, temporalSplit, type Split, type SplitDescription } from '../evaluate/split.ts';
 import { brierScore } from '../evaluate/metrics.ts';
-import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
-import { VERSION } from '../version.ts';
+import type { AuditAttribute } from '../fairness/audit.ts';
 import { inputProblems, mappedTable, matchInputs, scoreRows, type InputMatch, type InputProblem } from '../external/apply.ts';
 import { EXPORT_MIN_COUNT, restoreModel, type DevelopmentResults, type ModelFile } from '../external/model-file.ts';
 import { modelAuthenticity } from '../external/model-signing.ts';
@@ -28,7 +26,7 @@ import { outcomeLabels } from './outcome.ts';
 import { auditAttributes, fairnessTask } from './group-values.ts';
 import { DEFAULT_GAP_DAYS } from './defaults.ts';
 import { monthsSpanned, resolvePolicy } from './policy.ts';
-import { addOperatingTables } from './operating.ts';
+import { reportOf, type ScoredRun } from './evaluation.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { RunProgress } from './evaluate-run.ts';
 import type { ValidateSpec } from './spec.ts';
@@ -143,24 +141,7 @@ export async function runValidation(
     const groups: AuditAttribute[] = grouped.attributes;
     for (const note of grouped.notes) ctx.onNote?.(note);
     const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), rows) : undefined;
-    const shared = { threshold, topPct, replicates, seed: spec.seed, clusters, cancel: ctx.cancel };
-    const ev = evaluateScores(labels, scores, {
-      ...shared,
-      onProgress: (done, total) => onProgress({ kind: 'phase', phase: 'evaluating', done, total, detail: file.model.kind }),
-    });
-    const result = modelResultOf(ev, file.model.kind, file.model.features);
     const calibration = calibrationSummary(labels, scores);
-    result.metrics.calibrationInTheLarge = calibration.calibrationInTheLarge;
-    result.metrics.calibrationSlope = calibration.calibrationSlope;
-    result.subgroups = subgroupAudit(labels, scores, groups, {
-      ...shared,
-      tolerance: spec.tolerance,
-      onProgress: (done, total) => {
-        if (done === total || done % 50 === 0) onProgress({ kind: 'phase', phase: 'auditing', done, total, detail: file.model.kind });
-      },
-    });
-    addOperatingTables(result, labels, scores, groups);
-
     // Recalibration: fitted on a training side of this council's cases, tested on the rest.
     const dates = spec.date ? numericColumn(table, spec.date) : null;
     const split = dates
@@ -197,11 +178,11 @@ export async function runValidation(
       calibration,
       recalibration: { split: split.description, rows: recal.rows, note: recal.note },
     };
-    return {
-      ok: true,
-      value: {
-        schema: BUNDLE_SCHEMA,
-        tool: { name: 'candour', version: VERSION, backend: ctx.backend ?? 'cpu' },
+    const run: ScoredRun = {
+      settings: { seed: spec.seed, replicates, policy: spec.policy, threshold, topPct, tolerance: spec.tolerance, whatIf: spec.whatIf, preregistration: spec.preregistration, postHocCriteria: spec.postHocCriteria },
+      frame: {
+        ageBands: fairnessTask(groups, columns, spec).ageBands,
+        backend: ctx.backend ?? 'cpu',
         createdAt: ctx.createdAt ?? new Date().toISOString(),
         data: {
           name: ctx.name,
@@ -211,27 +192,32 @@ export async function runValidation(
           fingerprint: ctx.fingerprint,
           columns: describeColumns(columns, roles, 'exclude'),
           excluded: { missingOutcome: outcome.value.missing },
-          testRows: labels.length,
         },
         task: {
           mode: 'validate',
           outcome: spec.outcome,
           positive: outcome.value.positive,
           split: { method: 'external', note: 'The model was fitted elsewhere: every case here is a test case.' },
-          operatingPoint: { threshold, topPct },
-          policy: capacity ?? { kind: 'topPct', topPct },
           externalModel: { schema: file.schema, hash: file.integrity.hash, kind: file.model.kind, features: file.model.features, signer: authenticity.signer?.publicKey ?? null },
           mapping: matches.map((m) => ({ input: m.input, column: m.column, how: m.how })),
-          seed: spec.seed,
-          bootstrap: { replicates, seed: spec.seed, stratified: true, clustered: clusters !== undefined, level: 0.95 },
-          fairness: fairnessTask(groups, columns, spec),
           notes: [...grouped.notes, ...unknownNote],
         },
-        preregistration: spec.preregistration ?? null,
-        results: [result],
         validation,
       },
+      labels,
+      models: [{ model: file.model.kind, features: file.model.features, scores, metrics: { calibrationInTheLarge: calibration.calibrationInTheLarge, calibrationSlope: calibration.calibrationSlope } }],
+      groups,
+      clusters,
+      dates: dates ? Float64Array.from(rows, (i) => dates[i]) : null,
     };
+    const report = reportOf(run, {
+      cancel: ctx.cancel,
+      onProgress: (p) => {
+        if (p.phase !== 'judging') onProgress({ kind: 'phase', phase: p.phase, done: p.done, total: p.total, detail: file.model.kind });
+      },
+    });
+    if (report.ok) ctx.onScored?.(run);
+    return report.ok ? report : withFile(report.error);
   } catch (e) {
     if (e instanceof AppFailure) return withFile(e.error);
     throw e;
