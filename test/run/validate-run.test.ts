@@ -140,7 +140,8 @@ describe("this council's capacity", async () => {
     const r = bundle.results[0];
     expect(r.topK.nTarget).toBe(Math.floor(10 * months));
     expect(r.atThreshold.threshold).toBe(file.operatingPoint.threshold);
-    expect(bundle.task.policy).toEqual({ kind: 'capacity', perMonth: 10 });
+    expect(bundle.task.policy).toMatchObject({ policy: { kind: 'capacity', perMonth: 10 }, nTarget: Math.floor(10 * months) });
+    expect(r.atPolicy!.nTarget).toBe(Math.floor(10 * months));
   });
 
   it('needs decision dates for a capacity a month', async () => {
