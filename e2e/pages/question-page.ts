@@ -9,12 +9,17 @@ export class QuestionPage {
     await this.page.getByRole('heading', { level: 1, name: 'The question' }).waitFor();
   }
 
-  /** "Flag the highest-scoring share of referrals" at `pct`%. */
+  /** "Flag the highest-scoring share of cases" at `pct`%. */
   async flagTopPct(pct: number): Promise<void> {
-    await this.page.getByLabel('Flag the highest-scoring share of referrals').check();
+    await this.page.getByLabel(/^Flag the highest-scoring share/).check();
     const box = this.page.getByLabel('Share flagged (%)');
     await box.fill(String(pct));
     await box.blur();
+  }
+
+  /** Test cases drawn at random (no outcome window to give). */
+  async splitAtRandom(): Promise<void> {
+    await this.page.locator('#split-random').check();
   }
 
   /** "Flag every score at or above a threshold" at `t`. */

@@ -266,7 +266,7 @@ export type RunSpec = { mode: 'audit'; spec: AuditSpec & { tolerance: QuestionCo
  * side (a capacity a month over the test cases' own dates), never here.
  */
 export function runSpecOf(
-  cfg: ProjectConfig, columns: ColumnInfo[], opts: { policy: OperatingPolicy; preregistration?: AuditSpec['preregistration']; rows?: number },
+  cfg: ProjectConfig, columns: ColumnInfo[], opts: { policy: OperatingPolicy; preregistration?: AuditSpec['preregistration']; postHocCriteria?: Criterion[]; rows?: number },
 ): { spec: RunSpec } | { problems: AppError[] } {
   // With no case at all (e.g. an Annex A return whose outcome windows are not complete yet), that is the one problem.
   if (opts.rows === 0) return { problems: [{ code: 'no-cases', message: '0 usable cases: there is nothing to train or test on (the Data page says why rows were left out)' }] };
@@ -285,7 +285,7 @@ export function runSpecOf(
   }
   const common = {
     outcome: roles.outcome ?? '', positive: roles.positive, groups: roles.groups, id: roles.id, date: roles.date, seed: q.seed, replicates: q.replicates,
-    policy, preregistration: opts.preregistration ?? null, tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups), unit: q.unit,
+    policy, preregistration: opts.preregistration ?? null, postHocCriteria: opts.postHocCriteria ?? [], tolerance: q.tolerance, ...groupingSpecOf(q.groupings, roles.groups), unit: q.unit,
   };
   if (isAuditMode(roles)) {
     const score = columns.find((c) => c.name === roles.score);

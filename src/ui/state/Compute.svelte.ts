@@ -8,7 +8,7 @@ import type { AppError } from '../../lib/errors.ts';
 import type { Bundle } from '../../lib/bundle/schema.ts';
 import type { ColumnType } from '../../lib/data/schema.ts';
 import type { PresetName } from '../../lib/synth/scenarios.ts';
-import type { AuditSpec, EvaluateSpec, ModelKind, ValidateSpec } from '../../lib/run/spec.ts';
+import type { AuditSpec, EvaluateSpec, ModelKind, OperatingPolicy, ValidateSpec } from '../../lib/run/spec.ts';
 import type { RoleMapping } from '../../lib/data/roles.ts';
 import type { TableInspection } from '../../../workers/quality.ts';
 import type { AnnexALog } from '../../lib/annex-a/index.ts';
@@ -146,6 +146,11 @@ export class ComputeState {
   /** Test a model file from elsewhere on the loaded table. */
   validateModel(modelText: string, modelName: string, spec: ValidateSpec): Promise<Bundle | null> {
     return this.#track('Testing the model', async (c, id, p) => (await c.setCouncilSecret(this.#councilSecret), c.validateModel(id, modelText, modelName, $state.snapshot(spec) as ValidateSpec, p)));
+  }
+
+  /** The last run's report at another operating policy: the worker re-derives it from that run's kept scores, without retraining. */
+  repolicy(policy: OperatingPolicy): Promise<Bundle | null> {
+    return this.#track('Working out the report at the new policy', (c, id, p) => c.repolicy(id, $state.snapshot(policy) as OperatingPolicy, p));
   }
 
   cancel(): void {

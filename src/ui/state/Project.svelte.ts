@@ -17,7 +17,8 @@ import {
   type ProjectConfig, type QuestionConfig,
 } from '../../lib/project/config.ts';
 import { MAPPING_STORE_KEY, parseMappingStore, rememberedRoles, storeWithRoles, withColumnRole, type ColumnRoleChoice } from '../../lib/project/mapping.ts';
-import { criterionOfForm, judgeRun, type CriterionForm, type ModelVerdict } from '../../lib/project/criteria.ts';
+import { criterionOfForm, type CriterionForm } from '../../lib/project/criteria.ts';
+import { criteriaLinesOf, type CriterionLine } from '../../lib/report/criteria-view.ts';
 import { modelLabel } from '../../lib/report/view.ts';
 import type { OperatingControl } from '../../lib/report/policy-view.ts';
 import type { TableSummary } from '../../../workers/api.ts';
@@ -52,9 +53,8 @@ export class ProjectState {
   /** Set once a run's results were handed to the report: criteria added later are post hoc. */
   resultsSeen = $state(false);
   postHoc = $state.raw<Criterion[]>([]);
-  lastVerdicts = $state.raw<ModelVerdict[] | null>(null);
-  /** Names of the last run's models, in the order of `lastVerdicts`. */
-  lastModels = $state.raw<string[]>([]);
+  /** The last run's criteria, judged inside the run, per model (its name and one line per criterion). */
+  lastCriteria = $state.raw<{ model: string; lines: CriterionLine[] }[] | null>(null);
   notice = $state<string | null>(null);
   problem = $state.raw<AppError | null>(null);
   source = $state.raw<DataSource | null>(null);
@@ -85,6 +85,7 @@ export class ProjectState {
     return runSpecOf(this.config, this.columns, {
       policy: this.policy.policy,
       rows: this.summary?.rows,
+      postHocCriteria: this.postHoc,
       preregistration: lock ? { criteria: lock.criteria, sha256: lock.sha256, lockedAt: lock.lockedAt, dataFingerprint: lock.dataFingerprint, config: lock.config } : null,
     });
   }
@@ -333,7 +334,7 @@ export class ProjectState {
     this.#save();
   }
 
-  /** Trains and evaluates (or audits the score column), judges the criteria, and returns the report. */
+  /** Trains and evaluates (or audits the score column) and returns the report: the run judges the criteria (locked and post hoc). */
   async run(): Promise<Bundle | null> {
     const r = this.runSpec;
     if ('problems' in r) {
@@ -343,11 +344,9 @@ export class ProjectState {
     this.problem = null;
     const bundle = r.spec.mode === 'audit' ? await this.compute.audit(r.spec.spec) : await this.compute.evaluate(r.spec.spec);
     if (!bundle) return null;
-    const judged = judgeRun(bundle, this.lock?.criteria ?? [], this.postHoc);
-    this.lastModels = judged.bundle.results.map((r) => modelLabel(r));
-    this.lastVerdicts = judged.verdicts;
+    this.lastCriteria = bundle.results.map((x) => ({ model: modelLabel(x), lines: criteriaLinesOf(bundle, x) }));
     this.resultsSeen = true;
     this.#save();
-    return judged.bundle;
+    return bundle;
   }
 }
