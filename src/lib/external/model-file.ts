@@ -2,7 +2,8 @@
  * The model file, `candour.model/1`: a fitted model and the preprocessing fitted with it, as
  * one portable JSON file that another council can apply to its own extract (docs/model-schema.md).
  *
- * It carries no case: only learned values (medians, means and scales, category levels seen in at
+ * It carries no case: only learned values (medians, means and scales coarsened to 2 significant
+ * figures, numbers and dates with at least EXPORT_MIN_COUNT training values, category levels seen in at
  * least EXPORT_MIN_COUNT training rows, idf of hashed n-grams in at least that many documents,
  * coefficients, weights, tree splits over leaves of at least that many cases), the development
  * results after the bundle's disclosure control, and the model card. A model fitted without the
@@ -125,6 +126,8 @@ export const MODEL_FILE_RULES = [
   `Category levels seen in fewer than ${EXPORT_MIN_COUNT} training rows are merged into "${OTHER_LEVEL}" and not named.`,
   `Hashed text n-grams found in fewer than ${EXPORT_MIN_COUNT} training documents carry no weight and are left out.`,
   `Every leaf of a boosted tree holds at least ${EXPORT_MIN_COUNT} training cases.`,
+  `A number or date with fewer than ${EXPORT_MIN_COUNT} values in the training rows is not an input, and a missing indicator needs at least ${EXPORT_MIN_COUNT} missing values.`,
+  'Medians, means and scales are rounded to 2 significant figures, and text document counts to the nearest 5, before the model is fitted.',
   'Development results pass the same disclosure control as a shareable bundle.',
   'No row, identifier, date of a case or case-note text is stored.',
 ];

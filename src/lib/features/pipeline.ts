@@ -41,6 +41,13 @@ export interface PipelineOptions {
   textBits?: number;
   /** Hashed text columns in fewer than this many training documents get weight 0 (scikit-learn's `min_df`). Off by default. */
   textMinDf?: number;
+  /**
+   * The export rules' coarsening (off by default, so normal fits match scikit-learn exactly): a
+   * numeric or date step with fewer than this many non-missing training values is dropped, and its
+   * missing indicator when fewer than this many are missing; medians, means and scales are rounded
+   * to 2 significant figures and text document counts to the nearest 5, before any model is fitted.
+   */
+  coarsenMinCount?: number;
 }
 
 /** The design matrix handed to the models. */
@@ -290,6 +297,11 @@ export function standardScale(col: Float64Array): { mean: number; scale: number 
   return { mean, scale };
 }
 
+/** `x` rounded to 2 significant figures (exported learned values). */
+export function twoSignificant(x: number): number {
+  return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(2)) : x;
+}
+
 /** Fit the preprocessing on `trainRows` of `table`. */
 export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSpec, options: PipelineOptions = {}): Result<Pipeline> {
   if (trainRows.length === 0) return fail({ code: 'no-training-rows', message: 'there are no training rows to fit the features on' });
@@ -309,7 +321,37 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
   ];
   const valuesR = numericStepValues(table, stepDefs, spec, trainRows, notes);
   if (!valuesR.ok) return valuesR;
-  const values = valuesR.value;
+  let values = valuesR.value;
+  const minCount = options.coarsenMinCount ?? 0;
+  const coarse = minCount > 0 ? twoSignificant : (x: number) => x;
+  const noIndicator = new Set<number>();
+  if (minCount > 0) {
+    const keep: number[] = [];
+    stepDefs.forEach((d, j) => {
+      let missing = 0;
+      for (const x of values[j]) if (Number.isNaN(x)) missing++;
+      const present = values[j].length - missing;
+      if (present < minCount) {
+        notes.push({
+          code: 'too-few-values',
+          message: `column '${d.name}' has fewer than ${minCount} values in the training rows, so a model meant for export does not use it`,
+          column: d.sources[0],
+        });
+        return;
+      }
+      if (missing > 0 && missing < minCount && !forTrees) {
+        noIndicator.add(keep.length);
+        notes.push({
+          code: 'too-few-missing',
+          message: `column '${d.name}' is missing in fewer than ${minCount} training rows, so a model meant for export has no missing indicator for it`,
+          column: d.sources[0],
+        });
+      }
+      keep.push(j);
+    });
+    stepDefs.splice(0, stepDefs.length, ...keep.map((j) => stepDefs[j]));
+    values = keep.map((j) => values[j]);
+  }
 
   const numeric: NumericStep[] = stepDefs.map((d, j) => {
     const col = values[j];
@@ -322,7 +364,7 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
         column: d.sources[0],
       });
     }
-    return { ...d, median: forTrees ? NaN : medianOf(col), indicator: !forTrees && missing > 0 };
+    return { ...d, median: forTrees ? NaN : coarse(medianOf(col)), indicator: !forTrees && missing > 0 && !noIndicator.has(j) };
   });
 
   const names: string[] = [];
@@ -342,8 +384,8 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
       const { mean, scale } = standardScale(col);
       names.push(`num__${s.name}`);
       sources.push(s.sources[0]);
-      meanL.push(mean);
-      scaleL.push(scale);
+      meanL.push(coarse(mean));
+      scaleL.push(coarse(scale));
     });
     numeric.forEach((s, j) => {
       if (!s.indicator) return;
@@ -351,8 +393,8 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
       const { mean, scale } = standardScale(col);
       names.push(`num__missingindicator_${s.name}`);
       sources.push(s.sources[0]);
-      meanL.push(mean);
-      scaleL.push(scale);
+      meanL.push(coarse(mean));
+      scaleL.push(coarse(scale));
     });
   }
 
@@ -379,7 +421,7 @@ export function fitPipeline(table: Table, trainRows: Int32Array, spec: FeatureSp
   });
 
   let text: TextModel | null = null;
-  if (spec.text.length > 0) text = fitTfidf(textAt(table, spec.text, trainRows), { bits: options.textBits ?? 16, minDf: options.textMinDf });
+  if (spec.text.length > 0) text = fitTfidf(textAt(table, spec.text, trainRows), { bits: options.textBits ?? 16, minDf: options.textMinDf, ...(minCount > 0 ? { countRounding: 5 } : {}) });
 
   return ok({
     spec,

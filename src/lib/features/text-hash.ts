@@ -95,6 +95,8 @@ export interface TextHashOptions {
   /** fitTfidf: a column stored in fewer than this many training documents gets idf 0, so it never
    *  carries weight (scikit-learn's `min_df`, as a count). Default 0 (every column kept). */
   minDf?: number;
+  /** Round document frequencies and the document count to the nearest multiple of this before idf (export rules). Off by default. */
+  countRounding?: number;
 }
 
 /** Signed hashed term counts of each document (missing text = empty document), n x 2^bits. */
@@ -141,10 +143,12 @@ export function fitTfidf(trainDocs: readonly (string | null)[], opts: TextHashOp
   const counts = hashedCounts(trainDocs, { bits });
   const df = new Float64Array(counts.cols);
   for (let k = 0; k < counts.indices.length; k++) df[counts.indices[k]]++;
-  const n = trainDocs.length;
+  const r = opts.countRounding ?? 1;
+  const roundCount = (x: number): number => (r > 1 ? Math.round(x / r) * r : x);
+  const n = roundCount(trainDocs.length);
   const idf = new Float64Array(counts.cols);
   const minDf = opts.minDf ?? 0;
-  for (let j = 0; j < idf.length; j++) idf[j] = df[j] < minDf ? 0 : Math.log((1 + n) / (1 + df[j])) + 1;
+  for (let j = 0; j < idf.length; j++) idf[j] = df[j] < minDf ? 0 : Math.log((1 + n) / (1 + roundCount(df[j]))) + 1;
   return { bits, idf, nDocs: n };
 }
 

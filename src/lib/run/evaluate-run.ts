@@ -137,7 +137,7 @@ async function trainAll(
   }
   const results = jobs.map((j) => ({ ...j, scores: new Float64Array(nTest), model: null as TrainedModel | null }));
   // A model meant to leave as a file names no rare level, no rare n-gram and no small leaf.
-  const exportRules = spec.exportable ? { rareLevelMinCount: EXPORT_MIN_COUNT, textMinDf: EXPORT_MIN_COUNT } : {};
+  const exportRules = spec.exportable ? { rareLevelMinCount: EXPORT_MIN_COUNT, textMinDf: EXPORT_MIN_COUNT, coarsenMinCount: EXPORT_MIN_COUNT } : {};
   const gbdtOptions = spec.exportable ? { minSamplesLeaf: Math.max(20, EXPORT_MIN_COUNT) } : undefined;
   const totalSteps = jobs.length * splits.length;
   // Riley et al. 2020 on the (first) training side, counting the structured design columns.
