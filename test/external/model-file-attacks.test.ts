@@ -63,6 +63,11 @@ describe('model file attacks', async () => {
     expect(a.preprocessing.names).not.toContain('num__missingindicator_almost_full');
   });
 
+  it('calibration summaries of the development test side are written to 2 decimals', () => {
+    const { calibrationInTheLarge: c, calibrationSlope: s } = a.development.metrics;
+    for (const x of [c.value, c.lo, c.hi, s.value, s.lo, s.hi]) if (x !== null) expect(Math.abs(x * 100 - Math.round(x * 100))).toBeLessThan(1e-9);
+  });
+
   it('differencing the means of two files one child apart does not give back the child\u2019s values', () => {
     const linearSteps = (f: ModelFile) => f.preprocessing.numeric.filter((s) => s.median !== null);
     const stepsA = linearSteps(a);

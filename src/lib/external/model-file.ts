@@ -212,7 +212,8 @@ function parametersOf(f: FittedModel, pre: ModelFile['preprocessing']): ModelPar
 }
 
 const round = (x: number | null, d = 4): number | null => (x === null ? null : Number(x.toFixed(d)));
-const roundEst = (e: Estimate): Estimate => ({ value: round(e.value), lo: round(e.lo), hi: round(e.hi) });
+/** Calibration summaries are not cell-key perturbed like the bundle's counts: 2 decimals, so one test case's share does not show. */
+const roundEst = (e: Estimate): Estimate => ({ value: round(e.value, 2), lo: round(e.lo, 2), hi: round(e.hi, 2) });
 
 /**
  * The model file of one fitted model of a finished run (`bundle` is the run's report). Fails when
