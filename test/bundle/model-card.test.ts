@@ -90,3 +90,38 @@ describe('the record says truthfully which group columns were model inputs', () 
     expect(texts.filter((t) => /[{}]|":/.test(t))).toEqual([]);
   });
 });
+
+describe('the sample-size item in a shared report', async () => {
+  const { tripodItems } = await import('../../src/lib/bundle/model-card.ts');
+  const { trainingSampleSize } = await import('../../src/lib/evaluate/sample-size.ts');
+  const item = (b: Parameters<typeof tripodItems>[0]) => tripodItems(b).find((i) => i.item === 'Sample size')!.text;
+  it('publishes a coarse check (it read "Not recorded in this report" because disclosure dropped it)', () => {
+    const local = { ...exampleBundle(), sampleSize: trainingSampleSize(703, 37, 24)! };
+    const shared = shareableBundle(local);
+    const s = shared.sampleSize!;
+    expect(s).toBeDefined();
+    expect(s.enough).toBe(local.sampleSize.enough);
+    expect(s.maxParameters).toBe(local.sampleSize.maxParameters);
+    expect(s.parameters).toBe(24);
+    // Counts perturbed like every published count; the prevalence from the published counts;
+    // cases required rounded up to 10.
+    expect(Math.abs(s.n - 703)).toBeLessThanOrEqual(3);
+    expect(Math.abs(s.events - 37)).toBeLessThanOrEqual(3);
+    expect(s.prevalence).toBe(Number((s.events / s.n).toFixed(3)));
+    for (const v of [s.required, s.criteria.shrinkage, s.criteria.optimism, s.criteria.intercept]) expect(v % 10).toBe(0);
+    expect(s.required).toBeGreaterThanOrEqual(local.sampleSize.required);
+    expect(item(shared)).toBe(s.sentence);
+    expect(item(shared)).toMatch(/by the published criteria \(Riley et al\. 2020/);
+    expect(item(shared)).toContain(`${s.n} cases (${s.events} with the outcome`);
+    expect(shared.disclosure!.dropped).not.toContain('sampleSize');
+    expect(validateBundle(JSON.parse(JSON.stringify(shared))).ok).toBe(true);
+  });
+  it('below the threshold the check is withheld, and the card says what was checked rather than "not recorded"', () => {
+    const local = { ...exampleBundle(), sampleSize: trainingSampleSize(300, 6, 4)! };
+    const shared = shareableBundle(local);
+    expect(shared.sampleSize).toBeUndefined();
+    expect(JSON.stringify(shared)).not.toMatch(/"events"/);
+    expect(item(shared)).toMatch(/^Checked on the council's own data before training \(Riley et al\. 2020\); its figures are not in this shared report/);
+    expect(item(local)).toBe(local.sampleSize.sentence);
+  });
+});

@@ -8,8 +8,16 @@
  *   coefficients or other per-feature detail, which can be large);
  * - counts (test rows, exclusions, split side sizes): withheld below the threshold, else rounded;
  * - dates in the split description (each side's first and last decision date, the cut): kept to
- *   the month, since the earliest or latest date is a single case's date.
+ *   the month, since the earliest or latest date is a single case's date;
+ * - the sample-size check (`sampleSize`): its training cases and events published like any count
+ *   (withheld below the threshold, and then the whole check with them), the prevalence from those,
+ *   the cases each criterion requires rounded up to 10, the R² figures to `rateDecimals`, and the
+ *   sentence rewritten from the published figures; whether the criteria were met and the number
+ *   of candidate parameters supported are kept.
  */
+import type { SampleSizeRecord } from './schema.ts';
+import { sampleSizeSentence } from '../evaluate/sample-size.ts';
+
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -89,4 +97,34 @@ export function discloseRunExtras(out: Record<string, unknown>, source: Record<s
     if (isObj(sourceData.annexA)) data.annexA = coarsenAnnexA(sourceData.annexA, o);
   }
   if (isObj(out.task)) out.task = coarsen(out.task, o, '', 'task');
+  const size = isObj(source.sampleSize) ? publishedSampleSize(source.sampleSize as unknown as SampleSizeRecord, o) : null;
+  if (size) out.sampleSize = size;
+  else delete out.sampleSize;
+}
+
+/** The sample-size check with its figures coarsened (see the header); null when its counts are withheld. */
+export function publishedSampleSize(s: SampleSizeRecord, o: RunDisclosureOptions): SampleSizeRecord | null {
+  const n = countOf(s.n, o, 'sampleSize.n');
+  const events = countOf(s.events, o, 'sampleSize.events');
+  if (n === null || events === null || n <= 0 || !isNum(s.parameters)) return null;
+  const rate = (x: unknown) => (isNum(x) ? Number(x.toFixed(o.rateDecimals)) : 0);
+  const tens = (x: unknown) => (isNum(x) ? Math.ceil(x / 10) * 10 : 0);
+  const published: SampleSizeRecord = {
+    method: String(s.method ?? ''),
+    n,
+    events,
+    prevalence: rate(Math.min(1, events / n)),
+    parameters: s.parameters,
+    shrinkage: rate(s.shrinkage),
+    assumedNagelkerkeR2: isNum(s.assumedNagelkerkeR2) ? rate(s.assumedNagelkerkeR2) : null,
+    coxSnellR2: rate(s.coxSnellR2),
+    maxCoxSnellR2: rate(s.maxCoxSnellR2),
+    criteria: { shrinkage: tens(s.criteria?.shrinkage), optimism: tens(s.criteria?.optimism), intercept: tens(s.criteria?.intercept) },
+    shrinkageForOptimism: rate(s.shrinkageForOptimism),
+    required: tens(s.required),
+    enough: s.enough === true,
+    maxParameters: isNum(s.maxParameters) ? s.maxParameters : 0,
+    eventsPerParameter: isNum(s.eventsPerParameter) ? Number(s.eventsPerParameter.toFixed(1)) : 0,
+  };
+  return { ...published, sentence: sampleSizeSentence(published) };
 }

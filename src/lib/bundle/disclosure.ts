@@ -94,7 +94,7 @@ const OP_NAMES = ['atThreshold', 'topK', 'atPolicy'] as const;
 const OP_ENTRY = { atThreshold: 'at', topK: 'top', atPolicy: 'pol' } as const;
 export const RESULT_FIELDS = ['model', 'features', 'metrics', 'atThreshold', 'topK', 'atPolicy', 'subgroups', 'verdict', 'curves', 'training'];
 export const DATA_FIELDS = ['name', 'rows', 'positives', 'prevalence', 'fingerprint', 'columns', 'testRows', 'excluded', 'annexA'];
-export const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons'];
+export const TOP_FIELDS = ['schema', 'tool', 'createdAt', 'data', 'task', 'preregistration', 'results', 'transparency', 'comparisons', 'sampleSize'];
 /** `replicatesDefined` (a count of bootstrap replicates) is never published: it can be solved for the group's counts. */
 export const DISPARITY_FIELDS = ['reference', 'difference', 'ratio', 'lo', 'hi', 'verdict', 'casesNeeded', 'differenceLo', 'differenceHi', 'method', 'tooFew'];
 /** Each rate as published count / published count. */
