@@ -17,7 +17,7 @@ import { runAudit } from '../lib/run/audit-run.ts';
 import type { AuditSpec } from '../lib/run/spec.ts';
 import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
 import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
-import { DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_THRESHOLD, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
+import { DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_THRESHOLD, DEFAULT_TOLERANCE, DEFAULT_TOP_PCT } from '../lib/run/defaults.ts';
 import type { Bundle } from '../lib/bundle/schema.ts';
 import type { ViewerAssets } from '../lib/bundle/write-html.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
@@ -37,7 +37,7 @@ const FLAGS: Record<string, FlagSpec> = {
   score: { kind: 'string', required: true, help: 'score column (numeric; higher = more at risk)' },
   group: { kind: 'list', help: 'column to audit by (a number column named like "age" in age bands, anything else as recorded)' },
   ...GROUPING_FLAGS,
-  tolerance: { kind: 'string', help: 'ratio band counted as no disparity, as LOWER,UPPER (default 0.8,1.25)' },
+  tolerance: { kind: 'string', help: `ratio band counted as no disparity, as LOWER,UPPER (default ${DEFAULT_TOLERANCE.lower},${DEFAULT_TOLERANCE.upper})` },
   id: { kind: 'string', help: 'case or child ID column: rows sharing an ID are resampled together' },
   threshold: { kind: 'string', help: `operating policy: flag when score >= T (the fixed threshold point is ${DEFAULT_THRESHOLD} otherwise)` },
   top: { kind: 'string', help: `operating policy: flag the top K% of scores (default policy: top ${DEFAULT_TOP_PCT}%)` },

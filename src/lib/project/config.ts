@@ -5,6 +5,7 @@
  * operating policy (held in the UI's PolicyState alone), so the pages only render and the same
  * checks hold in every caller.
  */
+import { DEFAULT_FOLDS, DEFAULT_REPLICATES, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_TOLERANCE } from '../run/defaults.ts';
 import type { AppError } from '../errors.ts';
 import type { ColumnInfo } from '../data/schema.ts';
 import type { RoleMapping } from '../data/roles.ts';
@@ -64,11 +65,11 @@ export interface ProjectConfig {
 
 export const DEFAULT_QUESTION: QuestionConfig = {
   split: 'temporal',
-  testFraction: 0.25,
-  folds: 5,
-  tolerance: { lower: 0.8, upper: 1.25 },
-  seed: 1,
-  replicates: 1000,
+  testFraction: DEFAULT_TEST_FRACTION,
+  folds: DEFAULT_FOLDS,
+  tolerance: { ...DEFAULT_TOLERANCE },
+  seed: DEFAULT_SEED,
+  replicates: DEFAULT_REPLICATES,
   groupings: { grouping: [], intersections: [], reference: [], whatIf: false },
   unit: 'child',
   gapDays: null,

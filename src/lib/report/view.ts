@@ -4,6 +4,7 @@
  * control snaps to, natural-frequency sentences, forest-plot rows, table rows, verdict wording.
  * Every missing or withheld field has a plain answer here, so the pages never branch on data.
  */
+import { DEFAULT_TOLERANCE } from '../run/defaults.ts';
 import type { Bundle, DisparityMetric, Estimate, ModelResult, OperatingRow, SubgroupResult, Verdict } from '../bundle/schema.ts';
 import { casesNeededWords, type ForestInput, type ForestRow } from '../charts/forest.ts';
 import { count, num2, num3, pct } from '../charts/svg.ts';
@@ -282,7 +283,7 @@ export function attributesOf(r: ModelResult): string[] {
 export function toleranceOf(bundle: Bundle): { lower: number; upper: number } {
   const t = (bundle.task.fairness as { tolerance?: { lower?: unknown; upper?: unknown } } | undefined)?.tolerance;
   if (t && typeof t.lower === 'number' && typeof t.upper === 'number' && t.lower > 0 && t.upper > t.lower) return { lower: t.lower, upper: t.upper };
-  return { lower: 0.8, upper: 1.25 };
+  return { ...DEFAULT_TOLERANCE };
 }
 
 function disparityOf(s: SubgroupResult, metric: DisparityMetric, at: DisparityAt) {
