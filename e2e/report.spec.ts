@@ -139,8 +139,10 @@ describe('the report, walked by keyboard and mouse', () => {
     expect(stored).toEqual(['candour.policy/1']);
     await page.reload();
     await page.getByTestId('no-report').waitFor();
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('candour.policy/1'))) ?? '{}')).toMatchObject({ mode: 'topPct', topPct: 15 });
+    // Opening a report makes its own policy THE policy: the example was made at the top 10%.
     await page.getByRole('button', { name: 'Show the synthetic example' }).click();
-    await expect.poll(() => app.note()).toMatch(/^Flag the top 15% of cases/);
+    await expect.poll(() => app.note()).toMatch(/^Flag the top 10% of cases by score: [\d,]+ of [\d,]+ test cases flagged/);
     await context.close();
   });
 
