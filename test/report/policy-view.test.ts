@@ -121,3 +121,15 @@ describe('the picture below the minimums', () => {
     expect(iconPanelOf(row, rankingCheck(128, 1307)).counts).not.toBeNull();
   });
 });
+
+describe('the picture follows the report’s unit', () => {
+  it('people, not children, when the analyst named the unit a person', () => {
+    const panel = iconPanelOf({ tp: 8, fp: 5, fn: 120, tn: 1174 }, null, 'person');
+    expect(panel.sentences.join(' ')).not.toMatch(/child/);
+    expect(panel.sentences[0]).toMatch(/^Of every 100 people referred, the model flags 1: 1 of them had the outcome/);
+    expect(panel.sentences[1]).toBe('Exactly: it flags 13 of 1,307 people (1.0%); 8 of them had the outcome and 5 were false alarms; 120 who had the outcome were missed.');
+  });
+  it('children when the report names no unit', () => {
+    expect(iconPanelOf({ tp: 8, fp: 5, fn: 120, tn: 1174 }).sentences[1]).toMatch(/of 1,307 children/);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { OperatingRow } from '../bundle/schema.ts';
 import { esc, PALETTE, px, shapeAt, svgFrame, type Shape, type DataTable } from './svg.ts';
+import { unitWords } from '../project/words.ts';
 
 /** Of 100 children: how many fall in each box of the confusion table (sums to 100). */
 export interface IconCounts {
@@ -47,6 +48,8 @@ export interface IconArrayInput {
   cell?: number;
   /** Legend beside (default) or below the icons. */
   legend?: 'right' | 'below' | 'none';
+  /** What one icon stands for (`task.unit`: child, family, referral, person; children when absent). */
+  unit?: unknown;
   /** 'short' legend words ("false alarms") for small multiples; default the full labels. */
   legendText?: 'full' | 'short';
 }
@@ -83,12 +86,12 @@ export function iconArraySvg(input: IconArrayInput): string {
   const legendW = 40 + Math.ceil(fs * 0.55 * longest);
   const width = legend === 'right' ? grid + 30 + legendW : legend === 'below' ? Math.max(grid + 12, legendW) : grid + 12;
   const height = legend === 'below' ? top + grid + 24 + 4 * step : top + grid + 8;
-  return svgFrame({ width, height, id: input.id, title: input.caption ? `${input.caption}: 100 children` : '100 children', desc: iconArraySentence(input.counts), body, className: 'candour-icons' });
+  return svgFrame({ width, height, id: input.id, title: input.caption ? `${input.caption}: 100 ${unitWords(input.unit).many}` : `100 ${unitWords(input.unit).many}`, desc: iconArraySentence(input.counts, input.unit), body, className: 'candour-icons' });
 }
 
-export function iconArrayTable(counts: IconCounts): DataTable {
+export function iconArrayTable(counts: IconCounts, unit?: unknown): DataTable {
   return {
-    caption: 'Of every 100 children referred',
+    caption: `Of every 100 ${unitWords(unit).many}`,
     head: ['', 'Went on to need help', 'Did not need help'],
     rows: [
       ['Flagged by the model', String(counts.flaggedNeeded), String(counts.falseAlarm)],
@@ -97,8 +100,10 @@ export function iconArrayTable(counts: IconCounts): DataTable {
   };
 }
 
-export function iconArraySentence(c: IconCounts): string {
+export function iconArraySentence(c: IconCounts, unit?: unknown): string {
   const flagged = c.flaggedNeeded + c.falseAlarm;
   const needed = c.flaggedNeeded + c.missed;
-  return `Of every 100 children referred, the model flags ${flagged}: ${c.flaggedNeeded} of them went on to need help and ${c.falseAlarm} were false alarms. Of the ${needed} who went on to need help, ${c.missed} were not flagged (missed).`;
+  const w = unitWords(unit);
+  const referred = w.many === 'referrals' ? 'referrals' : `${w.many} referred`;
+  return `Of every 100 ${referred}, the model flags ${flagged}: ${c.flaggedNeeded} of them ${w.yes} and ${c.falseAlarm} were false alarms. Of the ${needed} who ${w.yes}, ${c.missed} were not flagged (missed).`;
 }

@@ -5,6 +5,7 @@
  * Otherwise (a report opened from a file has no scores to re-derive it, or a live report is still
  * being re-derived) the view snaps to the nearest of the report's operating rows and says so.
  */
+import { unitWords } from '../project/words.ts';
 import type { Bundle, MinimumCheck, ModelResult, OperatingPointResult, OperatingRow } from '../bundle/schema.ts';
 import { casesNeededWords } from '../charts/forest.ts';
 import { iconArraySentence, iconCounts, type IconCounts } from '../charts/icon-array.ts';
@@ -169,15 +170,18 @@ export function snapToPolicy(rows: readonly OperatingRow[] | null, policy: Opera
   return { row, note: `the nearest row is the top ${row.topPct}% (${flagged(row)} cases flagged${row.threshold === null ? '' : `, score ${num3(row.threshold)} or more`})` };
 }
 
-const RATE_WORDS: [keyof NonNullable<OperatingPointResult['intervals']>, string][] = [
-  ['precision', 'Flags that were right (precision)'],
-  ['recall', 'Children who needed help who were flagged (recall)'],
-  ['fpr', 'False alarms among children who did not need help'],
-  ['fnr', 'Children missed among those who needed help'],
-];
-
-function intervalLines(o: OperatingPointResult): string[] {
-  return RATE_WORDS.flatMap(([k, label]) => {
+/** The rates at the policy with their intervals, in the report's unit (children by default). */
+function intervalLines(o: OperatingPointResult, unit?: unknown): string[] {
+  const w = unitWords(unit);
+  const many = capitalised(w.many);
+  const no = w.yes === 'had the outcome' ? 'did not have the outcome' : 'did not need help';
+  const rateWords: [keyof NonNullable<OperatingPointResult['intervals']>, string][] = [
+    ['precision', 'Flags that were right (precision)'],
+    ['recall', `${many} who ${w.yes} who were flagged (recall)`],
+    ['fpr', `False alarms among ${w.many} who ${no}`],
+    ['fnr', `${many} missed among those who ${w.yes}`],
+  ];
+  return rateWords.flatMap(([k, label]) => {
     const value = o[k];
     if (value === null || value === undefined) return [];
     const iv = o.intervals?.[k];
@@ -215,7 +219,7 @@ export function operatingViewOf(bundle: Bundle, r: ModelResult, policy: Operatin
       row: at,
       exact: true,
       note: `${capitalised(own.words)}: ${flagged} of ${n === null ? 'a withheld number of' : count(n)} test cases flagged${cut}.`,
-      intervals: intervalLines(at.point),
+      intervals: intervalLines(at.point, bundle.task.unit),
     };
   }
   const rows = r.curves?.operating ?? null;
@@ -242,12 +246,12 @@ export function operatingViewOf(bundle: Bundle, r: ModelResult, policy: Operatin
  * minimums (evaluate/minimums.ts): scaling a handful of cases to 100 would read as a rate.
  * Null when the minimums are met or were not recorded.
  */
-export function tooFewForPicture(m: MinimumCheck | null | undefined): string | null {
+export function tooFewForPicture(m: MinimumCheck | null | undefined, unit?: unknown): string | null {
   if (!m || m.enough) return null;
   const n = m.positives !== null && m.negatives !== null ? m.positives + m.negatives : null;
   const have = n === null ? 'a withheld number of cases' : `${count(n)} ${n === 1 ? 'case' : 'cases'}`;
   const more = m.casesNeeded === null ? 'more would be needed' : casesNeededWords(m.casesNeeded, n).replace(/ cases needed$/, ' would be needed');
-  return `Too few to tell: ${have}, ${more} (at least ${m.needPositives} who needed help and ${m.needNegatives} who did not), so no picture of 100 children is drawn: it would show a handful of cases as if it were a rate.`;
+  return `Too few to tell: ${have}, ${more} (at least ${m.needPositives} who needed help and ${m.needNegatives} who did not), so no picture of 100 ${unitWords(unit).many} is drawn: it would show a handful of cases as if it were a rate.`;
 }
 
 export interface IconPanel {
@@ -263,23 +267,25 @@ export interface IconPanel {
  * Below the minimums (`minimums` not enough) there is no picture: "too few to tell" and the
  * exact counts only.
  */
-export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>, minimums?: MinimumCheck | null): IconPanel {
+export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>, minimums?: MinimumCheck | null, unit?: unknown): IconPanel {
   const { tp, fp, fn, tn } = row;
-  const few = tooFewForPicture(minimums);
+  const w = unitWords(unit);
+  const needed = w.yes === 'had the outcome' ? 'had the outcome' : 'needed help';
+  const few = tooFewForPicture(minimums, unit);
   if (few) {
-    const exact = tp === null || fp === null || fn === null || tn === null ? [] : [`Exactly: it flags ${count(tp + fp)} of ${count(tp + fp + fn + tn)} children; ${count(tp)} of them went on to need help and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who needed help ${fn === 1 ? 'was' : 'were'} missed.`];
+    const exact = tp === null || fp === null || fn === null || tn === null ? [] : [`Exactly: it flags ${count(tp + fp)} of ${count(tp + fp + fn + tn)} ${w.many}; ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${needed} ${fn === 1 ? 'was' : 'were'} missed.`];
     return { counts: null, sentences: [few, ...exact], tooFew: true };
   }
   const counts = iconCounts(row);
   if (!counts || tp === null || fp === null || fn === null || tn === null) return { counts: null, sentences: ['The counts at this point were withheld to protect small numbers, so they cannot be described.'], tooFew: false };
   const n = tp + fp + fn + tn;
   const flagged = tp + fp;
-  const sentences = [iconArraySentence(counts)];
+  const sentences = [iconArraySentence(counts, unit)];
   sentences.push(
-    `Exactly: it flags ${count(flagged)} of ${count(n)} children (${pct(flagged / n)}); ${count(tp)} of them went on to need help and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who needed help ${fn === 1 ? 'was' : 'were'} missed.`,
+    `Exactly: it flags ${count(flagged)} of ${count(n)} ${w.many} (${pct(flagged / n)}); ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${needed} ${fn === 1 ? 'was' : 'were'} missed.`,
   );
   const shown = counts.flaggedNeeded + counts.falseAlarm;
-  if (shown === 0 && flagged > 0) sentences.push('Fewer than 1 in 100 children is flagged, so the picture of 100 shows none.');
+  if (shown === 0 && flagged > 0) sentences.push(`Fewer than 1 in 100 ${w.many} is flagged, so the picture of 100 shows none.`);
   return { counts, sentences, tooFew: false };
 }
 

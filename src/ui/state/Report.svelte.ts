@@ -55,7 +55,7 @@ export class ReportState {
   }
   get panel() {
     const v = this.view;
-    return v ? iconPanelOf(v.row, this.result?.minimums) : null;
+    return v ? iconPanelOf(v.row, this.result?.minimums, this.bundle?.task.unit) : null;
   }
   get rates() {
     const v = this.view;
