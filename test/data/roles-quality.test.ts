@@ -5,6 +5,7 @@ import { loadTable, type LoadedTable } from '../../src/lib/data/load.ts';
 import { sourceFromBytes } from '../../src/lib/data/source.ts';
 import { guessRoles, mappingKey, positiveGuessOf } from '../../src/lib/data/roles.ts';
 import { NATIONAL_REFERENCE, psi, qualityReport, rocAuc } from '../../src/lib/data/quality.ts';
+import { normaliseGroup } from '../../src/lib/data/reference.ts';
 
 async function load(text: string, name = 't.csv'): Promise<LoadedTable> {
   const r = await loadTable(sourceFromBytes(name, new TextEncoder().encode(text)));
@@ -140,5 +141,18 @@ describe('quality report', () => {
 describe('national reference figures', () => {
   it('name their source for a reader, with no file path of this project', () => {
     for (const ref of Object.values(NATIONAL_REFERENCE)) expect(ref!.source).not.toMatch(/\.\.\/|\.json|\.md\b|shared\//);
+  });
+});
+
+describe('representativeness reads ethnicity with the audit’s rule', () => {
+  it('COMPAS labels: Caucasian is White, Hispanic and Native American are Other, refusals are unknown', () => {
+    expect(normaliseGroup('ethnicity', 'Caucasian')).toBe('White');
+    expect(normaliseGroup('ethnicity', 'African-American')).toBe('Black');
+    expect(normaliseGroup('ethnicity', 'Hispanic')).toBe('Other');
+    expect(normaliseGroup('ethnicity', 'Native American')).toBe('Other');
+    expect(normaliseGroup('ethnicity', 'WBRI')).toBe('White');
+    expect(normaliseGroup('ethnicity', 'a) MWBC')).toBe('Mixed');
+    expect(normaliseGroup('ethnicity', 'Refused')).toBeNull();
+    expect(normaliseGroup('ethnicity', 'NOBT')).toBeNull();
   });
 });

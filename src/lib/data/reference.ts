@@ -4,6 +4,7 @@
  * the UI lets the analyst edit them. Shares are of children whose value is
  * known, so they sum to 1.
  */
+import { ethnicityMajorGroup } from '../fairness/groups.ts';
 
 export interface ReferenceDistribution {
   /** What the figures describe, for a person. */
@@ -47,10 +48,6 @@ export const NATIONAL_REFERENCE: ReferenceDistributions = {
   },
 };
 
-const ETHNIC_MAJOR: Record<string, string> = {
-  W: 'White', M: 'Mixed', A: 'Asian', B: 'Black',
-};
-
 /** Strip an Annex A letter prefix such as `a) ` and surrounding spaces. */
 export function stripLetterPrefix(s: string): string {
   return s.trim().replace(/^[a-z]{1,2}\)\s*/i, '').trim();
@@ -71,16 +68,9 @@ export function normaliseGroup(attribute: ReferenceAttribute, value: string | nu
     return null;
   }
   if (attribute === 'ethnicity') {
-    const code = v.toUpperCase();
-    if (code === 'REFU' || code === 'NOBT' || low.includes('refus') || low.includes('not obtained') || low === 'unknown') return null;
-    if (code === 'CHNE' || code === 'OOTH') return 'Other';
-    if (/^[WMAB][A-Z]{3}$/.test(code)) return ETHNIC_MAJOR[code[0]];
-    if (low.startsWith('white')) return 'White';
-    if (low.startsWith('mixed')) return 'Mixed';
-    if (low.startsWith('asian') || low.includes('indian') || low.includes('pakistani') || low.includes('bangladeshi')) return 'Asian';
-    if (low.startsWith('black') || low.includes('african') || low.includes('caribbean')) return 'Black';
-    if (low.startsWith('other') || low.includes('chinese') || low.includes('arab')) return 'Other';
-    return null;
+    // One rule for ethnicity everywhere: the audit's (DfE codes, words, COMPAS's "Caucasian").
+    const major = ethnicityMajorGroup(value);
+    return major === null || major === 'Unknown' ? null : major;
   }
   if (attribute === 'disability') {
     if (/^(y|yes|true|1|disabled)$/.test(low)) return 'Yes';
