@@ -14,6 +14,8 @@ import {
   operatingRowsOf,
   pairedComparisonRows,
   verdictLines,
+  metricLabels,
+  METRIC_LABELS,
 } from '../../src/lib/report/view.ts';
 import { snapToPolicy } from '../../src/lib/report/policy-view.ts';
 
@@ -207,5 +209,19 @@ describe('a shareable bundle (disclosure control applied) renders without crashi
     }
     expect(all.some((s) => s === 'withheld (small numbers)')).toBe(true);
     expect(comparisonRows(shared)).toHaveLength(1);
+  });
+});
+
+describe('the Fairness words follow the report’s unit', () => {
+  it('measures and "too few" name people when the unit is a person', () => {
+    const labels = metricLabels('person');
+    expect(labels.fpr).toBe('False alarms among people who did not have the outcome (FPR)');
+    expect(labels.fnr).toBe('People missed among those who had the outcome (FNR)');
+    expect(Object.values(labels).join(' ')).not.toMatch(/child/i);
+    const lines = verdictLines({ rows: [{ label: 'Other', ratio: null, lo: null, hi: null, verdict: 'inconclusive', tooFew: true, casesNeeded: 40, n: 4 }], tolerance: { lower: 0.8, upper: 1.25 }, metricLabel: labels.fpr, reference: 'White', id: 'f', unit: 'person' });
+    expect(lines[0].words).toMatch(/^Too few people in this group to tell/);
+  });
+  it('children by default, as before', () => {
+    expect(METRIC_LABELS.fnr).toBe('Children missed among those who needed help (FNR)');
   });
 });

@@ -30,6 +30,8 @@ export interface ForestInput {
   metricLabel: string;
   reference: string;
   id: string;
+  /** What one case is (the report's `task.unit`), for the words; children when absent. */
+  unit?: unknown;
 }
 
 export const VERDICT_MARKS: Record<Verdict | 'none', { shape: Shape; colour: string; label: string }> = {

@@ -35,13 +35,20 @@ export function modelKey(r: Pick<ModelResult, 'model' | 'features'>): string {
   return r.features ? `${r.model} (${r.features})` : r.model;
 }
 
-export const METRIC_LABELS: Record<DisparityMetric, string> = {
-  fpr: 'False alarms among children who did not need help (FPR)',
-  fnr: 'Children missed among those who needed help (FNR)',
-  precision: 'Flags that were right (precision)',
-  flaggedRate: 'Share of children flagged',
-  averagePrecision: 'Average precision',
-};
+/** The audited measures in words, in the report's unit (`task.unit`; children when absent). */
+export function metricLabels(unit?: unknown): Record<DisparityMetric, string> {
+  const w = unitWords(unit);
+  const many = w.many.charAt(0).toUpperCase() + w.many.slice(1);
+  const [yes, no] = w.yes === 'had the outcome' ? ['had the outcome', 'did not have the outcome'] : ['needed help', 'did not need help'];
+  return {
+    fpr: `False alarms among ${w.many} who ${no} (FPR)`,
+    fnr: `${many} missed among those who ${yes} (FNR)`,
+    precision: 'Flags that were right (precision)',
+    flaggedRate: `Share of ${w.many} flagged`,
+    averagePrecision: 'Average precision',
+  };
+}
+export const METRIC_LABELS: Record<DisparityMetric, string> = metricLabels();
 export const DISPARITY_METRICS: readonly DisparityMetric[] = ['fpr', 'fnr', 'precision', 'flaggedRate', 'averagePrecision'];
 
 /** "0.43 (95% interval 0.39 to 0.47)", or why there is no number. */
@@ -302,7 +309,7 @@ export function referenceOf(subgroups: readonly SubgroupResult[]): string {
   return 'the reference group';
 }
 
-export function forestInputOf(r: ModelResult, attribute: string, metric: DisparityMetric, at: DisparityAt, tolerance: { lower: number; upper: number }, id: string): ForestInput {
+export function forestInputOf(r: ModelResult, attribute: string, metric: DisparityMetric, at: DisparityAt, tolerance: { lower: number; upper: number }, id: string, unit?: unknown): ForestInput {
   const groups = r.subgroups.filter((s) => s.attribute === attribute);
   const reference = referenceOf(groups);
   const rows: ForestRow[] = groups.map((s) => {
@@ -314,7 +321,7 @@ export function forestInputOf(r: ModelResult, attribute: string, metric: Dispari
     if (!d || d.ratio === null) return { label, ratio: null, lo: null, hi: null, verdict: null, note: withheld ? 'withheld (small numbers)' : 'no estimate (too few cases)', ...few };
     return { label, ratio: d.ratio, lo: d.lo, hi: d.hi, verdict: d.verdict, casesNeeded: d.casesNeeded, n: s.n, ...few };
   });
-  return { rows, tolerance, metricLabel: METRIC_LABELS[metric], reference, id };
+  return { rows, tolerance, metricLabel: metricLabels(unit)[metric], reference, id, unit };
 }
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -334,7 +341,7 @@ export function verdictLines(input: ForestInput): VerdictLine[] {
       // The words follow the tag, so the two can never contradict each other.
       const rate = r.ratio === 0 ? `None at all in this group, against some in ${input.reference}` : `${num2(r.ratio)} times the ${input.reference} rate`;
       let words: string;
-      if (r.tooFew) words = `Too few children in this group to tell: ${casesNeededWords(r.casesNeeded, r.n)}.`;
+      if (r.tooFew) words = `Too few ${unitWords(input.unit).many} in this group to tell: ${casesNeededWords(r.casesNeeded, r.n)}.`;
       else if (r.verdict === 'inconclusive') words = `${capitalised(casesNeededWords(r.casesNeeded, r.n))} in this group to tell.`;
       else if (r.verdict === 'disparity') words = `${rate}; the whole interval (${num2(r.lo)} to ${num2(r.hi)}) is outside the tolerance.`;
       else if (r.verdict === 'no disparity') words = `${num2(r.ratio)} times the ${input.reference} rate; the whole interval is inside the tolerance.`;
