@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exampleBundle } from '../bundle/make-bundle.ts';
 import { readBundle } from '../../src/lib/bundle/read.ts';
@@ -105,5 +106,15 @@ describe('pooling opened bundles', () => {
   it('fails clearly with one bundle', () => {
     const p = pooledMetric(councils.slice(0, 1), 'logistic', 'averagePrecision');
     expect(p.ok).toBe(false);
+  });
+});
+
+describe('disclosureSummary words', () => {
+  it('names no internal field path (results[0]..., replicatesDefined) to the analyst', () => {
+    const demo = JSON.parse(readFileSync('test/fixtures/bundles/synthetic-models.json', 'utf8')) as Bundle;
+    const draft = shareDraft(demo).disclosed;
+    expect(draft.disclosure?.dropped.length).toBeGreaterThan(0);
+    const text = disclosureSummary(draft).rows.map((r) => `${r.key} ${r.value}`).join(' ');
+    expect(text).not.toMatch(/results\[|\.disparity\.|replicatesDefined|subgroups\[/);
   });
 });

@@ -50,7 +50,7 @@ export function disclosureSummary(b: Bundle): DisclosureSummary {
     { key: 'Other counts', value: d.rounding > 1 ? `rounded to the nearest ${d.rounding}` : 'not rounded' },
     { key: 'Rates', value: `rounded to ${d.rateDecimals} decimal places` },
     { key: 'Curves', value: `kept only at ${d.curveGrid.length} fixed points, without score thresholds` },
-    { key: 'Fields left out (not part of the bundle format)', value: d.dropped.length ? `${count(d.dropped.length)}: ${d.dropped.slice(0, 6).join(', ')}${d.dropped.length > 6 ? ', …' : ''}` : 'none' },
+    { key: 'Working details left out', value: d.dropped.length ? `${count(d.dropped.length)} (details of the calculation that stay on this computer, such as per-group checks and bootstrap bookkeeping; the saved file lists them)` : 'none' },
   ];
   const withheld = d.primaryCells + d.secondaryCells;
   const sentence = withheld === 0
