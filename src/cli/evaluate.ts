@@ -13,9 +13,8 @@ import { recordKeySecretBytes } from '../lib/bundle/signing.ts';
 import { loadAnnexAInput } from './annex-a-input.ts';
 import { annexABundleSummary } from '../lib/annex-a/index.ts';
 import { retype, rowNumberOf } from '../lib/data/load.ts';
-import { stringColumn } from '../lib/data/schema.ts';
 import { outcomeLabels } from '../lib/run/outcome.ts';
-import { positiveGuessOf } from '../lib/data/roles.ts';
+import { guessId, positiveGuessOf } from '../lib/data/roles.ts';
 import { say } from './messages.ts';
 import type { LoadedFile } from './load-file.ts';
 
@@ -33,21 +32,6 @@ function withDates(file: LoadedFile, date: string | undefined): LoadedFile {
   say(`note: column '${date}' read as dates for the decision date${after.notes?.length ? `: ${after.notes.join('; ')}` : ''}`);
   if (after.missing > (col.missing ?? 0)) say(`note: column '${date}': ${after.missing - (col.missing ?? 0)} values are not dates or whole years and are treated as missing`);
   return { ...file, ...r.value };
-}
-
-/**
- * The child ID when none was given: a column read as an identifier whose values repeat (a child
- * with several referrals). Without it a random split would put one child on both sides.
- */
-function repeatedId(file: LoadedFile): { column: string; repeated: number } | null {
-  for (const c of file.columns) {
-    if (c.type !== 'id') continue;
-    const seen = new Map<string, number>();
-    for (const v of stringColumn(file.table, c.name)) if (v !== null && v !== '') seen.set(v, (seen.get(v) ?? 0) + 1);
-    const repeated = [...seen.values()].filter((n) => n > 1).length;
-    if (repeated > 0) return { column: c.name, repeated };
-  }
-  return null;
 }
 
 /** What the outcome column holds, said before the run: the "yes" value (guessed or given) and the rows left out for a blank outcome. */
@@ -173,8 +157,9 @@ export async function run(argv: string[]): Promise<number> {
     : withDates(await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types }), date);
   if (!('log' in file)) {
     describeOutcome(file, spec.outcome, spec.positive);
-    const repeated = args.id === undefined ? repeatedId(file) : null;
-    if (repeated) {
+    // The app's guess of the child ID, taken only when its values repeat (without it a random split would put one child on both sides).
+    const repeated = args.id === undefined ? guessId(file.columns, file.table) : undefined;
+    if (repeated && repeated.repeated > 0) {
       spec.id = repeated.column;
       const grouped = spec.split.kind === 'random';
       if (spec.split.kind === 'random') spec.split = { kind: 'grouped', id: repeated.column, testFraction: spec.split.testFraction };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadTable, type LoadedTable } from '../../src/lib/data/load.ts';
 import { sourceFromBytes } from '../../src/lib/data/source.ts';
-import { guessRoles, mappingKey, positiveGuessOf } from '../../src/lib/data/roles.ts';
+import { guessId, guessRoles, mappingKey, positiveGuessOf } from '../../src/lib/data/roles.ts';
 import { NATIONAL_REFERENCE, psi, qualityReport, rocAuc } from '../../src/lib/data/quality.ts';
 import { normaliseGroup } from '../../src/lib/data/reference.ts';
 
@@ -54,6 +54,21 @@ describe('guessRoles', () => {
   it('reads 0/1 outcomes with 1 as positive', async () => {
     const t = await load('x,outcome\n1,0\n2,1\n3,0\n');
     expect(guessRoles(t.columns, t.table)).toMatchObject({ outcome: 'outcome', positive: '1' });
+  });
+});
+
+describe('guessId', () => {
+  it('takes the identifier whose values repeat (a child with several referrals) over one unique per row, whatever the column order', async () => {
+    const rows = ['referral_id,child_id,y'];
+    for (let i = 0; i < 12; i++) rows.push(`R${i},C${i % 8},${i % 2}`);
+    const t = await load(rows.join('\n'));
+    expect(t.columns.filter((c) => c.type === 'id').map((c) => c.name)).toEqual(['referral_id', 'child_id']);
+    expect(guessId(t.columns, t.table)).toEqual({ column: 'child_id', repeated: 4 });
+    expect(guessRoles(t.columns, t.table).id).toBe('child_id');
+  });
+  it('with no repeats, takes the column named like an ID, counting no repeats', async () => {
+    const t = await load(CASES.split('\n').filter((l, i, a) => a.indexOf(l) === i).join('\n'));
+    expect(guessId(t.columns, t.table)).toEqual({ column: 'Child ID', repeated: 0 });
   });
 });
 

@@ -33,7 +33,6 @@ const GROUP_NAME = /gender|\bsex\b|ethnic|\brace\b|^age\b|age band|age group|\ba
 /** An outcome named with its window (`two_year_recid`, `cp-or-cla-12m`) says when it was measured: preferred over one that does not (`is_recid`). */
 const OUTCOME_WINDOW = /(^|[^a-z])(one|two|three|\d+)[ _-]?(years?|yrs?|months?|m)(?![a-z])/i;
 const SCORE_NAME = /score|risk|prob|pred|decile/i;
-const YES = /^(1|1\.0|y|yes|true|t|a\) yes|positive|pos)$/i;
 
 /** Distinct non-missing values of a column as text, up to `cap` (+1 to show it was exceeded). */
 function levelsOf(table: Table, name: string, cap: number): Map<string, number> {
@@ -79,9 +78,36 @@ export function positiveGuessOf(levels: ReadonlyMap<string, number>): PositiveGu
   return { value: named, doubt: null };
 }
 
-/** The guessed "yes" value of a binary column (see positiveGuessOf). */
-export function guessPositive(levels: Map<string, number>): string | undefined {
-  return positiveGuessOf(levels)?.value;
+/** How many distinct non-blank values of `column` appear on more than one row. */
+function repeatedValues(table: Table, column: string): number {
+  const seen = new Map<string, number>();
+  for (const v of stringColumn(table, column)) if (v !== null && v !== '') seen.set(v, (seen.get(v) ?? 0) + 1);
+  let repeated = 0;
+  for (const n of seen.values()) if (n > 1) repeated++;
+  return repeated;
+}
+
+export interface IdGuess {
+  column: string;
+  /** Values of the column that appear on more than one row (a child with several referrals); 0 when each row has its own. */
+  repeated: number;
+}
+
+/**
+ * The child ID column, of those read as identifiers: one whose values repeat first (a child with
+ * several rows, who must stay on one side of a split and be resampled whole), then one named like
+ * an ID, then the first. One rule for the app's guess and the command line's.
+ */
+export function guessId(columns: readonly ColumnInfo[], table: Table): IdGuess | undefined {
+  const ids = columns.filter((c) => c.type === 'id');
+  const ranked = [...ids.filter((c) => isIdName(c.name)), ...ids.filter((c) => !isIdName(c.name))];
+  let first: IdGuess | undefined;
+  for (const c of ranked) {
+    const guess = { column: c.name, repeated: repeatedValues(table, c.name) };
+    if (guess.repeated > 0) return guess;
+    first ??= guess;
+  }
+  return first;
 }
 
 export function guessRoles(columns: ColumnInfo[], table: Table): RoleMapping {
@@ -107,7 +133,7 @@ export function guessRoles(columns: ColumnInfo[], table: Table): RoleMapping {
       }
     }
   }
-  m.id = columns.find((c) => c.type === 'id' && isIdName(c.name))?.name ?? columns.find((c) => c.type === 'id')?.name;
+  m.id = guessId(columns, table)?.column;
   const dates = columns.filter((c) => c.type === 'date' && !BIRTH.test(c.name));
   m.date = (dates.find((c) => /referral/i.test(c.name)) ?? dates.find((c) => DECISION_DATE.test(c.name)) ?? dates[0])?.name;
   for (const c of columns) {
