@@ -6,20 +6,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/audit.ts';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
 import { createKeyFile, keyFileText, recordKeySecretBytes } from '../../src/lib/bundle/signing.ts';
 import { createCompute } from '../../workers/compute.ts';
+import { captureOutput } from '../cli/output.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'candour-council-key-'));
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const csv = ['child_id,y,score,area', ...Array.from({ length: 120 }, (_, i) => `C${1000 + i},${i % 3 === 0 ? 1 : 0},${((i * 37) % 100) / 100},${['North', 'South', 'East'][i % 3 === 0 ? (i >> 2) % 3 : i % 3]}`)].join('\n') + '\n';
 let counter = 0;
@@ -31,7 +26,7 @@ async function cliReport(keyPath?: string): Promise<Bundle> {
   writeFileSync(data, csv);
   const json = path.join(dir, `out-${keyPath ? 'key' : 'none'}.json`);
   const code = await run(['--data', data, '--outcome', 'y', '--score', 'score', '--id', 'child_id', '--group', 'area', '--replicates', '20', ...(keyPath ? ['--council-key', keyPath] : []), '--json', json]);
-  if (code !== 0) throw new Error(err);
+  if (code !== 0) throw new Error(io.err());
   return JSON.parse(readFileSync(json, 'utf8')) as Bundle;
 }
 

@@ -7,20 +7,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/audit.ts';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
 import { createCompute } from '../../workers/compute.ts';
+import { captureOutput } from './output.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'candour-audit-formats-'));
 
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 /** Group labels a council might type: accents that differ only in one letter, a pound sign, an en dash, a curly apostrophe. */
 const LABELS = ['Zoë', 'Zoé', '£ band – A', 'O’Neil family'];
@@ -65,7 +60,7 @@ async function cliReport(name: string, bytes: Uint8Array): Promise<Bundle> {
   writeFileSync(file, bytes);
   const json = path.join(dir, `${name}.json`);
   const code = await run(['--data', file, '--outcome', 'y', '--score', 'score', '--group', 'who', '--replicates', '20', '--json', json]);
-  if (code !== 0) throw new Error(err);
+  if (code !== 0) throw new Error(io.err());
   return JSON.parse(readFileSync(json, 'utf8')) as Bundle;
 }
 

@@ -1,12 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupingOf } from '../../src/cli/grouping-flags.ts';
 import { parseArgs } from '../../src/cli/args.ts';
 import { GROUPING_FLAGS } from '../../src/cli/grouping-flags.ts';
 import { run as evaluate } from '../../src/cli/evaluate.ts';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
+import { captureOutput } from './output.ts';
 
 const FLAGS = { ...GROUPING_FLAGS, group: { kind: 'list' as const, help: '' } };
 
@@ -29,13 +30,7 @@ describe('grouping flags -> the run spec', () => {
 });
 
 describe('candour evaluate takes the same grouping flags as candour audit', () => {
-  let out = '';
-  beforeEach(() => {
-    out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const io = captureOutput();
   it('audits ethnicity by major group, crossed with sex, against a chosen reference', async () => {
     const eths = ['WBRI', 'BCRB', 'AIND', 'White Irish'];
     const lines = ['y,x,eth,sex'];
@@ -44,7 +39,7 @@ describe('candour evaluate takes the same grouping flags as candour audit', () =
     writeFileSync(file, lines.join('\n'));
     const code = await evaluate(['--data', file, '--outcome', 'y', '--models', 'logistic', '--ethnicity', 'eth', '--group', 'sex', '--intersect', 'eth (major group),sex', '--reference', 'sex=F', '--replicates', '5']);
     expect(code).toBe(0);
-    const b = JSON.parse(out) as Bundle;
+    const b = JSON.parse(io.out()) as Bundle;
     const subs = b.results.find((r) => r.model === 'logistic')!.subgroups;
     expect([...new Set(subs.map((s) => s.attribute))]).toEqual(['sex', 'eth (major group)', 'eth (major group) × sex']);
     expect(subs.filter((s) => s.attribute === 'eth (major group)').map((s) => s.group).sort()).toEqual(['Asian', 'Black', 'White']);

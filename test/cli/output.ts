@@ -1,7 +1,7 @@
-/** What a command wrote to stdout and stderr during each test of the file that calls this. */
+/** What a command wrote to stdout and stderr during each test of the file (or describe block) that calls this. */
 import { afterEach, beforeEach, vi } from 'vitest';
 
-export function captureOutput(): { out: () => string; err: () => string } {
+export function captureOutput(): { out: () => string; err: () => string; clear: () => void } {
   let out = '';
   let err = '';
   beforeEach(() => {
@@ -11,5 +11,13 @@ export function captureOutput(): { out: () => string; err: () => string } {
     vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
   });
   afterEach(() => vi.restoreAllMocks());
-  return { out: () => out, err: () => err };
+  return {
+    out: () => out,
+    err: () => err,
+    /** Forget what was written so far (between two commands of one test). */
+    clear: () => {
+      out = '';
+      err = '';
+    },
+  };
 }

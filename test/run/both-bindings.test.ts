@@ -10,22 +10,17 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run as evaluateCommand } from '../../src/cli/evaluate.ts';
 import { run as auditCommand } from '../../src/cli/audit.ts';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
 import { createCompute } from '../../workers/compute.ts';
+import { captureOutput } from '../cli/output.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../../e2e/fixtures/council.csv');
 const dir = mkdtempSync(path.join(tmpdir(), 'candour-both-bindings-'));
 
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 /** The report without what may differ between two runs of one spec: when, fitting time, backend name. */
 function comparable(b: Bundle): unknown {
@@ -56,7 +51,7 @@ async function computeReport(kind: 'evaluate' | 'audit', spec: unknown): Promise
 async function commandReport(run: (argv: string[]) => Promise<number>, argv: string[], name: string): Promise<Bundle> {
   const json = path.join(dir, `${name}.json`);
   const code = await run(['--data', FIXTURE, ...argv, '--json', json]);
-  if (code !== 0) throw new Error(err);
+  if (code !== 0) throw new Error(io.err());
   return JSON.parse(readFileSync(json, 'utf8')) as Bundle;
 }
 
