@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { bundleHtml, bundleScriptJson, inlineScript, noscriptSummary } from '../../src/lib/bundle/write-html.ts';
-import { readBundleFromHtml, readBundle, parseBundleText } from '../../src/lib/bundle/read.ts';
+import { readBundleFromHtml, readBundle, parseBundleText, findBundleBlock } from '../../src/lib/bundle/read.ts';
 import { shareableBundle } from '../../src/lib/bundle/share.ts';
 import { withIntegrity } from '../../src/lib/bundle/integrity.ts';
 import type { Bundle } from '../../src/lib/bundle/schema.ts';
@@ -98,6 +98,19 @@ describe('readBundle / readBundleFromHtml', () => {
     }
     const p = parseBundleText(tampered);
     expect(p.ok && p.value.integrity.ok).toBe(false);
+  });
+  it('refuses a file with a second bundle block however its id is written, so the viewer and the verifier cannot read different blocks', () => {
+    const forged = bundleScriptJson(withIntegrity({ ...shared, data: { ...shared.data, rows: 99999 } }));
+    const before = (id: string) => html.replace('<div id="app">', `<script type="application/json" ${id}>${forged}</script>\n<div id="app">`);
+    for (const id of ['id="candour&#45;bundle"', 'id=candour&#x2d;bundle', 'ID="candour-bundle"', "id='candour-bundle'", 'data-x=">" id="candour-bundle"', 'id="x" id="candour-bundle"']) {
+      const r = readBundleFromHtml(before(id));
+      expect(r, id).toMatchObject({ ok: false, error: { code: 'bundle-ambiguous' } });
+      expect(parseBundleText(before(id)).ok, id).toBe(false);
+    }
+    const inComment = html.replace('<div id="app">', `<!-- <script id="candour-bundle">${forged}</script> -->\n<div id="app">`);
+    expect(readBundleFromHtml(inComment)).toMatchObject({ ok: false, error: { code: 'bundle-ambiguous' } });
+    expect(findBundleBlock(html)).toEqual({ ok: true, value: bundleScriptJson(shared) });
+    expect(findBundleBlock('<p>no bundle</p>')).toMatchObject({ ok: false, error: { code: 'bundle-not-found' } });
   });
   it('requires an integrity hash unless told otherwise', () => {
     const local = JSON.stringify(exampleBundle());
