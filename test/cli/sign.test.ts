@@ -83,5 +83,11 @@ describe('candour verify', () => {
     writeFileSync(edited, text.replace(/"rows":(\d+)/, (_, n) => `"rows":${Number(n) + 5}`));
     expect(await main(['verify', '--bundle', edited, '--trust', pub])).toBe(2);
     expect(output.err()).toMatch(/edited\.html: the bundle failed its check/);
+    // The signature covers the JSON block; a summary changed for readers without JavaScript is refused too.
+    const summary = path.join(dir, 'summary.html');
+    writeFileSync(summary, text.replace(/(<noscript>[\s\S]*?cases, )\d+/, '$1' + '7'));
+    expect(readFileSync(summary, 'utf8')).not.toBe(text);
+    expect(await main(['verify', '--bundle', summary, '--trust', pub])).toBe(2);
+    expect(output.err()).toMatch(/summary\.html: the plain summary shown without JavaScript is not the one its checked content gives/);
   });
 });

@@ -117,6 +117,19 @@ export function noscriptSummary(bundle: Bundle): string {
   return parts.join('\n');
 }
 
+/**
+ * Whether the plain summary a browser shows with JavaScript off is the one `bundle` gives. The
+ * hash and the signature cover the JSON block alone, so `candour verify` checks the summary
+ * against the checked JSON: 'matches' (exactly one <noscript>, equal to noscriptSummary(bundle)),
+ * 'differs', or 'other-version' when it differs and the bundle was written by another version of
+ * Candour, whose summary may be worded differently and so cannot be checked by this one.
+ */
+export function noscriptCheck(html: string, bundle: Bundle, version: string): 'matches' | 'differs' | 'other-version' {
+  const blocks = [...html.matchAll(/<noscript(?=[\s/>])[^>]*>([\s\S]*?)<\/noscript\s*>/gi)];
+  if (blocks.length === 1 && blocks[0][1] === noscriptSummary(bundle)) return 'matches';
+  return blocks.length <= 1 && bundle.tool.version !== version ? 'other-version' : 'differs';
+}
+
 /** The complete HTML file. The bundle should already have had disclosure control and integrity applied. */
 export function bundleHtml(bundle: Bundle, viewer: ViewerAssets): string {
   const js = inlineScript(viewer.js);
