@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { applyDisclosureControl, DEFAULT_CURVE_GRID } from '../../src/lib/bundle/disclosure.ts';
+import { applyDisclosureControl, DEFAULT_CURVE_GRID, disclosureRules } from '../../src/lib/bundle/disclosure.ts';
 import type { Bundle, OperatingPointResult, SubgroupResult } from '../../src/lib/bundle/schema.ts';
 import { exampleBundle } from './make-bundle.ts';
 
@@ -61,6 +61,14 @@ describe('applyDisclosureControl: one table', () => {
     // atThreshold and topK are two tables with the same counts: 1 primary + 3 secondary each.
     expect(out.disclosure).toMatchObject({ threshold: 10, rounding: 5, rateDecimals: 3, primaryCells: 2, secondaryCells: 6, suppressedCells: 8 });
     expect(out.disclosure!.rules.length).toBeGreaterThan(3);
+  });
+  it('says what the noise follows as the run keyed it: never "the same data, the same noise" without a council key', () => {
+    const noisy = applyDisclosureControl(exampleBundle());
+    expect(noisy.disclosure!.perturbation!.recordKeys).toBe(false);
+    const words = noisy.disclosure!.rules.join(' ');
+    expect(words).not.toMatch(/same (children|data) always give the same noise/);
+    expect(words).toMatch(/made without a council key/);
+    expect(disclosureRules(10, 1, 3, true, 3, true).join(' ')).toMatch(/the same data always give the same noise/);
   });
   it('keeps model metrics (the population is large) rounded to 3 decimals', () => {
     expect(out.results[0].metrics.averagePrecision).toEqual({ value: 0.312, lo: 0.2, hi: 0.4 });

@@ -182,7 +182,7 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, suppressZeros: s.suppressZeros,
     suppressedCells: counts.primary + counts.secondary, primaryCells: counts.primary, secondaryCells: counts.secondary, derivedValues: led.derived,
     curveGrid: s.grid, dropped: led.dropped,
-    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation),
+    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation, hasRecordKeys(bundle)),
     perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: hasRecordKeys(bundle) },
   };
   const count = countOfPublished(led, s, bundle);
@@ -737,12 +737,16 @@ function gridCurves(c: CurveSet, grid: number[], gone: boolean, round: (x: unkno
 }
 
 /** The rules in words, stored in the bundle for its readers. */
-export function disclosureRules(threshold: number, rounding: number, rateDecimals: number, suppressZeros: boolean, maxPerturbation = 0): string[] {
+export function disclosureRules(threshold: number, rounding: number, rateDecimals: number, suppressZeros: boolean, maxPerturbation = 0, recordKeys = false): string[] {
+  // What the noise follows depends on how the run keyed it (cell-key.ts): the council's record keys, or this report alone.
+  const sameNoise = recordKeys
+    ? 'the same data always give the same noise, in every run and export'
+    : 'the noise follows this report alone (it was made without a council key), so a re-run of the same data gets fresh noise and repeated exports could be averaged';
   return [
     `Counts below ${threshold}${suppressZeros ? ' (including zero, unless nobody could be in the cell)' : ' (zero excepted)'} are withheld (primary suppression).`,
     'Where a withheld count could be worked out from totals (within a table, across the groups of one attribute, or between an intersection and its parent groups), another count is withheld too (secondary suppression).',
     maxPerturbation > 0
-      ? `Every other count has a small amount of noise added (between -${maxPerturbation} and +${maxPerturbation}, the cell key method): the same children always give the same noise; a count that would then fall below ${threshold} is withheld. Counts need not add up.`
+      ? `Every other count has a small amount of noise added (between -${maxPerturbation} and +${maxPerturbation}, the cell key method): ${sameNoise}; a count that would then fall below ${threshold} is withheld. Counts need not add up.`
       : 'No noise is added to counts.',
     rounding > 1 ? `Counts are rounded to the nearest ${rounding}.` : 'Counts are not rounded.',
     `Rates are worked out from the published counts and shown to ${rateDecimals} decimal places; any that needs a withheld count is withheld. Intervals are shown to ${COARSE_DECIMALS} decimal places, moved with their rate, and only for groups large enough to publish.`,
