@@ -43,28 +43,16 @@ export class ReportState {
     return this.source === 'run' && this.#repolicy !== null;
   }
 
-  // Getters (not $derived fields) because they read the policy state passed to the constructor.
   /** Why the report may not be at the chosen policy (see operatingViewOf). */
-  get standing(): PolicyStanding {
-    return this.updating ? 'updating' : this.source === 'run' ? 'report' : 'fixed';
-  }
-  get view() {
-    const b = this.bundle;
-    const r = this.result;
-    return b && r ? operatingViewOf(b, r, this.policy.policy, this.standing) : null;
-  }
-  get panel() {
-    const v = this.view;
-    return v ? iconPanelOf(v.row, this.result?.minimums, this.bundle?.task.unit) : null;
-  }
-  get rates() {
-    const v = this.view;
-    return v ? ratesOf(v.row) : null;
-  }
+  standing = $derived<PolicyStanding>(this.updating ? 'updating' : this.source === 'run' ? 'report' : 'fixed');
+  // Derived once per change of the report, the model or the policy: a page reads the view, its
+  // picture and its rates many times over. ($derived.by where the policy state is read: it is
+  // set in the constructor, after the field initialisers, and read only when first derived.)
+  view = $derived.by(() => (this.bundle && this.result ? operatingViewOf(this.bundle, this.result, this.policy.policy, this.standing) : null));
+  panel = $derived(this.view ? iconPanelOf(this.view.row, this.result?.minimums, this.bundle?.task.unit) : null);
+  rates = $derived(this.view ? ratesOf(this.view.row) : null);
   /** true when the report on screen was derived at the chosen policy (every page's numbers are its own). */
-  get atChosenPolicy(): boolean {
-    return samePolicy(this.own?.policy, this.policy.policy);
-  }
+  atChosenPolicy = $derived.by(() => samePolicy(this.own?.policy, this.policy.policy));
 
   setBundle(bundle: Bundle, source: BundleSource): void {
     this.bundle = bundle;
