@@ -6,7 +6,7 @@ import { generateCases } from '../../src/lib/synth/generate.ts';
 import { scenarioFrom } from '../../src/lib/synth/scenarios.ts';
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import { inspectTable, levelCounts } from '../../workers/quality.ts';
-import { featureWords, loadSummary, qualitySentences, representativenessSentence, unitCount, unitWords } from '../../src/lib/project/words.ts';
+import { capitalised, featureWords, loadSummary, qualitySentences, representativenessSentence, unitCount, unitWords } from '../../src/lib/project/words.ts';
 
 async function load(name: string) {
   const bytes = new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -100,12 +100,19 @@ describe('representativeness with no case', () => {
 
 describe('unitWords', () => {
   it('names the unit the analyst chose, and children when none or an unknown one is given', () => {
-    expect(unitWords('person')).toEqual({ one: 'person', many: 'people', yes: 'had the outcome' });
+    expect(unitWords('person')).toEqual({ one: 'person', many: 'people', yes: 'had the outcome', had: 'had the outcome', hadNot: 'did not have the outcome' });
+    expect(unitWords('family')).toMatchObject({ had: 'needed help', hadNot: 'did not need help' });
     expect(unitWords('family').many).toBe('families');
     expect(unitWords('referral').many).toBe('referrals');
     expect(unitWords(undefined).many).toBe('children');
     expect(unitWords('__proto__').many).toBe('children');
     expect([unitCount(1, 'person'), unitCount(1204, 'person'), unitCount(2, undefined)]).toEqual(['1 person', '1,204 people', '2 children']);
+  });
+});
+
+describe('capitalised', () => {
+  it('starts a sentence with a capital and leaves the rest as it is', () => {
+    expect([capitalised('children'), capitalised('flag the top 10% of cases'), capitalised('')]).toEqual(['Children', 'Flag the top 10% of cases', '']);
   });
 });
 

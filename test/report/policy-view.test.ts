@@ -132,4 +132,9 @@ describe('the picture follows the report’s unit', () => {
   it('children when the report names no unit', () => {
     expect(iconPanelOf({ tp: 8, fp: 5, fn: 120, tn: 1174 }).sentences[1]).toMatch(/of 1,307 children/);
   });
+  it('too few to tell says what the minimums count in the unit\'s words (people who had the outcome, not who needed help)', () => {
+    const p = iconPanelOf({ tp: 2, fp: 1, fn: 0, tn: 0 }, rankingCheck(2, 3), 'person');
+    expect(p.sentences[0]).toMatch(/\(at least 10 who had the outcome and 10 who did not\), so no picture of 100 people is drawn/);
+    expect(p.sentences.join(' ')).not.toMatch(/needed help|child/);
+  });
 });

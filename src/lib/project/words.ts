@@ -144,13 +144,17 @@ export interface UnitWords {
   many: string;
   /** What the "yes" outcome is called for a row: "went on to need help", or for a person "had the outcome". */
   yes: string;
+  /** The same, short, after "those who": "needed help", or "had the outcome". */
+  had: string;
+  /** Its opposite: "did not need help", or "did not have the outcome". */
+  hadNot: string;
 }
 
 const UNIT_WORDS: Record<string, UnitWords> = {
-  child: { one: 'child', many: 'children', yes: 'went on to need help' },
-  family: { one: 'family', many: 'families', yes: 'went on to need help' },
-  referral: { one: 'referral', many: 'referrals', yes: 'went on to need help' },
-  person: { one: 'person', many: 'people', yes: 'had the outcome' },
+  child: { one: 'child', many: 'children', yes: 'went on to need help', had: 'needed help', hadNot: 'did not need help' },
+  family: { one: 'family', many: 'families', yes: 'went on to need help', had: 'needed help', hadNot: 'did not need help' },
+  referral: { one: 'referral', many: 'referrals', yes: 'went on to need help', had: 'needed help', hadNot: 'did not need help' },
+  person: { one: 'person', many: 'people', yes: 'had the outcome', had: 'had the outcome', hadNot: 'did not have the outcome' },
 };
 
 /**
@@ -159,6 +163,11 @@ const UNIT_WORDS: Record<string, UnitWords> = {
  */
 export function unitWords(unit: unknown): UnitWords {
   return typeof unit === 'string' && Object.hasOwn(UNIT_WORDS, unit) ? UNIT_WORDS[unit] : UNIT_WORDS.child;
+}
+
+/** The sentence-start form: "children" -> "Children". */
+export function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** `n` units in words: "1 child", "12 children", "1,204 people". */

@@ -5,7 +5,7 @@
  * Otherwise (a report opened from a file has no scores to re-derive it, or a live report is still
  * being re-derived) the view snaps to the nearest of the report's operating rows and says so.
  */
-import { unitWords } from '../project/words.ts';
+import { capitalised, unitWords } from '../project/words.ts';
 import type { Bundle, MinimumCheck, ModelResult, OperatingPointResult, OperatingRow } from '../bundle/schema.ts';
 import { casesNeededWords } from '../charts/forest.ts';
 import { iconArraySentence, iconCounts, type IconCounts } from '../charts/icon-array.ts';
@@ -174,11 +174,10 @@ export function snapToPolicy(rows: readonly OperatingRow[] | null, policy: Opera
 function intervalLines(o: OperatingPointResult, unit?: unknown): string[] {
   const w = unitWords(unit);
   const many = capitalised(w.many);
-  const no = w.yes === 'had the outcome' ? 'did not have the outcome' : 'did not need help';
   const rateWords: [keyof NonNullable<OperatingPointResult['intervals']>, string][] = [
     ['precision', 'Flags that were right (precision)'],
     ['recall', `${many} who ${w.yes} who were flagged (recall)`],
-    ['fpr', `False alarms among ${w.many} who ${no}`],
+    ['fpr', `False alarms among ${w.many} who ${w.hadNot}`],
     ['fnr', `${many} missed among those who ${w.yes}`],
   ];
   return rateWords.flatMap(([k, label]) => {
@@ -189,8 +188,6 @@ function intervalLines(o: OperatingPointResult, unit?: unknown): string[] {
     return [`${label}: ${pct(value)}${interval}.`];
   });
 }
-
-const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The row of a result at the report's own policy (`atPolicy`), or null when it has none. */
 function rowAtPolicy(r: ModelResult): (OperatingRow & { point: OperatingPointResult }) | null {
@@ -251,7 +248,8 @@ export function tooFewForPicture(m: MinimumCheck | null | undefined, unit?: unkn
   const n = m.positives !== null && m.negatives !== null ? m.positives + m.negatives : null;
   const have = n === null ? 'a withheld number of cases' : `${count(n)} ${n === 1 ? 'case' : 'cases'}`;
   const more = m.casesNeeded === null ? 'more would be needed' : casesNeededWords(m.casesNeeded, n).replace(/ cases needed$/, ' would be needed');
-  return `Too few to tell: ${have}, ${more} (at least ${m.needPositives} who needed help and ${m.needNegatives} who did not), so no picture of 100 ${unitWords(unit).many} is drawn: it would show a handful of cases as if it were a rate.`;
+  const w = unitWords(unit);
+  return `Too few to tell: ${have}, ${more} (at least ${m.needPositives} who ${w.had} and ${m.needNegatives} who did not), so no picture of 100 ${w.many} is drawn: it would show a handful of cases as if it were a rate.`;
 }
 
 export interface IconPanel {
@@ -270,10 +268,9 @@ export interface IconPanel {
 export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>, minimums?: MinimumCheck | null, unit?: unknown): IconPanel {
   const { tp, fp, fn, tn } = row;
   const w = unitWords(unit);
-  const needed = w.yes === 'had the outcome' ? 'had the outcome' : 'needed help';
   const few = tooFewForPicture(minimums, unit);
   if (few) {
-    const exact = tp === null || fp === null || fn === null || tn === null ? [] : [`Exactly: it flags ${count(tp + fp)} of ${count(tp + fp + fn + tn)} ${w.many}; ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${needed} ${fn === 1 ? 'was' : 'were'} missed.`];
+    const exact = tp === null || fp === null || fn === null || tn === null ? [] : [`Exactly: it flags ${count(tp + fp)} of ${count(tp + fp + fn + tn)} ${w.many}; ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${w.had} ${fn === 1 ? 'was' : 'were'} missed.`];
     return { counts: null, sentences: [few, ...exact], tooFew: true };
   }
   const counts = iconCounts(row);
@@ -282,7 +279,7 @@ export function iconPanelOf(row: Pick<OperatingRow, 'tp' | 'fp' | 'fn' | 'tn'>, 
   const flagged = tp + fp;
   const sentences = [iconArraySentence(counts, unit)];
   sentences.push(
-    `Exactly: it flags ${count(flagged)} of ${count(n)} ${w.many} (${pct(flagged / n)}); ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${needed} ${fn === 1 ? 'was' : 'were'} missed.`,
+    `Exactly: it flags ${count(flagged)} of ${count(n)} ${w.many} (${pct(flagged / n)}); ${count(tp)} of them ${w.yes} and ${count(fp)} ${fp === 1 ? 'was a false alarm' : 'were false alarms'}; ${count(fn)} who ${w.had} ${fn === 1 ? 'was' : 'were'} missed.`,
   );
   const shown = counts.flaggedNeeded + counts.falseAlarm;
   if (shown === 0 && flagged > 0) sentences.push(`Fewer than 1 in 100 ${w.many} is flagged, so the picture of 100 shows none.`);

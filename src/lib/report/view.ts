@@ -10,7 +10,7 @@ import { casesNeededWords, type ForestInput, type ForestRow } from '../charts/fo
 import { count, num2, num3, pct } from '../charts/svg.ts';
 import { testRowsOf } from './policy-view.ts';
 import { describeCriterion, type Criterion } from '../evaluate/prereg.ts';
-import { featureWords, unitCount, unitWords } from '../project/words.ts';
+import { capitalised, featureWords, unitCount, unitWords } from '../project/words.ts';
 
 // ------------------------------------------------------------------ labels
 
@@ -38,11 +38,9 @@ export function modelKey(r: Pick<ModelResult, 'model' | 'features'>): string {
 /** The audited measures in words, in the report's unit (`task.unit`; children when absent). */
 export function metricLabels(unit?: unknown): Record<DisparityMetric, string> {
   const w = unitWords(unit);
-  const many = w.many.charAt(0).toUpperCase() + w.many.slice(1);
-  const [yes, no] = w.yes === 'had the outcome' ? ['had the outcome', 'did not have the outcome'] : ['needed help', 'did not need help'];
   return {
-    fpr: `False alarms among ${w.many} who ${no} (FPR)`,
-    fnr: `${many} missed among those who ${yes} (FNR)`,
+    fpr: `False alarms among ${w.many} who ${w.hadNot} (FPR)`,
+    fnr: `${capitalised(w.many)} missed among those who ${w.had} (FNR)`,
     precision: 'Flags that were right (precision)',
     flaggedRate: `Share of ${w.many} flagged`,
     averagePrecision: 'Average precision',
@@ -323,8 +321,6 @@ export function forestInputOf(r: ModelResult, attribute: string, metric: Dispari
   });
   return { rows, tolerance, metricLabel: metricLabels(unit)[metric], reference, id, unit };
 }
-
-const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export interface VerdictLine {
   group: string;
