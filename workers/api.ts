@@ -87,7 +87,7 @@ export interface ComputeApi {
   /** Test a model file from elsewhere on the loaded table, unchanged (external validation). */
   validateModel(runId: RunId, modelText: string, modelName: string, spec: ValidateSpec, onProgress: (p: Progress) => void): Promise<RunResult<Bundle>>;
   /**
-   * The last finished evaluate or audit run's report re-derived at another operating policy,
+   * The last finished evaluate, audit or validate run's report re-derived at another operating policy,
    * without retraining: the worker keeps that run's scored test side and runs the same
    * evaluation phase on it (metrics, subgroup verdicts, criteria, operating tables). `runId`
    * names this call (for progress and cancel). Fails with 'no-run' before any run finished.

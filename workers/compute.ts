@@ -194,10 +194,11 @@ export function createCompute(): ComputeApi {
       const info = await ensureBackend();
       const progress = throttle(onProgress);
       return runs.run(runId, async (token) => {
-        const { table, columns, summary } = need();
+        const held = need();
+        const { table, columns, summary } = held;
         const model = parseModelFile(modelText, modelName);
         if (!model.ok) throw new AppFailure(model.error);
-        const result = await runValidation(table, columns, model.value, spec, { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, councilSecret }, (p) => progress({ ...p, runId }));
+        const result = await runValidation(table, columns, model.value, spec, { ...runContext(summary, info.backend, token), fileRow: rowNumberOf(held), councilSecret, onScored: keep }, (p) => progress({ ...p, runId }));
         if (!result.ok) throw new AppFailure(result.error);
         return result.value;
       });

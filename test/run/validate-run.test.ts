@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvOf, fitForExport, loadCsv, syntheticRows } from '../external/helpers.ts';
-import { modelFileOf, type ModelFile } from '../../src/lib/external/model-file.ts';
+import { modelFileOf, modelFileText, type ModelFile } from '../../src/lib/external/model-file.ts';
+import { createCompute } from '../../workers/compute.ts';
 import { runValidation, type ValidationBlock } from '../../src/lib/run/validate-run.ts';
 import type { EvaluateSpec, ValidateSpec } from '../../src/lib/run/spec.ts';
 import type { Estimate } from '../../src/lib/bundle/schema.ts';
@@ -142,6 +143,19 @@ describe("this council's capacity", async () => {
     expect(r.atThreshold.threshold).toBe(file.operatingPoint.threshold);
     expect(bundle.task.policy).toMatchObject({ policy: { kind: 'capacity', perMonth: 10 }, nTarget: Math.floor(10 * months) });
     expect(r.atPolicy!.nTarget).toBe(Math.floor(10 * months));
+  });
+
+  it('in the worker, a new policy re-derives the validation report, not the run before it', async () => {
+    const compute = createCompute();
+    expect((await compute.loadFile(1, new File([csvOf(b.header, b.rows)], 'b.csv'), {}, () => {})).status).toBe('done');
+    expect((await compute.audit(2, { outcome: 'outcome', positive: '1', score: 'deprivation_decile', groups: ['gender'], seed: 1, replicates: 0 }, () => {})).status).toBe('done');
+    const validated = await compute.validateModel(3, modelFileText(file), 'model.json', { ...VAL, replicates: 0 }, () => {});
+    expect(validated.status).toBe('done');
+    const again = await compute.repolicy(4, { kind: 'topPct', topPct: 20 });
+    if (again.status !== 'done') throw new Error(JSON.stringify(again));
+    expect(again.value.task.mode).toBe('validate');
+    expect(again.value.task.externalModel).toMatchObject({ hash: file.integrity.hash });
+    expect(again.value.task.policy).toMatchObject({ policy: { kind: 'topPct', topPct: 20 } });
   });
 
   it('needs decision dates for a capacity a month', async () => {

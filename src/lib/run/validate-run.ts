@@ -137,7 +137,7 @@ export async function runValidation(
       topPct = unwrap(resolvePolicy(capacity, scores, months)).topPct;
     }
     const replicates = spec.replicates ?? DEFAULT_REPLICATES;
-    const grouped = unwrap(auditAttributes(table, columns, spec, rows));
+    const grouped = unwrap(auditAttributes(table, columns, spec, rows, ctx.fileRow));
     const groups: AuditAttribute[] = grouped.attributes;
     for (const note of grouped.notes) ctx.onNote?.(note);
     const clusters = spec.id ? clusterCodes(stringColumn(table, spec.id), rows) : undefined;
