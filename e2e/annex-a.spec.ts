@@ -6,29 +6,18 @@
  * saying so, rather than pass without checking anything.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { AppPage } from './pages/report-pages.ts';
 
 const SAMPLE = path.resolve(__dirname, '../../shared/data/annex-a/Annex_A_2024_Jan.xlsx');
 
-let browser: Browser;
-let site: StaticServer;
-
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = builtApp();
 
 describe('Annex A import', () => {
   it('drop the sample workbook, see the case table summary, choose the outcome', async (ctx) => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (await site.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = collectErrors(page);
     const app = new AppPage(page);
     await app.goto(site.url, 'data');

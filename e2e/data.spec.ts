@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { DataPage } from './pages/data-page.ts';
 
 // The analyst's pages in the built app (run `npm run build` first; the e2e runner does).
-let browser: Browser;
-let site: StaticServer;
+const site = builtApp();
 const fixture = (name: string) => `e2e/fixtures/${name}`;
 
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
 async function fresh(): Promise<{ context: BrowserContext; page: Page; errors: string[]; app: DataPage }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(`${site.url}#/data`);

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { DataPage } from './pages/data-page.ts';
 import { SharePage } from './pages/share-page.ts';
 import { generateCases } from '../src/lib/synth/generate.ts';
@@ -13,17 +12,7 @@ import { rowsToCsv } from '../src/lib/data/write-csv.ts';
 
 // External validation in the built app: train at one council, export the model from the Share
 // page, open a different council's extract, test the model there and read the report.
-let browser: Browser;
-let site: StaticServer;
-
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = builtApp();
 
 /** Another council: more referrals lead to a plan or care, and the column is spelt differently. */
 function otherCouncil(dir: string): string {
@@ -42,7 +31,7 @@ function otherCouncil(dir: string): string {
 describe('test a model from elsewhere', () => {
   it('exports a model from the Share page, opens another extract, validates it and shows the report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'candour-external-'));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     const page = await context.newPage();
     const errors = collectErrors(page);
     const data = new DataPage(page);

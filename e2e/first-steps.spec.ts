@@ -4,26 +4,16 @@
  * whole-number `year`, groups named colour and citizen, a score from 1 to 10).
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { DataPage } from './pages/data-page.ts';
 
-let browser: Browser;
-let site: StaticServer;
-
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = builtApp();
 
 async function loaded(): Promise<{ context: BrowserContext; page: Page; errors: string[]; app: DataPage }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(`${site.url}#/data`);
@@ -158,7 +148,7 @@ describe('the Data page with a newcomer', () => {
   });
 
   it('an Annex A return with no complete outcome window: the real reason for the rows left out, no empty tables, "0 usable cases"', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
     await page.goto(`${site.url}#/data`);

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { axeViolations, collectErrors, launch } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { axeViolations, collectErrors } from './browser.ts';
+import { builtApp } from './site.ts';
 import { DataPage } from './pages/data-page.ts';
 import { QuestionPage } from './pages/question-page.ts';
 import { FairnessPage, ResultsPage } from './pages/report-pages.ts';
 import { SharePage } from './pages/share-page.ts';
 
 // One run, one policy: chosen on the Question page, named on every page and inside the bundle.
-let browser: Browser;
-let site: StaticServer;
-
-beforeAll(async () => {
-  site = await serveStatic('dist', { headers: 'production' });
-  browser = await launch();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = builtApp();
 
 const TOP10 = 'flag the top 10% of cases by score';
 
 describe('the operating policy chosen on the Question page is the one every page and file uses', () => {
   it('top 10% on the Question page: named on Results, Fairness, the Share page\'s record and inside the exported bundle; the group column is no model input', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     const page = await context.newPage();
     const errors = collectErrors(page);
     const data = new DataPage(page);
