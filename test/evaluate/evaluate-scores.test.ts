@@ -57,7 +57,7 @@ describe('evaluateScores', () => {
     const wSorted = new Float64Array(labels.length);
     const ap: number[] = [], auc: number[] = [], brier: number[] = [], prec: number[] = [], topRecall: number[] = [], topFlag: number[] = [];
     for (let b = 0; b < replicates; b++) {
-      sample(wSorted);
+      sample(wSorted, b);
       const w = new Float64Array(labels.length);
       for (let k = 0; k < labels.length; k++) w[r.order[k]] = wSorted[k];
       const x = expand(labels, scores, w);

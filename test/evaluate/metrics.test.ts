@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { averagePrecision, brierScore, logLoss, rocAuc } from '../../src/lib/evaluate/metrics.ts';
 import { capacityToTopPct, confusionAt, confusionAtTopK, topKThreshold } from '../../src/lib/evaluate/operating-point.ts';
-import { bootstrapWeights, percentileInterval } from '../../src/lib/evaluate/bootstrap.ts';
+import { bootstrapWeights, percentileInterval, weightSampler } from '../../src/lib/evaluate/bootstrap.ts';
 import { scoreInputProblem } from '../../src/lib/evaluate/ranking.ts';
 import { AppFailure } from '../../src/lib/errors.ts';
 
@@ -125,6 +125,44 @@ describe('bootstrap weights', () => {
       expect([w[0], w[2], w[2], w[5], w[7]]).toEqual([w[1], w[3], w[4], w[6], w[8]]);
       expect(w[7]).toBe(w[9]);
       expect(w[0] + w[2] + w[5] + w[7]).toBe(4);
+    }
+  });
+  it('give replicate b the same weights however the replicates are split (alone, in any order, or in one run)', () => {
+    const clusters = Int32Array.from([7, 7, 3, 3, 3, 9, 9, 1, 1, 1]);
+    for (const cl of [undefined, clusters]) {
+      const run = [...bootstrapWeights(labels, { replicates: 12, seed: 4, clusters: cl })];
+      const sample = weightSampler(labels, 4, cl);
+      for (const b of [11, 3, 0, 7]) {
+        const w = new Float64Array(labels.length);
+        sample(w, b);
+        expect(w).toEqual(run[b]);
+      }
+      // A second sampler used out of order agrees too: nothing carries over from replicate to replicate.
+      const other = weightSampler(labels, 4, cl);
+      const w = new Float64Array(labels.length);
+      other(w, 7);
+      other(w, 2);
+      expect(w).toEqual(run[2]);
+    }
+  });
+  it('draw unrelated streams for neighbouring replicates and seeds', () => {
+    // Over many cases, the weights of replicate b and b + 1 (and of seeds s and s + 1) are uncorrelated.
+    const n = 20_000;
+    const many = new Uint8Array(n);
+    for (let i = 0; i < n; i += 5) many[i] = 1;
+    const corr = (x: Float64Array, z: Float64Array) => {
+      let sx = 0, sz = 0, sxz = 0, sxx = 0, szz = 0;
+      for (let i = 0; i < n; i++) (sx += x[i]), (sz += z[i]), (sxz += x[i] * z[i]), (sxx += x[i] * x[i]), (szz += z[i] * z[i]);
+      return (sxz - (sx * sz) / n) / Math.sqrt((sxx - (sx * sx) / n) * (szz - (sz * sz) / n));
+    };
+    const at = (seed: number, b: number) => {
+      const w = new Float64Array(n);
+      weightSampler(many, seed, undefined)(w, b);
+      return w;
+    };
+    for (const [p, q] of [[at(1, 0), at(1, 1)], [at(1, 5), at(2, 5)], [at(1, 0), at(2, 1)]]) {
+      // |r| < 0.03 holds with overwhelming probability for independent draws (sd of r about 0.007).
+      expect(Math.abs(corr(p, q))).toBeLessThan(0.03);
     }
   });
   it('reject an invalid number of replicates', () => {

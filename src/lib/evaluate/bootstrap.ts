@@ -7,6 +7,10 @@
  * outcome never vanishes from a replicate. With clusters (e.g. child IDs, so a child's
  * several referrals move together) whole clusters are drawn instead, stratified by whether
  * the cluster holds any positive; the number of cases then varies between replicates.
+ *
+ * Replicate b draws from its own stream, seeded by (seed, b) (`replicateState`), not from one
+ * stream shared by all replicates: any range of replicates can then be computed on its own, in
+ * any order and by any number of workers, and replicate b is the same everywhere.
  */
 import type { Estimate } from '../bundle/schema.ts';
 import { AppFailure } from '../errors.ts';
@@ -25,8 +29,8 @@ export interface BootstrapOptions {
   reuseBuffer?: boolean;
 }
 
-/** Fills a weight vector (n) with one replicate's multiplicities. */
-export type WeightSampler = (out: Float64Array) => void;
+/** Fills a weight vector (n) with the multiplicities of replicate `replicate` (0-based). */
+export type WeightSampler = (out: Float64Array, replicate: number) => void;
 
 export function assertReplicates(replicates: number): void {
   if (!Number.isInteger(replicates) || replicates < 0 || replicates > 1_000_000) {
@@ -34,22 +38,50 @@ export function assertReplicates(replicates: number): void {
   }
 }
 
+/** splitmix32's finaliser: a well-mixed 32-bit hash of a 32-bit integer. */
+function mix32(x: number): number {
+  let t = (x + 0x9e3779b9) | 0;
+  t = Math.imul(t ^ (t >>> 16), 0x21f0aaad);
+  t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
+  return (t ^ (t >>> 15)) | 0;
+}
+
 /**
- * Uniform integers in [0, m) from a sfc32 stream seeded by the project's `rng(seed)`.
- * Inlined (not `rng().int`) because a bootstrap of 24,000 cases × 1000 replicates draws
- * 24 million of them and the call overhead dominated.
+ * The sfc32 state [a, b, c, d] of replicate `replicate`'s stream for a run seed: the seed and the
+ * replicate number are hashed into the state (distinct pairs give distinct states), then 12
+ * rounds are discarded, as `rng` does, so neighbouring replicates' streams are unrelated.
+ */
+export function replicateState(seed: number, replicate: number): [number, number, number, number] {
+  const s = Math.trunc(seed) | 0;
+  let a = mix32(s), b = mix32(replicate ^ 0x5bd1e995), c = mix32(a ^ replicate), d = 1;
+  for (let i = 0; i < 12; i++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+  }
+  return [a, b, c, d];
+}
+
+/**
+ * Uniform integers in [0, m) from sfc32 streams, one per replicate (`start(b)` switches to
+ * replicate b's stream). Inlined (not `rng().int`) because a bootstrap of 24,000 cases × 1000
+ * replicates draws 24 million of them and the call overhead dominated.
  */
 function indexDrawer(seed: number): {
+  /** Starts replicate b's stream. */
+  start: (replicate: number) => void;
   /** out[j] = uniform in [0, m) for j < m. */
   draw: (m: number, out: Uint32Array) => void;
   /** w[targets[u]] += 1 for targets.length uniform draws u (one stratum's resample). */
   scatter: (targets: Uint32Array, w: Float64Array) => void;
 } {
-  const r = rng(seed);
-  let a = r.int(4294967296) | 0;
-  let b = r.int(4294967296) | 0;
-  let c = r.int(4294967296) | 0;
-  let d = r.int(4294967296) | 0;
+  let a = 0, b = 0, c = 0, d = 0;
+  const start = (replicate: number) => {
+    [a, b, c, d] = replicateState(seed, replicate);
+  };
   // Both loops inline sfc32 with the state in locals so it stays in registers.
   const draw = (m: number, out: Uint32Array) => {
     const scale = m / 4294967296;
@@ -81,12 +113,12 @@ function indexDrawer(seed: number): {
     }
     a = A; b = B; c = C; d = D;
   };
-  return { draw, scatter };
+  return { start, draw, scatter };
 }
 
-/** A sampler for stratified (optionally clustered) bootstrap weights, deterministic for a seed. */
+/** A sampler for stratified (optionally clustered) bootstrap weights: replicate b's weights depend only on (seed, b). */
 export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32Array): WeightSampler {
-  const { draw, scatter } = indexDrawer(seed);
+  const { start: startReplicate, draw, scatter } = indexDrawer(seed);
   const n = labels.length;
   if (!clusters) {
     let nPos = 0;
@@ -97,7 +129,8 @@ export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32
       if (labels[i] === 1) pos[a++] = i;
       else neg[b++] = i;
     }
-    return (w) => {
+    return (w, replicate) => {
+      startReplicate(replicate);
       w.fill(0);
       scatter(pos, w);
       scatter(neg, w);
@@ -136,7 +169,8 @@ export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32
       for (let k = start[c]; k < start[c + 1]; k++) w[members[k]] += 1;
     }
   };
-  return (w) => {
+  return (w, replicate) => {
+    startReplicate(replicate);
     w.fill(0);
     add(w, posC);
     add(w, negC);
@@ -155,7 +189,7 @@ export function* bootstrapWeights(
   let buf = new Float64Array(labels.length);
   for (let b = 0; b < opts.replicates; b++) {
     if (!opts.reuseBuffer && b > 0) buf = new Float64Array(labels.length);
-    sample(buf);
+    sample(buf, b);
     yield buf;
   }
 }

@@ -241,7 +241,7 @@ export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: E
       throwIfCancelled(opts.cancel);
       if (b > 0) opts.onProgress?.(b, replicates);
     }
-    sample(w);
+    sample(w, b);
     replicateStats(K, w, table, b * NSTAT);
   }
   opts.onProgress?.(replicates, replicates);
@@ -306,7 +306,7 @@ export function pairedDifference(labels: Uint8Array, scoresA: Float64Array, scor
   const sample = weightSampler(labels, opts.seed ?? DEFAULT_SEED, opts.clusters);
   const w = new Float64Array(labels.length);
   for (let b = 0; b < replicates; b++) {
-    sample(w);
+    sample(w, b);
     values[b] = metricOf(w) ?? NaN;
   }
   return estimateOf(value, values);
