@@ -36,6 +36,9 @@ it('the built page carries the strict policy and the static hosts get the header
   expect(meta).toBe(CONTENT_SECURITY_POLICY.meta);
   expect(readFileSync('dist/_headers', 'utf8')).toContain(CONTENT_SECURITY_POLICY.header);
   expect(readFileSync('dist/web.config', 'utf8')).toContain('Content-Security-Policy');
+  // Cross-origin isolation (shared memory between workers) needs both, as headers.
+  expect(readFileSync('dist/_headers', 'utf8')).toMatch(/Cross-Origin-Opener-Policy: same-origin\n[\s\S]*Cross-Origin-Embedder-Policy: require-corp\n/);
+  expect(readFileSync('dist/web.config', 'utf8')).toMatch(/name="Cross-Origin-Opener-Policy" value="same-origin"[\s\S]*name="Cross-Origin-Embedder-Policy" value="require-corp"/);
   for (const w of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) expect(statSync(join('dist/wasm', w)).size).toBeGreaterThan(100_000);
   const sw = readFileSync('dist/sw.js', 'utf8');
   expect(sw).toContain('./wasm/tfjs-backend-wasm-simd.wasm');

@@ -7,6 +7,12 @@
  * inherits the page's policy (a worker loaded from its own URL would take only its own response
  * headers). Styles allow inline `style` attributes, which charts and Svelte transitions set;
  * no style, script or font may come from elsewhere.
+ *
+ * `Cross-Origin-Opener-Policy: same-origin` with `Cross-Origin-Embedder-Policy: require-corp`
+ * makes the page cross-origin isolated, which is what lets workers share table data through a
+ * SharedArrayBuffer instead of copying it (see `shared-memory.ts`). Everything the app loads is
+ * its own (same origin, `blob:` or `data:`), so require-corp blocks nothing it needs. A host that
+ * does not send these headers gets the same app and the same results, with copies instead.
  */
 const directives: [string, string][] = [
   ['default-src', "'self'"],
@@ -40,6 +46,7 @@ const common: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
   'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
