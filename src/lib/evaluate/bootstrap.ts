@@ -13,8 +13,9 @@
  * any order and by any number of workers, and replicate b is the same everywhere.
  */
 import type { Estimate } from '../bundle/schema.ts';
-import { AppFailure } from '../errors.ts';
+import { AppFailure, throwIfCancelled } from '../errors.ts';
 import { rng } from '../random.ts';
+import { runHere, type Bootstrapping, type ReplicateRange, type StatisticJob } from './replicate-job.ts';
 
 export const DEFAULT_REPLICATES = 1000;
 export const DEFAULT_SEED = 1;
@@ -73,8 +74,6 @@ export function replicateState(seed: number, replicate: number): [number, number
 function indexDrawer(seed: number): {
   /** Starts replicate b's stream. */
   start: (replicate: number) => void;
-  /** out[j] = uniform in [0, m) for j < m. */
-  draw: (m: number, out: Uint32Array) => void;
   /** w[targets[u]] += 1 for targets.length uniform draws u (one stratum's resample). */
   scatter: (targets: Uint32Array, w: Float64Array) => void;
 } {
@@ -82,22 +81,7 @@ function indexDrawer(seed: number): {
   const start = (replicate: number) => {
     [a, b, c, d] = replicateState(seed, replicate);
   };
-  // Both loops inline sfc32 with the state in locals so it stays in registers.
-  const draw = (m: number, out: Uint32Array) => {
-    const scale = m / 4294967296;
-    let A = a, B = b, C = c, D = d;
-    for (let j = 0; j < m; j++) {
-      const t = (((A + B) | 0) + D) | 0;
-      D = (D + 1) | 0;
-      A = B ^ (B >>> 9);
-      B = (C + (C << 3)) | 0;
-      C = (C << 21) | (C >>> 11);
-      C = (C + t) | 0;
-      // (t >>> 0) · m / 2^32 < m < 2^31, so `| 0` is floor.
-      out[j] = ((t >>> 0) * scale) | 0;
-    }
-    a = A; b = B; c = C; d = D;
-  };
+  // The loop inlines sfc32 with the state in locals so it stays in registers.
   const scatter = (targets: Uint32Array, w: Float64Array) => {
     const m = targets.length;
     const scale = m / 4294967296;
@@ -113,12 +97,12 @@ function indexDrawer(seed: number): {
     }
     a = A; b = B; c = C; d = D;
   };
-  return { start, draw, scatter };
+  return { start, scatter };
 }
 
 /** A sampler for stratified (optionally clustered) bootstrap weights: replicate b's weights depend only on (seed, b). */
 export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32Array): WeightSampler {
-  const { start: startReplicate, draw, scatter } = indexDrawer(seed);
+  const { start: startReplicate, scatter } = indexDrawer(seed);
   const n = labels.length;
   if (!clusters) {
     let nPos = 0;
@@ -139,7 +123,7 @@ export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32
   if (clusters.length !== n) {
     throw new AppFailure({ code: 'length-mismatch', message: `clusters (${clusters.length}) and labels (${n}) differ in length` });
   }
-  // Dense cluster ids in order of first appearance, members stored contiguously (CSR).
+  // Dense cluster ids in order of first appearance.
   const dense = new Map<number, number>();
   const id = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -148,32 +132,25 @@ export function weightSampler(labels: Uint8Array, seed: number, clusters?: Int32
     id[i] = c;
   }
   const C = dense.size;
-  const start = new Uint32Array(C + 1);
   const hasPos = new Uint8Array(C);
-  for (let i = 0; i < n; i++) {
-    start[id[i] + 1]++;
-    if (labels[i] === 1) hasPos[id[i]] = 1;
+  for (let i = 0; i < n; i++) if (labels[i] === 1) hasPos[id[i]] = 1;
+  let nPosC = 0;
+  for (let c = 0; c < C; c++) nPosC += hasPos[c];
+  const posC = new Uint32Array(nPosC);
+  const negC = new Uint32Array(C - nPosC);
+  for (let c = 0, a = 0, b = 0; c < C; c++) {
+    if (hasPos[c]) posC[a++] = c;
+    else negC[b++] = c;
   }
-  for (let c = 0; c < C; c++) start[c + 1] += start[c];
-  const members = new Uint32Array(n);
-  const fill = start.slice(0, C);
-  for (let i = 0; i < n; i++) members[fill[id[i]]++] = i;
-  const posC: number[] = [];
-  const negC: number[] = [];
-  for (let c = 0; c < C; c++) (hasPos[c] ? posC : negC).push(c);
-  const picks = new Uint32Array(Math.max(posC.length, negC.length));
-  const add = (w: Float64Array, strata: number[]) => {
-    draw(strata.length, picks);
-    for (let j = 0; j < strata.length; j++) {
-      const c = strata[picks[j]];
-      for (let k = start[c]; k < start[c + 1]; k++) w[members[k]] += 1;
-    }
-  };
+  // A replicate counts how often each cluster is drawn, then gives every case its cluster's count:
+  // the scattered writes go to the (smaller) cluster array and the case weights are written in order.
+  const drawn = new Float64Array(C);
   return (w, replicate) => {
     startReplicate(replicate);
-    w.fill(0);
-    add(w, posC);
-    add(w, negC);
+    drawn.fill(0);
+    scatter(posC, drawn);
+    scatter(negC, drawn);
+    for (let i = 0; i < n; i++) w[i] = drawn[id[i]];
   };
 }
 
@@ -238,11 +215,42 @@ export function bootstrapEstimate(
   statistic: (weights?: Float64Array) => number | null,
   opts: BootstrapEstimateOptions = {},
 ): Estimate {
+  return runHere(bootstrapEstimateSteps(labels, statistic, opts, null));
+}
+
+/** The replicates [from, to) of a statistic of case weights (NaN where it is undefined). */
+export function statisticRange(
+  labels: Uint8Array,
+  statistic: (weights?: Float64Array) => number | null,
+  seed: number,
+  clusters?: Int32Array,
+): ReplicateRange {
+  const sample = weightSampler(labels, seed, clusters);
+  const w = new Float64Array(labels.length);
+  return (from, to, out, control) => {
+    for (let b = from; b < to; b++) {
+      throwIfCancelled(control?.cancel);
+      sample(w, b);
+      out[b - from] = statistic(w) ?? NaN;
+    }
+  };
+}
+
+/** bootstrapEstimate as steps (replicate-job.ts); `job` names the statistic for a worker (null: it can only run here). */
+export function* bootstrapEstimateSteps(
+  labels: Uint8Array,
+  statistic: (weights?: Float64Array) => number | null,
+  opts: BootstrapEstimateOptions,
+  job: StatisticJob['statistic'] | null,
+): Bootstrapping<Estimate> {
   const replicates = opts.replicates ?? DEFAULT_REPLICATES;
-  const values = new Float64Array(replicates);
-  let b = 0;
-  for (const w of bootstrapWeights(labels, { replicates, seed: opts.seed ?? DEFAULT_SEED, clusters: opts.clusters, reuseBuffer: true })) {
-    values[b++] = statistic(w) ?? NaN;
-  }
+  assertReplicates(replicates);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const here = () => {
+    const out = new Float64Array(replicates);
+    statisticRange(labels, statistic, seed, opts.clusters)(0, replicates, out);
+    return out;
+  };
+  const values = job ? yield { job: { kind: 'statistic', labels, seed, replicates, width: 1, statistic: job, ...(opts.clusters ? { clusters: opts.clusters } : {}) }, here } : here();
   return estimateOf(statistic(undefined), values, opts.level);
 }

@@ -11,7 +11,8 @@
  */
 import type { CalibrationFitRecord, CurveSet, DecisionCurve, Estimate, MinimumCheck, ModelResult, OperatingPointResult, TopKResult } from '../bundle/schema.ts';
 import { AppFailure, type CancelToken, throwIfCancelled } from '../errors.ts';
-import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, weightSampler } from './bootstrap.ts';
+import { assertReplicates, DEFAULT_REPLICATES, DEFAULT_SEED, estimateOf, statisticRange, weightSampler } from './bootstrap.ts';
+import { runHere, type Bootstrapping, type ReplicateRange, type ScoresJob } from './replicate-job.ts';
 import { calibrationBins, calibrationCurve, DEFAULT_CALIBRATION_BINS, eceFromBinSums, type CalibrationCurve } from './calibration.ts';
 import { precisionRecallCurveOf, rocCurveOf, type PrCurve, type RocCurve } from './curves.ts';
 import { bootstrapOrNone, rankingEstimate, rateIntervals, RATE_INTERVAL_KEYS, type RateKey } from './intervals.ts';
@@ -215,6 +216,36 @@ function writeRates(out: Float64Array, o: number, tp: number, fp: number, P: num
  *  Throws AppFailure for invalid input (see ranking.ts `scoreInputProblem`) and `Cancelled`
  *  when `opts.cancel` is set during the bootstrap. */
 export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: EvaluateOptions = {}): ScoreEvaluation {
+  return runHere(evaluateScoresSteps(labels, scores, opts));
+}
+
+/** The replicates [from, to) of a kernel: one weight vector and one fused pass each. */
+function scoresRange(K: Kernel, seed: number, sortedClusters: Int32Array | undefined, replicates: number): ReplicateRange {
+  // Resample in sorted order (same distribution as resampling cases) so that each replicate
+  // reads its weights sequentially instead of gathering them through the sort permutation.
+  const sample = weightSampler(K.r.sortedLabels, seed, sortedClusters);
+  const w = new Float64Array(K.r.sortedLabels.length);
+  const every = Math.max(1, Math.ceil(replicates / 20));
+  return (from, to, out, control) => {
+    for (let b = from; b < to; b++) {
+      if (b % every === 0) {
+        throwIfCancelled(control?.cancel);
+        if (b > from) control?.onProgress?.(b - from);
+      }
+      sample(w, b);
+      replicateStats(K, w, out, (b - from) * NSTAT);
+    }
+  };
+}
+
+/** A scores job's replicates, for a worker: the same kernel evaluateScores builds. */
+export function scoresReplicates(job: ScoresJob): ReplicateRange {
+  const K = kernelOf(job.labels, job.scores, job.threshold, job.topPct, job.bins);
+  return scoresRange(K, job.seed, job.clusters ? permuted(job.clusters, K.r.order) : undefined, job.replicates);
+}
+
+/** evaluateScores as steps: its bootstrap is yielded (replicate-job.ts) so a pool can compute it. */
+export function* evaluateScoresSteps(labels: Uint8Array, scores: Float64Array, opts: EvaluateOptions = {}): Bootstrapping<ScoreEvaluation> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const topPct = opts.topPct ?? DEFAULT_TOP_PCT;
   const replicates = opts.replicates ?? DEFAULT_REPLICATES;
@@ -229,22 +260,18 @@ export function evaluateScores(labels: Uint8Array, scores: Float64Array, opts: E
   const point = new Float64Array(NSTAT);
   replicateStats(K, new Float64Array(labels.length).fill(1), point, 0);
 
-  const table = new Float64Array(replicates * NSTAT);
-  // Resample in sorted order (same distribution as resampling cases) so that each replicate
-  // reads its weights sequentially instead of gathering them through the sort permutation.
   const sortedClusters = opts.clusters ? permuted(opts.clusters, K.r.order) : undefined;
-  const sample = weightSampler(K.r.sortedLabels, seed, sortedClusters);
-  const w = new Float64Array(labels.length);
-  const every = Math.max(1, Math.ceil(replicates / 20));
-  for (let b = 0; b < replicates; b++) {
-    if (b % every === 0) {
-      throwIfCancelled(opts.cancel);
-      if (b > 0) opts.onProgress?.(b, replicates);
-    }
-    sample(w, b);
-    replicateStats(K, w, table, b * NSTAT);
-  }
-  opts.onProgress?.(replicates, replicates);
+  const job: ScoresJob = { kind: 'scores', labels, scores, seed, replicates, width: NSTAT, threshold, topPct, bins: nBins, ...(opts.clusters ? { clusters: opts.clusters } : {}) };
+  const table = yield {
+    job,
+    onProgress: opts.onProgress,
+    here: () => {
+      const out = new Float64Array(replicates * NSTAT);
+      scoresRange(K, seed, sortedClusters, replicates)(0, replicates, out, { cancel: opts.cancel, onProgress: (done) => opts.onProgress?.(done, replicates) });
+      opts.onProgress?.(replicates, replicates);
+      return out;
+    },
+  };
 
   const column = (j: number) => {
     const c = new Float64Array(replicates);
@@ -296,20 +323,33 @@ export interface PairedOptions {
  *  vectors are reweighted by the same replicate, so shared case difficulty cancels. For Brier
  *  a negative difference means A is better. Null value when either metric is undefined. */
 export function pairedDifference(labels: Uint8Array, scoresA: Float64Array, scoresB: Float64Array, opts: PairedOptions): Estimate {
+  return runHere(pairedDifferenceSteps(labels, scoresA, scoresB, opts));
+}
+
+/** pairedDifference as steps (replicate-job.ts). */
+export function* pairedDifferenceSteps(labels: Uint8Array, scoresA: Float64Array, scoresB: Float64Array, opts: PairedOptions): Bootstrapping<Estimate> {
   assertScoreInputs(labels, scoresA);
   assertScoreInputs(labels, scoresB);
   const replicates = opts.replicates ?? DEFAULT_REPLICATES;
   assertReplicates(replicates);
   const metricOf = pairedMetric(labels, scoresA, scoresB, opts.metric);
-  const value = metricOf(undefined);
-  const values = new Float64Array(replicates);
-  const sample = weightSampler(labels, opts.seed ?? DEFAULT_SEED, opts.clusters);
-  const w = new Float64Array(labels.length);
-  for (let b = 0; b < replicates; b++) {
-    sample(w, b);
-    values[b] = metricOf(w) ?? NaN;
-  }
-  return estimateOf(value, values);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const values = yield {
+    job: { kind: 'statistic', labels, seed, replicates, width: 1, statistic: { of: 'paired', a: scoresA, b: scoresB, metric: opts.metric }, ...(opts.clusters ? { clusters: opts.clusters } : {}) },
+    here: () => {
+      const out = new Float64Array(replicates);
+      statisticRange(labels, metricOf, seed, opts.clusters)(0, replicates, out);
+      return out;
+    },
+  };
+  return estimateOf(metricOf(undefined), values);
+}
+
+/** The statistic of a paired job, for a worker. */
+export function pairedStatistic(labels: Uint8Array, a: Float64Array, b: Float64Array, metric: PairedMetric): (w?: Float64Array) => number | null {
+  assertScoreInputs(labels, a);
+  assertScoreInputs(labels, b);
+  return pairedMetric(labels, a, b, metric);
 }
 
 function pairedMetric(labels: Uint8Array, a: Float64Array, b: Float64Array, metric: PairedMetric): (w?: Float64Array) => number | null {

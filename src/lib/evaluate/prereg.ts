@@ -8,7 +8,8 @@
  */
 import type { Estimate } from '../bundle/schema.ts';
 import { AppFailure, type AppError } from '../errors.ts';
-import { bootstrapEstimate, type BootstrapEstimateOptions } from './bootstrap.ts';
+import { bootstrapEstimateSteps, type BootstrapEstimateOptions } from './bootstrap.ts';
+import { runHere, type Bootstrapping } from './replicate-job.ts';
 import { brierLosses, isProbability, weightedMean } from './metrics.ts';
 import { assertScoreInputs, averagePrecisionFromSums, groupsAtOrAbove, groupSums, rankingOf, rocAucFromSums, type GroupSums } from './ranking.ts';
 import { topKTarget } from './operating-point.ts';
@@ -205,7 +206,12 @@ function rateOf(metric: RateMetric, tp: number, fp: number, fn: number, tn: numb
 
 /** A criterion's point estimate with its bootstrap interval (default 1000 replicates, seed 1). */
 export function estimateCriterion(labels: Uint8Array, scores: Float64Array, c: Criterion, opts: BootstrapEstimateOptions = {}): Estimate {
-  return bootstrapEstimate(labels, criterionStatistic(labels, scores, c), opts);
+  return runHere(estimateCriterionSteps(labels, scores, c, opts));
+}
+
+/** estimateCriterion as steps (replicate-job.ts). */
+export function estimateCriterionSteps(labels: Uint8Array, scores: Float64Array, c: Criterion, opts: BootstrapEstimateOptions = {}): Bootstrapping<Estimate> {
+  return bootstrapEstimateSteps(labels, criterionStatistic(labels, scores, c), opts, { of: 'criterion', scores, criterion: c });
 }
 
 const fmt = (x: number) => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(2) : x.toPrecision(2));

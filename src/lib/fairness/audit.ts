@@ -16,7 +16,8 @@ import type { Disparity, DisparityMetric, Estimate, OperatingPointResult, Subgro
 import { AppFailure, throwIfCancelled, type CancelToken } from '../errors.ts';
 import { averagePrecision, rocAuc } from '../evaluate/metrics.ts';
 import { confusionAt, operatingPointFromCounts, topKTarget, topKThreshold } from '../evaluate/operating-point.ts';
-import { bootstrapWeights } from '../evaluate/bootstrap.ts';
+import { weightSampler } from '../evaluate/bootstrap.ts';
+import { runHere, type AuditJob, type Bootstrapping, type ReplicateRange } from '../evaluate/replicate-job.ts';
 import { katzLogRatio, rankingEstimate, rateIntervals, trustedPercentile, Z95 } from '../evaluate/intervals.ts';
 import { casesForCounts, MINIMUMS, rankingCheck } from '../evaluate/minimums.ts';
 import { calibrationBinsWithIntervals, calibrationFit, decisionCurve } from '../evaluate/decision-curve.ts';
@@ -133,10 +134,6 @@ function intervalOf(draws: Float64Array | undefined, replicates: number): { lo: 
   return b ? { lo: b.lo, hi: b.hi, defined } : { lo: null, hi: null, defined };
 }
 
-function recordRates(draws: Record<string, Float64Array>, prefix: string, r: number, op: OperatingPointResult): void {
-  for (const key of RATE_KEYS) draws[`${prefix}.${key}`][r] = nanIfNull(op[key]);
-}
-
 function metricKey(metric: DisparityMetric, prefix: 'thr' | 'top'): string {
   return metric === 'averagePrecision' ? 'ap' : `${prefix}.${metric}`;
 }
@@ -249,6 +246,83 @@ function disparityOf(
   };
 }
 
+// One group's statistics in a replicate, in this order: AP, AUC, then the rates at the threshold and at the top-K% cut.
+const DRAW_KEYS: readonly string[] = ['ap', 'auc', ...RATE_KEYS.map((k) => `thr.${k}`), ...RATE_KEYS.map((k) => `top.${k}`)];
+const STATS_PER_GROUP = DRAW_KEYS.length;
+
+/** The groups of one attribute (codes 0 .. levels − 1 per case), each sorted once by score. */
+function groupsOf(labels: Uint8Array, scores: Float64Array, codes: Int32Array, levels: readonly string[], threshold: number, topThreshold: number, replicates: number): GroupData[] {
+  const members: number[][] = levels.map(() => []);
+  for (let i = 0; i < codes.length; i++) members[codes[i]].push(i);
+  return levels.map((group, k) => {
+    const index = Uint32Array.from(members[k]);
+    const draws: Record<string, Float64Array> = {};
+    for (const key of DRAW_KEYS) draws[key] = new Float64Array(replicates);
+    const gl = new Uint8Array(index.length);
+    for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
+    const gs = pick(scores, index);
+    const ranking = rankingOf(gl, gs);
+    const sortedIndex = Uint32Array.from(ranking.order, (k) => index[k]);
+    return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sortedIndex, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, topThreshold), draws };
+  });
+}
+
+function writeRates(out: Float64Array, o: number, op: OperatingPointResult): number {
+  for (const key of RATE_KEYS) out[o++] = nanIfNull(op[key]);
+  return o;
+}
+
+/** The replicates [from, to) of the audit: every group's statistics under one weight vector per replicate. */
+function auditRange(
+  labels: Uint8Array,
+  scores: Float64Array,
+  clusters: Int32Array | undefined,
+  seed: number,
+  threshold: number,
+  topPct: number,
+  perAttribute: readonly { groups: GroupData[] }[],
+  width: number,
+): ReplicateRange {
+  const all = rankingOf(labels, scores);
+  const sample = weightSampler(labels, seed, clusters);
+  const w = new Float64Array(labels.length);
+  let allSums: GroupSums | undefined;
+  return (from, to, out, control) => {
+    for (let b = from; b < to; b++) {
+      throwIfCancelled(control?.cancel);
+      sample(w, b);
+      allSums = groupSums(all, w, allSums);
+      const cut = topKCutOf(all, allSums, topPct);
+      let o = (b - from) * width;
+      for (const a of perAttribute) {
+        for (const g of a.groups) {
+          g.cutTop = groupsAtOrAbove(g.ranking, cut);
+          const wg = g.weights;
+          const si = g.sortedIndex;
+          for (let k = 0; k < si.length; k++) wg[k] = w[si[k]];
+          // Same values as averagePrecision/rocAuc on the group with these weights, without re-sorting per replicate.
+          g.sums = groupSumsSorted(g.ranking, wg, g.sums ?? { tp: new Float64Array(g.ranking.groupEnd.length), fp: new Float64Array(g.ranking.groupEnd.length) });
+          out[o++] = nanIfNull(averagePrecisionFromSums(g.sums));
+          out[o++] = nanIfNull(rocAucFromSums(g.sums));
+          // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
+          o = writeRates(out, o, confusionFromSums(g.sums, g.cutThr, threshold));
+          o = writeRates(out, o, confusionFromSums(g.sums, g.cutTop, cut));
+        }
+      }
+      control?.onProgress?.(b - from + 1);
+    }
+  };
+}
+
+/** An audit job's replicates, for a worker: the same groups and kernel subgroupAudit builds. */
+export function auditReplicates(job: AuditJob): ReplicateRange {
+  const top = job.labels.length > 0 ? topKThreshold(job.scores, job.topPct) : { threshold: Infinity };
+  const perAttribute = job.attributes.map((a) => ({
+    groups: groupsOf(job.labels, job.scores, a.codes, Array.from({ length: a.levels }, (_, k) => String(k)), job.threshold, top.threshold, 0),
+  }));
+  return auditRange(job.labels, job.scores, job.clusters, job.seed, job.threshold, job.topPct, perAttribute, job.width);
+}
+
 /**
  * Subgroup results for every attribute and group, in attribute order then first-seen
  * group order. Each has: n, positives, prevalence; AP and AUC within the group with
@@ -264,6 +338,16 @@ export function subgroupAudit(
   attributes: readonly AuditAttribute[],
   options: SubgroupAuditOptions,
 ): SubgroupResult[] {
+  return runHere(subgroupAuditSteps(labels, scores, attributes, options));
+}
+
+/** subgroupAudit as steps: its bootstrap is yielded (evaluate/replicate-job.ts) so a pool can compute it. */
+export function* subgroupAuditSteps(
+  labels: Uint8Array,
+  scores: Float64Array,
+  attributes: readonly AuditAttribute[],
+  options: SubgroupAuditOptions,
+): Bootstrapping<SubgroupResult[]> {
   const n = labels.length;
   if (scores.length !== n) throw new AppFailure({ code: 'length-mismatch', message: `labels (${n}) and scores (${scores.length}) differ in length` });
   for (const a of attributes) {
@@ -283,53 +367,43 @@ export function subgroupAudit(
 
   const perAttribute = attributes.map((a) => {
     const gv = groupVector(a.attribute, a.values);
-    const members: number[][] = gv.levels.map(() => []);
-    for (let i = 0; i < n; i++) members[gv.codes[i]].push(i);
-    const groups: GroupData[] = gv.levels.map((group, k) => {
-      const index = Uint32Array.from(members[k]);
-      const draws: Record<string, Float64Array> = { ap: new Float64Array(replicates), auc: new Float64Array(replicates) };
-      for (const p of ['thr', 'top']) for (const key of RATE_KEYS) draws[`${p}.${key}`] = new Float64Array(replicates);
-      const gl = new Uint8Array(index.length);
-      for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
-      const gs = pick(scores, index);
-      const ranking = rankingOf(gl, gs);
-      const sortedIndex = Uint32Array.from(ranking.order, (k) => index[k]);
-      return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sortedIndex, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, top.threshold), draws };
-    });
+    const groups = groupsOf(labels, scores, gv.codes, gv.levels, threshold, top.threshold, replicates);
     const reference = referenceGroup(gv.levels, gv.counts, a.reference);
     if (a.reference !== undefined && reference === null) {
       throw new AppFailure({ code: 'unknown-reference', message: `reference group '${a.reference}' does not occur (groups: ${gv.levels.join(', ')})`, column: a.attribute });
     }
-    return { attribute: a.attribute, groups, reference };
+    return { attribute: a.attribute, codes: gv.codes, groups, reference };
   });
 
   if (replicates > 0 && n > 0) {
-    const clusters = options.clusters;
-    const all = rankingOf(labels, scores);
-    let allSums: GroupSums | undefined;
-    let r = 0;
-    for (const w of bootstrapWeights(labels, { replicates, seed, clusters, reuseBuffer: true })) {
-      throwIfCancelled(options.cancel);
-      if (r >= replicates) break;
-      allSums = groupSums(all, w, allSums);
-      const cut = topKCutOf(all, allSums, topPct);
-      for (const a of perAttribute) {
-        for (const g of a.groups) {
-          g.cutTop = groupsAtOrAbove(g.ranking, cut);
-          const wg = g.weights;
-          const si = g.sortedIndex;
-          for (let k = 0; k < si.length; k++) wg[k] = w[si[k]];
-          // Same values as averagePrecision/rocAuc on the group with these weights, without re-sorting per replicate.
-          g.sums = groupSumsSorted(g.ranking, wg, g.sums ?? { tp: new Float64Array(g.ranking.groupEnd.length), fp: new Float64Array(g.ranking.groupEnd.length) });
-          g.draws.ap[r] = nanIfNull(averagePrecisionFromSums(g.sums));
-          g.draws.auc[r] = nanIfNull(rocAucFromSums(g.sums));
-          // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
-          recordRates(g.draws, 'thr', r, confusionFromSums(g.sums, g.cutThr, threshold));
-          recordRates(g.draws, 'top', r, confusionFromSums(g.sums, g.cutTop, cut));
+    const width = STATS_PER_GROUP * perAttribute.reduce((k, a) => k + a.groups.length, 0);
+    const job: AuditJob = {
+      kind: 'audit', labels, scores, seed, replicates, width, threshold, topPct,
+      attributes: perAttribute.map((a) => ({ codes: a.codes, levels: a.groups.length })),
+      ...(options.clusters ? { clusters: options.clusters } : {}),
+    };
+    const table = yield {
+      job,
+      onProgress: options.onProgress,
+      here: () => {
+        const t = new Float64Array(replicates * width);
+        auditRange(labels, scores, options.clusters, seed, threshold, topPct, perAttribute, width)(0, replicates, t, {
+          cancel: options.cancel,
+          onProgress: (done) => options.onProgress?.(done, replicates),
+        });
+        return t;
+      },
+    };
+    // Each group's draws, by statistic, from the replicate-major table.
+    let o = 0;
+    for (const a of perAttribute) {
+      for (const g of a.groups) {
+        for (let j = 0; j < STATS_PER_GROUP; j++) {
+          const d = g.draws[DRAW_KEYS[j]];
+          for (let r = 0; r < replicates; r++) d[r] = table[r * width + o + j];
         }
+        o += STATS_PER_GROUP;
       }
-      r++;
-      options.onProgress?.(r, replicates);
     }
   }
 

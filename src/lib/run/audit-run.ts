@@ -7,7 +7,10 @@ import type { Bundle, ColumnDescriptor, ModelResult } from '../bundle/schema.ts'
 import { AppFailure, type AppError, type CancelToken, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
 import { auditScoredRun, type AuditProgress } from '../report/audit-report.ts';
-import { reportOf, type ScoredRun } from './evaluation.ts';
+import { reportSteps, type ScoredRun } from './evaluation.ts';
+import { runHere, type Bootstrapping } from '../evaluate/replicate-job.ts';
+import { runSteps } from '../pool/report.ts';
+import type { ReplicatePool } from '../pool/pool.ts';
 import type { AnnexABundleSummary } from '../annex-a/index.ts';
 import { outcomeLabels } from './outcome.ts';
 import { ageBandsUsed, auditAttributes, missingColumnError } from './group-values.ts';
@@ -38,6 +41,8 @@ export interface RunContext {
   annexA?: AnnexABundleSummary;
   /** Given the scored test side once scoring is done: the worker keeps it to re-derive the report at another policy (reportOf). */
   onScored?: (run: ScoredRun) => void;
+  /** Workers for the bootstrap replicates (pool/pool.ts); without one they run in this thread. The report is the same. */
+  pool?: ReplicatePool;
 }
 
 /** Column roles for the bundle's data section: names and types only, never values. Roles are keyed by column name in a Map (names are data). */
@@ -61,6 +66,7 @@ export function clusterCodes(values: readonly (string | null)[], rows: Int32Arra
   return out;
 }
 
+/** The audit's report, its bootstraps computed here. */
 export function runAudit(
   table: Table,
   columns: ColumnInfo[],
@@ -68,7 +74,37 @@ export function runAudit(
   ctx: RunContext,
   onProgress?: (p: AuditProgress) => void,
 ): Result<Bundle> {
-  const fail = (e: Omit<AppError, 'file'>): Result<Bundle> => ({ ok: false, error: { ...e, file: ctx.name } });
+  const run = auditRunOf(table, columns, spec, ctx);
+  return run.ok ? runHere(auditReport(run.value, ctx, onProgress)) : run;
+}
+
+/** runAudit with its bootstraps in `ctx.pool` when given (the same report, whatever the pool's size). */
+export async function runAuditAsync(
+  table: Table,
+  columns: ColumnInfo[],
+  spec: AuditSpec,
+  ctx: RunContext,
+  onProgress?: (p: AuditProgress) => void,
+): Promise<Result<Bundle>> {
+  const run = auditRunOf(table, columns, spec, ctx);
+  return run.ok ? runSteps(auditReport(run.value, ctx, onProgress), ctx.pool, ctx.cancel) : run;
+}
+
+function* auditReport(run: ScoredRun, ctx: RunContext, onProgress?: (p: AuditProgress) => void): Bootstrapping<Result<Bundle>> {
+  const report = yield* reportSteps(run, {
+    cancel: ctx.cancel,
+    onProgress: (p) => {
+      if (p.phase === 'evaluating') onProgress?.({ phase: 'overall', done: p.done, total: p.total });
+      else if (p.phase === 'auditing') onProgress?.({ phase: 'subgroups', done: p.done, total: p.total });
+    },
+  });
+  ctx.onScored?.(run);
+  return report;
+}
+
+/** The scored test side of an audit: outcomes, the score column, groups and clusters. */
+function auditRunOf(table: Table, columns: ColumnInfo[], spec: AuditSpec, ctx: RunContext): Result<ScoredRun> {
+  const fail = (e: Omit<AppError, 'file'>): Result<ScoredRun> => ({ ok: false, error: { ...e, file: ctx.name } });
   for (const c of [spec.score, ...(spec.id ? [spec.id] : [])]) {
     if (!table.getChild(c)) return fail(missingColumnError(table, c));
   }
@@ -144,15 +180,7 @@ export function runAudit(
       createdAt: ctx.createdAt,
       backend: ctx.backend,
     });
-    const report = reportOf(run, {
-      cancel: ctx.cancel,
-      onProgress: (p) => {
-        if (p.phase === 'evaluating') onProgress?.({ phase: 'overall', done: p.done, total: p.total });
-        else if (p.phase === 'auditing') onProgress?.({ phase: 'subgroups', done: p.done, total: p.total });
-      },
-    });
-    ctx.onScored?.(run);
-    return report;
+    return { ok: true, value: run };
   } catch (e) {
     if (e instanceof AppFailure) return { ok: false, error: { ...e.error, file: e.error.file ?? ctx.name } };
     throw e;

@@ -17,7 +17,8 @@ import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
 import { auditAttributes, fairnessTask } from './group-values.ts';
 import { reportCellKeys } from '../bundle/cell-key.ts';
-import { reportOf, type ScoredRun } from './evaluation.ts';
+import type { ScoredRun } from './evaluation.ts';
+import { reportOfPooled } from '../pool/report.ts';
 import { DEFAULT_GAP_DAYS, DEFAULT_TEST_FRACTION } from './defaults.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { EvaluateSpec, ModelKind } from './spec.ts';
@@ -317,7 +318,7 @@ export async function runEvaluation(
       clusters,
       dates,
     };
-    const report = reportOf(run, {
+    const report = await reportOfPooled(run, ctx.pool, {
       cancel: ctx.cancel,
       onProgress: (p) => {
         if (p.phase !== 'judging') onProgress({ kind: 'phase', phase: p.phase, done: p.done, total: p.total, detail: p.detail });

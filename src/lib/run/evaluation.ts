@@ -13,9 +13,10 @@ import {
   type OperatingPointResult, type PolicyPointResult, type PolicyRecord, type SubgroupResult, type TaskSection, type TrainingRecord,
 } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type CancelToken, type Result } from '../errors.ts';
-import { evaluateScores, modelResultOf, pairedDifference, type ScoreEvaluation } from '../evaluate/evaluate-scores.ts';
-import { describeCriterion, estimateCriterion, judgeEstimate, type Criterion } from '../evaluate/prereg.ts';
-import { subgroupAudit, type AuditAttribute } from '../fairness/audit.ts';
+import { evaluateScoresSteps, modelResultOf, pairedDifferenceSteps, type ScoreEvaluation } from '../evaluate/evaluate-scores.ts';
+import { describeCriterion, estimateCriterionSteps, judgeEstimate, type Criterion } from '../evaluate/prereg.ts';
+import { runHere, type Bootstrapping } from '../evaluate/replicate-job.ts';
+import { subgroupAuditSteps, type AuditAttribute } from '../fairness/audit.ts';
 import { DEFAULT_SMALL_CELL, type SmallCellRule } from '../fairness/groups.ts';
 import { checkTolerance } from '../fairness/power.ts';
 import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-report.ts';
@@ -91,17 +92,30 @@ export const modelKeyOf = (m: Pick<ScoredModel, 'model' | 'features'>): string =
 
 const FAIRNESS_WORDS = 'ratio group / reference at the operating policy (task.policy), with a paired bootstrap 95% interval; the verdict compares the interval with the tolerance';
 
+export interface ReportOptions {
+  /** Another policy than the run's (the worker's repolicy). */
+  policy?: OperatingPolicy;
+  cancel?: CancelToken;
+  onProgress?: (p: EvaluationProgress) => void;
+}
+
 /** The report at the run's policy (or at `policy` when given: the worker's repolicy). */
-export function reportOf(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?: CancelToken; onProgress?: (p: EvaluationProgress) => void } = {}): Result<Bundle> {
+export function reportOf(run: ScoredRun, opts: ReportOptions = {}): Result<Bundle> {
+  return runHere(reportSteps(run, opts));
+}
+
+/** reportOf as steps: every bootstrap it needs is yielded (evaluate/replicate-job.ts), so a
+ *  pool of workers can compute them (pool/report.ts) and give the same report. */
+export function* reportSteps(run: ScoredRun, opts: ReportOptions = {}): Bootstrapping<Result<Bundle>> {
   try {
-    return reportOrThrow(run, opts);
+    return yield* reportOrThrow(run, opts);
   } catch (e) {
     if (e instanceof AppFailure) return { ok: false, error: { ...e.error, file: e.error.file ?? run.frame.data.name } };
     throw e;
   }
 }
 
-function reportOrThrow(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?: CancelToken; onProgress?: (p: EvaluationProgress) => void }): Result<Bundle> {
+function* reportOrThrow(run: ScoredRun, opts: ReportOptions): Bootstrapping<Result<Bundle>> {
   const s = run.settings;
   const { labels } = run;
   const n = labels.length;
@@ -127,7 +141,9 @@ function reportOrThrow(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?
   // The fixed DESIGN points: the spec's, else the policy's own where it is one of them.
   const designThreshold = s.threshold ?? (policy.kind === 'threshold' ? policy.threshold : DEFAULT_THRESHOLD);
 
-  const results: ModelResult[] = run.models.map((m, k) => {
+  const results: ModelResult[] = [];
+  for (let k = 0; k < run.models.length; k++) {
+    const m = run.models[k];
     throwIfCancelled(opts.cancel);
     const cut = resolved[k];
     const designTop = s.topPct ?? (policy.kind === 'threshold' ? DEFAULT_TOP_PCT : cut.topPct);
@@ -136,21 +152,21 @@ function reportOrThrow(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?
     const atPolicyIsDesign = policy.kind === 'threshold' ? designThreshold === policy.threshold : designTop === cut.topPct;
     const forPolicy = policy.kind === 'threshold' ? { threshold: policy.threshold, topPct: designTop } : { threshold: designThreshold, topPct: cut.topPct };
     const pick = <T extends OperatingPointResult>(atThreshold: OperatingPointResult, topK: T): OperatingPointResult => (policy.kind === 'threshold' ? atThreshold : topK);
-    const evaluate = (points: { threshold: number; topPct: number }): ScoreEvaluation =>
-      evaluateScores(labels, m.scores, {
+    const evaluate = (points: { threshold: number; topPct: number }): Bootstrapping<ScoreEvaluation> =>
+      evaluateScoresSteps(labels, m.scores, {
         ...shared,
         ...points,
         onProgress: (done, total) => progress({ phase: 'evaluating', done: k * total + done, total: run.models.length * total, detail: m.model }),
       });
-    const ev = evaluate(design);
-    const evPolicy = atPolicyIsDesign ? ev : evaluate(forPolicy);
+    const ev = yield* evaluate(design);
+    const evPolicy = atPolicyIsDesign ? ev : yield* evaluate(forPolicy);
     const result = modelResultOf(ev, m.model, m.features);
     if (m.metrics) result.metrics = { ...result.metrics, ...m.metrics };
     result.atPolicy = policyPoint(pick(evPolicy.atThreshold, evPolicy.topK), cut);
 
     if (m.model !== 'baseline' && run.groups.length > 0) {
       const audit = (points: { threshold: number; topPct: number }) =>
-        subgroupAudit(labels, m.scores, run.groups, {
+        subgroupAuditSteps(labels, m.scores, run.groups, {
           ...shared,
           ...points,
           tolerance,
@@ -159,19 +175,19 @@ function reportOrThrow(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?
             if (done === total || done % 50 === 0) progress({ phase: 'auditing', done, total, detail: m.model });
           },
         });
-      const groups = audit(design);
-      const groupsAtPolicy = atPolicyIsDesign ? groups : audit(forPolicy);
+      const groups = yield* audit(design);
+      const groupsAtPolicy = atPolicyIsDesign ? groups : yield* audit(forPolicy);
       result.subgroups = groups.map((g, j) => subgroupAtPolicy(g, groupsAtPolicy[j], policy, cut));
     }
     if (s.whatIf && m.model !== 'baseline' && cut.threshold !== null) result.whatIf = equalOpportunityWhatIf(labels, m.scores, run.groups, cut.threshold);
     addOperatingTables(result, labels, m.scores, run.groups);
     if (m.training) result.training = m.training;
     if (m.coefficients) result.coefficients = m.coefficients;
-    const criteria = judgedCriteria(run, m, replicates);
+    const criteria = yield* judgedCriteria(run, m, replicates);
     if (criteria.length > 0) result.criteria = criteria;
     result.verdict = verdictOf(criteria);
-    return result;
-  });
+    results.push(result);
+  }
 
   const policyRecord: PolicyRecord = {
     policy,
@@ -181,7 +197,7 @@ function reportOrThrow(run: ScoredRun, opts: { policy?: OperatingPolicy; cancel?
     nTarget: policy.kind === 'threshold' ? null : resolved[0]?.nTarget ?? null,
     topPct: policy.kind === 'threshold' ? null : resolved[0]?.topPct ?? null,
   };
-  const comparisons = comparisonsOf(run, replicates, opts.cancel);
+  const comparisons = yield* comparisonsOf(run, replicates, opts.cancel);
   const meaning = outcomeMeaning(run.frame.task.outcome);
   const f = run.frame;
   const bundle: Bundle = {
@@ -234,16 +250,17 @@ function subgroupAtPolicy(g: SubgroupResult, atPolicy: SubgroupResult, policy: O
 }
 
 /** Every criterion (pre-registered, then post hoc) judged on one model's test scores. */
-function judgedCriteria(run: ScoredRun, m: ScoredModel, replicates: number): CriterionResult[] {
+function* judgedCriteria(run: ScoredRun, m: ScoredModel, replicates: number): Bootstrapping<CriterionResult[]> {
   const locked = (run.settings.preregistration?.criteria ?? []).map((c) => ({ ...c, postHoc: undefined }));
   const later = (run.settings.postHocCriteria ?? []).map((c) => ({ ...c, postHoc: true }));
-  return [...locked, ...later].map((c) => {
-    const estimate = estimateCriterion(run.labels, m.scores, c, { replicates, seed: run.settings.seed, clusters: run.clusters });
+  const out: CriterionResult[] = [];
+  for (const c of [...locked, ...later]) {
+    const estimate = yield* estimateCriterionSteps(run.labels, m.scores, c, { replicates, seed: run.settings.seed, clusters: run.clusters });
     const j = judgeEstimate(c, estimate, run.labels.length);
     const words = describeCriterion(c);
     const undefinedHere = estimate.value === null || estimate.lo === null || estimate.hi === null;
     const { postHoc: _p, ...criterion } = c;
-    return {
+    out.push({
       criterion: c.postHoc ? { ...criterion, postHoc: true } : criterion,
       words,
       status: undefinedHere ? 'undefined' : j.status,
@@ -253,8 +270,9 @@ function judgedCriteria(run: ScoredRun, m: ScoredModel, replicates: number): Cri
       sentence: undefinedHere
         ? `${j.postHoc ? 'Post hoc (set after results were seen): ' : ''}${words}: undefined, because it${estimate.value === null ? '' : 's 95% interval'} cannot be computed on these test cases.`
         : j.text,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** 'met' only when every pre-registered criterion is met; null without any; post hoc ones never count. */
@@ -265,15 +283,15 @@ function verdictOf(criteria: CriterionResult[]): ModelResult['verdict'] {
 }
 
 /** Paired AP differences on the same test cases: each model against the baseline, and text ablation. */
-function comparisonsOf(run: ScoredRun, replicates: number, cancel?: CancelToken): Comparison[] {
+function* comparisonsOf(run: ScoredRun, replicates: number, cancel?: CancelToken): Bootstrapping<Comparison[]> {
   const out: Comparison[] = [];
   const opts = { metric: 'averagePrecision' as const, replicates, seed: run.settings.seed, clusters: run.clusters };
   const baseline = run.models.find((m) => m.model === 'baseline');
   for (const m of run.models) {
     throwIfCancelled(cancel);
     const twin = m.features === 'structured+text' ? run.models.find((u) => u.model === m.model && u.features === 'structured') : undefined;
-    if (twin) out.push({ a: modelKeyOf(m), b: modelKeyOf(twin), metric: 'averagePrecision', difference: pairedDifference(run.labels, m.scores, twin.scores, opts) });
-    if (baseline && m !== baseline) out.push({ a: modelKeyOf(m), b: modelKeyOf(baseline), metric: 'averagePrecision', difference: pairedDifference(run.labels, m.scores, baseline.scores, opts) });
+    if (twin) out.push({ a: modelKeyOf(m), b: modelKeyOf(twin), metric: 'averagePrecision', difference: yield* pairedDifferenceSteps(run.labels, m.scores, twin.scores, opts) });
+    if (baseline && m !== baseline) out.push({ a: modelKeyOf(m), b: modelKeyOf(baseline), metric: 'averagePrecision', difference: yield* pairedDifferenceSteps(run.labels, m.scores, baseline.scores, opts) });
   }
   return out;
 }

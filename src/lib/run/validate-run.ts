@@ -26,7 +26,8 @@ import { outcomeLabels } from './outcome.ts';
 import { auditAttributes, fairnessTask } from './group-values.ts';
 import { DEFAULT_GAP_DAYS } from './defaults.ts';
 import { monthsSpanned, resolvePolicy } from './policy.ts';
-import { reportOf, type ScoredRun } from './evaluation.ts';
+import type { ScoredRun } from './evaluation.ts';
+import { reportOfPooled } from '../pool/report.ts';
 import { clusterCodes, describeColumns, type RunContext } from './audit-run.ts';
 import type { RunProgress } from './evaluate-run.ts';
 import type { ValidateSpec } from './spec.ts';
@@ -210,7 +211,7 @@ export async function runValidation(
       clusters,
       dates: dates ? Float64Array.from(rows, (i) => dates[i]) : null,
     };
-    const report = reportOf(run, {
+    const report = await reportOfPooled(run, ctx.pool, {
       cancel: ctx.cancel,
       onProgress: (p) => {
         if (p.phase !== 'judging') onProgress({ kind: 'phase', phase: p.phase, done: p.done, total: p.total, detail: file.model.kind });

@@ -1,0 +1,26 @@
+/**
+ * A report with its bootstraps computed by a pool of workers: the same steps as `reportOf`
+ * (run/evaluation.ts), each bootstrap answered by the pool instead of this thread. The report is
+ * identical to `reportOf`'s, whatever the pool's size.
+ */
+import type { Bundle } from '../bundle/schema.ts';
+import type { CancelToken, Result } from '../errors.ts';
+import { runHere, runWith, type Bootstrapping, type ReplicateRequest } from '../evaluate/replicate-job.ts';
+import { reportSteps, type ReportOptions, type ScoredRun } from '../run/evaluation.ts';
+import type { ReplicatePool } from './pool.ts';
+
+/** Answers a computation's bootstraps with the pool (the caller's progress is told as blocks finish). */
+export const answerWith =
+  (pool: ReplicatePool, cancel?: CancelToken) =>
+  (request: ReplicateRequest): Promise<Float64Array> =>
+    pool.run(request.job, { cancel, onProgress: request.onProgress });
+
+/** Runs a computation's bootstraps in the pool when there is one, else here. */
+export async function runSteps<T>(steps: Bootstrapping<T>, pool: ReplicatePool | undefined, cancel?: CancelToken): Promise<T> {
+  return pool ? runWith(steps, answerWith(pool, cancel)) : runHere(steps);
+}
+
+/** reportOf with the bootstraps in `pool`. */
+export function reportOfPooled(run: ScoredRun, pool: ReplicatePool | undefined, opts: ReportOptions = {}): Promise<Result<Bundle>> {
+  return runSteps(reportSteps(run, opts), pool, opts.cancel);
+}
