@@ -9,8 +9,11 @@ import { type CancelToken, throwIfCancelled } from '../errors.ts';
 export type LossGrad = (w: Float64Array, grad: Float64Array) => number;
 
 export interface LbfgsOptions {
-  /** Stop when max |gradient| <= gtol. */
+  /** Stop when the gradient's size (`gradSize`) <= gtol. */
   gtol: number;
+  /** The size of a gradient the stopping rule compares with gtol; default max |g_i|. (A caller
+   *  minimising in transformed coordinates measures the gradient in the original ones.) */
+  gradSize?: (g: Float64Array) => number;
   /** Stop when the relative decrease of the objective falls below ftol (scikit-learn passes 64 eps). */
   ftol?: number;
   maxIter?: number;
@@ -23,6 +26,8 @@ export interface LbfgsOptions {
 export interface LbfgsResult {
   w: Float64Array;
   f: number;
+  /** The gradient at `w`, and its size (`gradSize`). */
+  grad: Float64Array;
   gradMax: number;
   iterations: number;
   evaluations: number;
@@ -61,6 +66,7 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
   const m = opts.memory ?? 10;
   const maxIter = opts.maxIter ?? 1000;
   const ftol = opts.ftol ?? 64 * 2.220446049250313e-16;
+  const size = opts.gradSize ?? absMax;
   const w = Float64Array.from(w0);
   const g = new Float64Array(d);
   const wNew = new Float64Array(d);
@@ -78,7 +84,7 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
   const order: number[] = [];
   let f = fg(w, g);
   let evaluations = 1;
-  let gmax = absMax(g);
+  let gmax = size(g);
   let iter = 0;
   let converged = gmax <= opts.gtol;
   while (!converged && iter < maxIter) {
@@ -149,11 +155,11 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
     w.set(wNew);
     g.set(gNew);
     f = fNew;
-    gmax = absMax(g);
+    gmax = size(g);
     iter++;
     opts.onIteration?.(iter, f, gmax);
     if (gmax <= opts.gtol) converged = true;
     else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) converged = true;
   }
-  return { w, f, gradMax: gmax, iterations: iter, evaluations, converged };
+  return { w, f, grad: g, gradMax: gmax, iterations: iter, evaluations, converged };
 }

@@ -2,9 +2,13 @@
  * L2-penalised logistic regression with `C` exactly as scikit-learn means it:
  *   minimise  sum_i [log(1 + e^{z_i}) - y_i z_i] + ||w||^2 / (2C),   z_i = b + x_i.w (+ text_i.v)
  * with the intercept b not penalised. Solved deterministically to convergence: L-BFGS on typed
- * arrays, then (dense designs) Newton steps with the exact Hessian, which finish at the optimum
- * to machine precision and give the coefficient standard errors sqrt(diag(H^-1)). (scikit-learn's
- * default lbfgs stops a little short of it; see test/golden/models.py.)
+ * arrays in centred and scaled coordinates (`conditioning`), then (dense designs) Newton steps with
+ * the exact Hessian, which finish at the optimum to machine precision and give the coefficient
+ * standard errors sqrt(diag(H^-1)). (scikit-learn's default lbfgs stops a little short of it; see
+ * test/golden/models.py and logistic-bench.py.) Where the time goes (bench/RESULTS.md, issue 20):
+ * passes over the rows, so each pass reads a compact layout of the rows (`RowLayout`), L-BFGS
+ * needs few of them in good coordinates, and the Hessian (the costliest pass) is usually formed
+ * once.
  *
  * Typed arrays are the default engine: at council sizes per-op overhead makes tfjs an order of
  * magnitude slower on CPU/WASM (PLATFORM.md; bench/train.bench.ts measures it again). The tfjs
@@ -47,10 +51,6 @@ export interface LogisticFit {
   curve: { step: number; loss: number }[];
 }
 
-/** log(1 + e^z), without overflow. */
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
 function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
@@ -87,121 +87,128 @@ function linearPredictor(d: Design, theta: Float64Array, out: Float64Array): voi
   }
 }
 
-/** The non-zero entries of a dense row-major n x p matrix, row by row. */
-export function nonZeroRows(X: Float64Array, n: number, p: number): CsrMatrix {
-  let nnz = 0;
-  for (let k = 0; k < n * p; k++) if (X[k] !== 0) nnz++;
-  const indptr = new Int32Array(n + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  let k = 0;
+/**
+ * The dense block laid out for the passes over rows. Columns holding only 0 and 1 (one-hot
+ * levels, flags) are kept as each row's list of ones: a pass adds their weights without a multiply
+ * and reads two bytes per one instead of eight per cell. The other columns stay a row-major
+ * Float64 block. The same numbers, so every pass computes the same sums as on the design itself.
+ */
+export interface RowLayout {
+  n: number;
+  /** Design columns kept as numbers (ascending), and their values row by row (n x dense.length). */
+  dense: Int32Array;
+  values: Float64Array;
+  /** Design columns holding only 0 and 1 (ascending); row i's ones are the positions in this list
+   *  `ones[ptr[i]] < ... < ones[ptr[i + 1] - 1]`. */
+  binary: Int32Array;
+  ptr: Int32Array;
+  ones: Uint16Array | Int32Array;
+}
+
+/** `RowLayout` of the dense block of `d`: two passes over X (classify the columns, then copy). */
+export function rowLayout(d: Design): RowLayout {
+  const { n, p, X } = d;
+  const isBinary = new Uint8Array(p).fill(1);
+  const count = new Float64Array(p);
   for (let i = 0; i < n; i++) {
     const o = i * p;
     for (let j = 0; j < p; j++) {
       const v = X[o + j];
-      if (v !== 0) {
-        indices[k] = j;
-        values[k++] = v;
-      }
+      if (v === 1) count[j]++;
+      else if (v !== 0) isBinary[j] = 0;
     }
-    indptr[i + 1] = k;
   }
-  return { rows: n, cols: p, indptr, indices, values };
-}
-
-/** One-hot designs are mostly zeros: below this share of non-zeros, passes read them only. */
-const SPARSE_DENSITY = 0.5;
-
-/** The dense block's non-zeros, when sparse enough to be worth reading that way; else null. */
-export function sparseDense(d: Design): CsrMatrix | null {
-  const { n, p, X } = d;
-  const total = n * p;
-  if (total === 0) return null;
-  // Count on a sample of rows first so a fully dense design costs no extra pass.
-  let nz = 0;
-  const step = Math.max(1, Math.floor(n / 256));
-  let seen = 0;
-  for (let i = 0; i < n; i += step, seen++) for (let j = 0; j < p; j++) if (X[i * p + j] !== 0) nz++;
-  if (nz > SPARSE_DENSITY * seen * p) return null;
-  return nonZeroRows(X, n, p);
+  let nb = 0;
+  let nnz = 0;
+  for (let j = 0; j < p; j++) {
+    if (isBinary[j]) {
+      nb++;
+      nnz += count[j];
+    }
+  }
+  const dense = new Int32Array(p - nb);
+  const binary = new Int32Array(nb);
+  for (let j = 0, a = 0, b = 0; j < p; j++) {
+    if (isBinary[j]) binary[b++] = j;
+    else dense[a++] = j;
+  }
+  const pd = dense.length;
+  const values = new Float64Array(n * pd);
+  const ptr = new Int32Array(n + 1);
+  const ones = nb <= 0xffff ? new Uint16Array(nnz) : new Int32Array(nnz);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * p;
+    const od = i * pd;
+    for (let a = 0; a < pd; a++) values[od + a] = X[o + dense[a]];
+    for (let b = 0; b < nb; b++) if (X[o + binary[b]] !== 0) ones[q++] = b;
+    ptr[i + 1] = q;
+  }
+  return { n, dense, values, binary, ptr, ones };
 }
 
 /** The objective and its gradient on typed arrays: one fused pass per row (predictor, residual,
- *  gradient update) so each row is read from memory once per evaluation. */
-export function logisticLossGrad(d: Design, y: Uint8Array, C: number, sp: CsrMatrix | null = sparseDense(d)): LossGrad {
-  if (sp) return sparseLossGrad(sp, d, y, C);
-  const { n, p, X } = d;
-  const t = d.text;
-  const invC = 1 / C;
-  return (theta, grad) => {
-    grad.fill(0);
-    const last = theta.length - 1;
-    const b = theta[last];
-    let loss = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * p;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let j = 0;
-      for (; j + 3 < p; j += 4) {
-        s0 += X[o + j] * theta[j];
-        s1 += X[o + j + 1] * theta[j + 1];
-        s2 += X[o + j + 2] * theta[j + 2];
-        s3 += X[o + j + 3] * theta[j + 3];
-      }
-      for (; j < p; j++) s0 += X[o + j] * theta[j];
-      let zi = b + (s0 + s1) + (s2 + s3);
-      if (t) for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) zi += t.values[k] * theta[p + t.indices[k]];
-      loss += softplus(zi) - y[i] * zi;
-      const r = sigmoid(zi) - y[i];
-      gb += r;
-      for (j = 0; j < p; j++) grad[j] += r * X[o + j];
-      if (t) for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) grad[p + t.indices[k]] += r * t.values[k];
-    }
-    let pen = 0;
-    for (let j = 0; j < last; j++) {
-      pen += theta[j] * theta[j];
-      grad[j] += theta[j] * invC;
-    }
-    grad[last] = gb;
-    return loss + 0.5 * pen * invC;
-  };
-}
-
-/** `logisticLossGrad` over the non-zeros `sp` of the dense block (same objective, same gradient). */
-function sparseLossGrad(sp: CsrMatrix, d: Design, y: Uint8Array, C: number): LossGrad {
+ *  gradient update) so each row is read from memory once per evaluation, and one exponential and
+ *  one logarithm per row. */
+export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: RowLayout = rowLayout(d)): LossGrad {
   const { n, p } = d;
-  const { indptr, indices, values } = sp;
+  const { dense, values, binary, ptr, ones } = layout;
+  const pd = dense.length;
+  const nb = binary.length;
   const t = d.text;
-  const tPtr = t ? t.indptr : indptr;
-  const tIdx = t ? t.indices : indices;
-  const tVal = t ? t.values : values;
   const hasText = !!t;
+  // Without text these point at the binary lists and are never read.
+  const tPtr = t ? t.indptr : ptr;
+  const tIdx = t ? t.indices : ptr;
+  const tVal = t ? t.values : values;
   const invC = 1 / C;
+  const wd = new Float64Array(pd);
+  const wb = new Float64Array(nb);
+  const gd = new Float64Array(pd);
+  const gbin = new Float64Array(nb);
   return (theta, grad) => {
-    grad.fill(0);
     const last = theta.length - 1;
     const b = theta[last];
+    for (let a = 0; a < pd; a++) wd[a] = theta[dense[a]];
+    for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
+    gd.fill(0);
+    gbin.fill(0);
+    if (hasText) grad.fill(0);
     let loss = 0;
     let gb = 0;
     for (let i = 0; i < n; i++) {
-      const a = indptr[i];
-      const e = indptr[i + 1];
-      let s0 = 0, s1 = 0;
-      let k = a;
-      for (; k + 1 < e; k += 2) {
-        s0 += values[k] * theta[indices[k]];
-        s1 += values[k + 1] * theta[indices[k + 1]];
+      const o = i * pd;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let a = 0;
+      for (; a + 3 < pd; a += 4) {
+        s0 += values[o + a] * wd[a];
+        s1 += values[o + a + 1] * wd[a + 1];
+        s2 += values[o + a + 2] * wd[a + 2];
+        s3 += values[o + a + 3] * wd[a + 3];
       }
-      if (k < e) s0 += values[k] * theta[indices[k]];
-      let zi = b + s0 + s1;
+      for (; a < pd; a++) s0 += values[o + a] * wd[a];
+      const e0 = ptr[i];
+      const e1 = ptr[i + 1];
+      let k = e0;
+      for (; k + 1 < e1; k += 2) {
+        s1 += wb[ones[k]];
+        s3 += wb[ones[k + 1]];
+      }
+      if (k < e1) s1 += wb[ones[k]];
+      let zi = b + (s0 + s1) + (s2 + s3);
       if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) zi += tVal[q] * theta[p + tIdx[q]];
-      loss += softplus(zi) - y[i] * zi;
-      const r = sigmoid(zi) - y[i];
+      // softplus(z) = max(z, 0) + log1p(e^-|z|); sigmoid(z) from the same exponential.
+      const ez = Math.exp(-Math.abs(zi));
+      const yi = y[i];
+      loss += (zi > 0 ? zi : 0) + Math.log1p(ez) - yi * zi;
+      const r = (zi >= 0 ? 1 : ez) / (1 + ez) - yi;
       gb += r;
-      for (k = a; k < e; k++) grad[indices[k]] += r * values[k];
+      for (a = 0; a < pd; a++) gd[a] += r * values[o + a];
+      for (k = e0; k < e1; k++) gbin[ones[k]] += r;
       if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) grad[p + tIdx[q]] += r * tVal[q];
     }
+    for (let a = 0; a < pd; a++) grad[dense[a]] = gd[a];
+    for (let k = 0; k < nb; k++) grad[binary[k]] = gbin[k];
     let pen = 0;
     for (let j = 0; j < last; j++) {
       pen += theta[j] * theta[j];
@@ -212,48 +219,75 @@ function sparseLossGrad(sp: CsrMatrix, d: Design, y: Uint8Array, C: number): Los
   };
 }
 
-/** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major.
- *  Each row adds w_i x_i x_i^T over its non-zero entries only: one-hot designs are mostly zeros,
- *  so this costs n nnz^2 / 2 rather than n p^2 / 2. */
-export function logisticHessian(d: Design, theta: Float64Array, C: number, sp: CsrMatrix | null = null): Float64Array {
-  const { n, p, X } = d;
-  const m = p + 1;
-  const H = new Float64Array(m * m);
-  const z = new Float64Array(n);
-  linearPredictor(d, theta, z);
-  const nzIdx = new Int32Array(m);
-  const nzVal = new Float64Array(m);
+/** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major:
+ *  the sum over rows of w_i x_i x_i^T, w_i = s_i (1 - s_i). Per row the number x number block
+ *  costs pd^2 / 2 multiply-adds, each one's row of the one x number block pd, and the one x one
+ *  block one addition per pair of ones: nothing is spent on zeros. */
+export function logisticHessian(d: Design, theta: Float64Array, C: number, layout: RowLayout = rowLayout(d)): Float64Array {
+  const { n, p } = d;
+  const { dense, values, binary, ptr, ones } = layout;
+  const pd = dense.length;
+  const nb = binary.length;
+  const t = d.text;
+  const b0 = theta[theta.length - 1];
+  const wd = new Float64Array(pd);
+  const wb = new Float64Array(nb);
+  for (let a = 0; a < pd; a++) wd[a] = theta[dense[a]];
+  for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
+  // Blocks in layout order: DD (pd x pd, upper), BD (nb x pd: row k = one k against the numbers),
+  // BB (nb x nb, upper), and the intercept's row (sums of w x).
+  const DD = new Float64Array(pd * pd);
+  const BD = new Float64Array(nb * pd);
+  const BB = new Float64Array(nb * nb);
+  const sD = new Float64Array(pd);
+  const sB = new Float64Array(nb);
+  let sW = 0;
+  const wx = new Float64Array(pd);
   for (let i = 0; i < n; i++) {
-    const s = sigmoid(z[i]);
-    const wgt = s * (1 - s);
-    if (wgt === 0) continue;
-    let k = 0;
-    if (sp) {
-      // The non-zeros are already listed (`sparseDense`): no scan of the row.
-      for (let q = sp.indptr[i]; q < sp.indptr[i + 1]; q++) {
-        nzIdx[k] = sp.indices[q];
-        nzVal[k++] = sp.values[q];
-      }
-    } else {
-      const o = i * p;
-      for (let j = 0; j < p; j++) {
-        const v = X[o + j];
-        if (v !== 0) {
-          nzIdx[k] = j;
-          nzVal[k++] = v;
-        }
-      }
+    const o = i * pd;
+    let z = b0;
+    for (let a = 0; a < pd; a++) z += values[o + a] * wd[a];
+    const e0 = ptr[i];
+    const e1 = ptr[i + 1];
+    for (let k = e0; k < e1; k++) z += wb[ones[k]];
+    // (The text block enters the weights only: its own rows and columns are not part of H.)
+    if (t) for (let q = t.indptr[i]; q < t.indptr[i + 1]; q++) z += t.values[q] * theta[p + t.indices[q]];
+    const ez = Math.exp(-Math.abs(z));
+    const w = ez / ((1 + ez) * (1 + ez));
+    if (w === 0) continue;
+    sW += w;
+    for (let a = 0; a < pd; a++) {
+      const va = w * values[o + a];
+      wx[a] = va;
+      sD[a] += va;
+      const row = a * pd;
+      for (let c = a; c < pd; c++) DD[row + c] += va * values[o + c];
     }
-    nzIdx[k] = p;
-    nzVal[k++] = 1;
-    // Upper triangle only (indices ascending); mirrored below.
-    for (let a = 0; a < k; a++) {
-      const va = wgt * nzVal[a];
-      const row = nzIdx[a] * m;
-      for (let b = a; b < k; b++) H[row + nzIdx[b]] += va * nzVal[b];
+    for (let k = e0; k < e1; k++) {
+      const j = ones[k];
+      sB[j] += w;
+      const rd = j * pd;
+      for (let a = 0; a < pd; a++) BD[rd + a] += wx[a];
+      const rb = j * nb;
+      for (let k2 = k; k2 < e1; k2++) BB[rb + ones[k2]] += w;
     }
   }
-  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) H[a * m + b] = H[b * m + a];
+  const m = p + 1;
+  const H = new Float64Array(m * m);
+  const put = (r: number, c: number, v: number) => {
+    H[r * m + c] = v;
+    H[c * m + r] = v;
+  };
+  for (let a = 0; a < pd; a++) {
+    for (let c = a; c < pd; c++) put(dense[a], dense[c], DD[a * pd + c]);
+    put(p, dense[a], sD[a]);
+  }
+  for (let j = 0; j < nb; j++) {
+    for (let a = 0; a < pd; a++) put(binary[j], dense[a], BD[j * pd + a]);
+    for (let k = j; k < nb; k++) put(binary[j], binary[k], BB[j * nb + k]);
+    put(p, binary[j], sB[j]);
+  }
+  H[p * m + p] = sW;
   for (let j = 0; j < p; j++) H[j * m + j] += 1 / C;
   return H;
 }
@@ -319,6 +353,105 @@ export function compactText(t: CsrMatrix): { text: CsrMatrix; used: Int32Array }
   return { text: { rows: t.rows, cols: q, indptr: t.indptr, indices, values: t.values }, used };
 }
 
+/**
+ * Coordinates in which the objective is close to round, for L-BFGS. With centred columns and
+ * unit curvature along each axis at the start: u_j = s_j w_j, u_b = s_b (b + mu . w), where mu_j is
+ * column j's mean and s_j^2 = q sum_i (x_ij - mu_j)^2 + 1/C (q = pi (1 - pi), the curvature of the
+ * log-loss at the prevalence pi), s_b^2 = q n. In the design's own coordinates the intercept and the
+ * one-hot columns (means 0.05-0.35) are strongly correlated, and a column's curvature grows with its
+ * spread: L-BFGS needs several times as many passes over the rows there to reach the same point.
+ * The change is linear and invertible, so the optimum is the same one.
+ */
+interface Conditioning {
+  /** Column means (0 for the intercept's slot) and scales s (packed like the parameters). */
+  mu: Float64Array;
+  scale: Float64Array;
+}
+
+function conditioning(d: Design, layout: RowLayout, prevalence: number, C: number): Conditioning {
+  const { n, p } = d;
+  const size = packedSize(d);
+  const mu = new Float64Array(size);
+  const ss = new Float64Array(size);
+  const { dense, values, binary, ones } = layout;
+  const pd = dense.length;
+  const nn = Math.max(n, 1);
+  // Dense columns: mean, then sum of squares about it (two passes over the n x pd block).
+  const sum = new Float64Array(pd);
+  for (let i = 0; i < n; i++) {
+    const o = i * pd;
+    for (let a = 0; a < pd; a++) sum[a] += values[o + a];
+  }
+  for (let a = 0; a < pd; a++) mu[dense[a]] = sum[a] / nn;
+  const sq = new Float64Array(pd);
+  for (let i = 0; i < n; i++) {
+    const o = i * pd;
+    for (let a = 0; a < pd; a++) {
+      const v = values[o + a] - mu[dense[a]];
+      sq[a] += v * v;
+    }
+  }
+  for (let a = 0; a < pd; a++) ss[dense[a]] = sq[a];
+  // 0/1 columns: c ones among n rows give mean c/n and sum of squares c (1 - c/n).
+  const count = new Float64Array(binary.length);
+  for (let k = 0; k < ones.length; k++) count[ones[k]]++;
+  for (let k = 0; k < binary.length; k++) {
+    const j = binary[k];
+    mu[j] = count[k] / nn;
+    ss[j] = count[k] * (1 - count[k] / nn);
+  }
+  const t = d.text;
+  if (t) {
+    const tsum = new Float64Array(t.cols);
+    const tsq = new Float64Array(t.cols);
+    for (let k = 0; k < t.indices.length; k++) {
+      tsum[t.indices[k]] += t.values[k];
+      tsq[t.indices[k]] += t.values[k] * t.values[k];
+    }
+    for (let j = 0; j < t.cols; j++) {
+      mu[p + j] = tsum[j] / nn;
+      ss[p + j] = Math.max(tsq[j] - (tsum[j] * tsum[j]) / nn, 0);
+    }
+  }
+  const q = prevalence * (1 - prevalence);
+  const scale = new Float64Array(size);
+  for (let j = 0; j < size - 1; j++) scale[j] = Math.sqrt(q * ss[j] + 1 / C);
+  scale[size - 1] = Math.sqrt(q * nn);
+  return { mu, scale };
+}
+
+/** theta (the design's coordinates) from u (the conditioned ones). */
+function thetaOf(k: Conditioning, u: Float64Array, theta: Float64Array): void {
+  const last = u.length - 1;
+  let shift = 0;
+  for (let j = 0; j < last; j++) {
+    theta[j] = u[j] / k.scale[j];
+    shift += k.mu[j] * theta[j];
+  }
+  theta[last] = u[last] / k.scale[last] - shift;
+}
+
+/** u from theta (inverse of `thetaOf`). */
+function uOf(k: Conditioning, theta: Float64Array): Float64Array {
+  const last = theta.length - 1;
+  const u = new Float64Array(theta.length);
+  let shift = 0;
+  for (let j = 0; j < last; j++) {
+    u[j] = theta[j] * k.scale[j];
+    shift += k.mu[j] * theta[j];
+  }
+  u[last] = (theta[last] + shift) * k.scale[last];
+  return u;
+}
+
+/** The gradient in the design's coordinates from the gradient in u (g_theta = T^-T g_u). */
+function thetaGradOf(k: Conditioning, gu: Float64Array, out: Float64Array): void {
+  const last = gu.length - 1;
+  const gb = gu[last] * k.scale[last];
+  for (let j = 0; j < last; j++) out[j] = gu[j] * k.scale[j] + k.mu[j] * gb;
+  out[last] = gb;
+}
+
 /** Fit on `d` (n x p, optional text block) with labels y (0/1, length n). */
 export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}): LogisticFit {
   const C = opts.C ?? 1;
@@ -334,9 +467,9 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     }
   }
   const size = packedSize(d);
-  // The dense block's non-zeros, listed once for every gradient and Hessian of this fit.
-  const sp = sparseDense(d);
-  const fg = logisticLossGrad(d, y, C, sp);
+  // The dense block laid out once for every gradient and Hessian of this fit.
+  const layout = rowLayout(d);
+  const fg = logisticLossGrad(d, y, C, layout);
   const fgFirst = opts.lossGrad ?? fg;
   // Start at the prevalence (intercept = logit of it), which is the optimum of the intercept-only model.
   let pos = 0;
@@ -356,16 +489,36 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     curve.push({ step: iter, loss: f / nn });
     opts.onIteration?.(iter, f / nn);
   };
-  // L-BFGS does the cheap early work; on dense designs Newton steps then finish to machine
-  // precision in a few iterations (quadratic convergence), where L-BFGS would crawl along the
-  // weakly curved directions one-hot columns and the intercept share.
-  const res = minimizeLbfgs(fgFirst, theta0, {
-    gtol: (newton ? 1e-4 : 1e-8) * nn,
+  // L-BFGS in conditioned coordinates does the bulk of the work in a few passes over the rows; on
+  // dense designs one Hessian then serves Newton steps that finish at the optimum to machine
+  // precision (and gives the standard errors), where L-BFGS would crawl along its last digits.
+  const k = conditioning(d, layout, prev, C);
+  const th = new Float64Array(size);
+  const gth = new Float64Array(size);
+  const fgu: LossGrad = (u, gu) => {
+    thetaOf(k, u, th);
+    const f = fgFirst(th, gth);
+    const last = size - 1;
+    const gb = gth[last];
+    for (let j = 0; j < last; j++) gu[j] = (gth[j] - k.mu[j] * gb) / k.scale[j];
+    gu[last] = gb / k.scale[last];
+    return f;
+  };
+  const thetaGradMax = (gu: Float64Array) => {
+    thetaGradOf(k, gu, gth);
+    let mx = 0;
+    for (let j = 0; j < size; j++) mx = Math.max(mx, Math.abs(gth[j]));
+    return mx;
+  };
+  const res = minimizeLbfgs(fgu, uOf(k, theta0), {
+    gtol: (newton ? NEWTON_FROM : 1e-8) * nn,
+    gradSize: thetaGradMax,
     maxIter: opts.maxIter ?? 2000,
     cancel: opts.cancel,
     onIteration: (_it, f) => record(f),
   });
-  let theta = res.w;
+  let theta = new Float64Array(size);
+  thetaOf(k, res.w, theta);
   let gradMax = res.gradMax;
   let converged = res.converged;
   let L: Float64Array | null = null;
@@ -374,13 +527,17 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     const gNew = new Float64Array(size);
     const cand = new Float64Array(size);
     const absMax = (v: Float64Array) => v.reduce((acc, x) => Math.max(acc, Math.abs(x)), 0);
-    let f = fg(theta, g);
+    let f: number;
+    if (fgFirst === fg) {
+      f = res.f;
+      thetaGradOf(k, res.grad, g);
+    } else f = fg(theta, g);
     gradMax = absMax(g);
-    // The Hessian is the expensive part (n nnz^2 / 2); a factor is reused for further steps while
-    // they keep shrinking the gradient fast, and refreshed when they stop doing so.
-    L = cholesky(logisticHessian(d, theta, C, sp), m);
-    let lIsCurrent = true;
-    for (let k = 0; k < 50 && L; k++) {
+    // The Hessian is the expensive part; its factor is reused for further steps while they keep
+    // shrinking the gradient fast, and refreshed when they stop doing so.
+    let thetaH = theta;
+    L = cholesky(logisticHessian(d, theta, C, layout), m);
+    for (let it = 0; it < 50 && L; it++) {
       throwIfCancelled(opts.cancel);
       if (gradMax <= 1e-10 * nn) {
         converged = true;
@@ -388,18 +545,24 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       }
       const step = Float64Array.from(g);
       cholSolve(L, m, step);
+      // Near the optimum f no longer resolves the progress (it is known to about eps |f|): a step
+      // is also taken when it leaves f equal to rounding and shrinks the gradient.
+      const tie = ROUNDING * Math.abs(f);
       let t = 1;
       let fNew = Infinity;
-      for (let ls = 0; ls < 40; ls++) {
+      let gNewMax = Infinity;
+      let accepted = false;
+      for (let ls = 0; ls < 40 && !accepted; ls++) {
         for (let j = 0; j < size; j++) cand[j] = theta[j] - t * step[j];
         fNew = fg(cand, gNew);
-        if (fNew <= f) break;
+        gNewMax = absMax(gNew);
+        accepted = fNew < f || (fNew <= f + tie && gNewMax < gradMax);
         t *= 0.5;
       }
-      if (!(fNew <= f)) {
-        if (!lIsCurrent) {
-          L = cholesky(logisticHessian(d, theta, C, sp), m);
-          lIsCurrent = true;
+      if (!accepted) {
+        if (thetaH !== theta) {
+          thetaH = theta;
+          L = cholesky(logisticHessian(d, theta, C, layout), m);
           continue;
         }
         converged = gradMax <= 1e-6 * nn;
@@ -411,19 +574,27 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       f = fNew;
       record(f);
       const before = gradMax;
-      gradMax = absMax(g);
-      lIsCurrent = false;
-      if (gradMax <= 1e-10 * nn || decrease <= 1e-15 * Math.abs(f)) {
+      gradMax = gNewMax;
+      if (gradMax <= 1e-10 * nn) {
         converged = true;
         break;
       }
       if (gradMax > 0.25 * before) {
-        L = cholesky(logisticHessian(d, theta, C, sp), m);
-        lIsCurrent = true;
+        // Slow progress: at the limit of rounding, stop; else refresh the Hessian.
+        if (decrease <= tie) {
+          converged = gradMax <= 1e-6 * nn;
+          break;
+        }
+        thetaH = theta;
+        L = cholesky(logisticHessian(d, theta, C, layout), m);
       }
     }
-    // Standard errors from the Hessian at the solution itself.
-    if (wantSe && !lIsCurrent) L = cholesky(logisticHessian(d, theta, C, sp), m);
+    // Standard errors from the Hessian at the solution, or at a point so near it that no row's
+    // linear predictor differs by more than SE_SHIFT (see there): the Hessian the Newton steps
+    // used often is such a point, and a second one costs as much as the rest of the fit.
+    if (wantSe && L && thetaH !== theta && predictorShift(layout, thetaH, theta) > SE_SHIFT) {
+      L = cholesky(logisticHessian(d, theta, C, layout), m);
+    }
   }
   let se: Float64Array | null = null;
   let interceptSe: number | null = null;
@@ -446,6 +617,36 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     gradMax,
     curve,
   };
+}
+
+/** 64 machine epsilons: the relative rounding allowed in a sum over many rows. */
+const ROUNDING = 64 * 2.220446049250313e-16;
+/** L-BFGS hands over to Newton when max |gradient| <= NEWTON_FROM n: about where it stops making
+ *  progress that f can resolve, and where the Hessian there is close to the optimum's. */
+const NEWTON_FROM = 1e-7;
+/** Largest change of any row's linear predictor z for which the Hessian is not recomputed for the
+ *  standard errors. Each weight s (1 - s) then changes by a factor within e^{+-SE_SHIFT}
+ *  (|d log(s (1 - s)) / dz| = |1 - 2s| < 1), so H lies between (1 -+ SE_SHIFT) times the
+ *  optimum's and each standard error within a relative SE_SHIFT / 2 (1e-6) of the optimum's. */
+const SE_SHIFT = 2e-6;
+
+/** max_i |x_i . (a - b)| over the rows of the layout (dense coefficients and intercept): one pass. */
+function predictorShift(layout: RowLayout, a: Float64Array, b: Float64Array): number {
+  const { n, dense, values, binary, ptr, ones } = layout;
+  const pd = dense.length;
+  const last = a.length - 1;
+  const dd = Float64Array.from(dense, (j) => a[j] - b[j]);
+  const db = Float64Array.from(binary, (j) => a[j] - b[j]);
+  const d0 = a[last] - b[last];
+  let mx = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * pd;
+    let z = d0;
+    for (let c = 0; c < pd; c++) z += values[o + c] * dd[c];
+    for (let k = ptr[i]; k < ptr[i + 1]; k++) z += db[ones[k]];
+    if (Math.abs(z) > mx) mx = Math.abs(z);
+  }
+  return mx;
 }
 
 /** Predicted probabilities for the rows of `d` (same columns as the training design). */
