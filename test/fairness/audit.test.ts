@@ -166,7 +166,8 @@ describe('planted disparity (synthetic, seeded)', () => {
 
 describe('bootstrap intervals', () => {
   it('equal an independent recomputation with the same replicate weights (metrics called directly, top-K cut re-taken on each resample)', async () => {
-    const { bootstrapWeights, percentileInterval } = await import('../../src/lib/evaluate/bootstrap.ts');
+    const { weightSampler, percentileInterval } = await import('../../src/lib/evaluate/bootstrap.ts');
+    const { rankingOf } = await import('../../src/lib/evaluate/ranking.ts');
     const { averagePrecision } = await import('../../src/lib/evaluate/metrics.ts');
     const { confusionAt, topKThreshold } = await import('../../src/lib/evaluate/operating-point.ts');
     const labels = Uint8Array.from(golden.labels);
@@ -189,7 +190,14 @@ describe('bootstrap intervals', () => {
     const ap: number[] = [];
     const fprB: number[] = [];
     const ratio: number[] = [];
-    for (const w of bootstrapWeights(labels, { replicates: R, seed: 9 })) {
+    // The audit draws replicate b's weights in score order (as evaluateScores does): the same sampler, mapped back to cases.
+    const ranking = rankingOf(labels, scores);
+    const sample = weightSampler(ranking.sortedLabels, 9);
+    const wSorted = new Float64Array(labels.length);
+    for (let r = 0; r < R; r++) {
+      sample(wSorted, r);
+      const w = new Float64Array(labels.length);
+      for (let k = 0; k < labels.length; k++) w[ranking.order[k]] = wSorted[k];
       const B = sub(idxB, w);
       const A = sub(idxA, w);
       ap.push(averagePrecision(B.l, B.s, B.w) ?? NaN);

@@ -21,7 +21,7 @@ import { runHere, type AuditJob, type Bootstrapping, type ReplicateRange } from 
 import { katzLogRatio, rankingEstimate, rateIntervals, trustedPercentile, Z95 } from '../evaluate/intervals.ts';
 import { casesForCounts, MINIMUMS, rankingCheck } from '../evaluate/minimums.ts';
 import { calibrationBinsWithIntervals, calibrationFit, decisionCurve } from '../evaluate/decision-curve.ts';
-import { averagePrecisionFromSums, groupSums, groupSumsSorted, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
+import { averagePrecisionFromSums, groupSumsSorted, groupsAtOrAbove, rankingOf, rocAucFromSums, type GroupSums, type Ranking } from '../evaluate/ranking.ts';
 import { differenceOf, rateOf, ratioOf, referenceGroup } from './disparity.ts';
 import { groupVector, isSmallGroup, DEFAULT_SMALL_CELL, type SmallCellRule } from './groups.ts';
 import { DEFAULT_TOLERANCE, casesNeeded, checkTolerance, seOfLogRatio, verdictFor, type Tolerance } from './power.ts';
@@ -73,7 +73,8 @@ interface GroupData {
   weights: Float64Array;
   /** The group's cases sorted once by score; replicates only reweight it. */
   ranking: Ranking;
-  /** Case index (into the whole data) of the group's k-th case in score order, so a replicate's weights are read in sorted order. */
+  /** Position in the ranking of all cases of the group's k-th case in score order: a replicate's
+   *  weights (in that ranking's order) are read going forward, since both orders follow the score. */
   sortedIndex: Uint32Array;
   sums: GroupSums | undefined;
   /** Number of leading tied-score groups flagged at the threshold, and at the current replicate's top-K% cut. */
@@ -250,8 +251,16 @@ function disparityOf(
 const DRAW_KEYS: readonly string[] = ['ap', 'auc', ...RATE_KEYS.map((k) => `thr.${k}`), ...RATE_KEYS.map((k) => `top.${k}`)];
 const STATS_PER_GROUP = DRAW_KEYS.length;
 
-/** The groups of one attribute (codes 0 .. levels − 1 per case), each sorted once by score. */
-function groupsOf(labels: Uint8Array, scores: Float64Array, codes: Int32Array, levels: readonly string[], threshold: number, topThreshold: number, replicates: number): GroupData[] {
+/** Position of each case in the ranking of all cases (the inverse of `all.order`). */
+function positionsOf(all: Ranking): Uint32Array {
+  const pos = new Uint32Array(all.order.length);
+  for (let k = 0; k < all.order.length; k++) pos[all.order[k]] = k;
+  return pos;
+}
+
+/** The groups of one attribute (codes 0 .. levels − 1 per case), each sorted once by score.
+ *  `pos` is each case's position in the ranking of all cases (positionsOf; null without replicates). */
+function groupsOf(labels: Uint8Array, scores: Float64Array, pos: Uint32Array | null, codes: Int32Array, levels: readonly string[], threshold: number, topThreshold: number, replicates: number): GroupData[] {
   const members: number[][] = levels.map(() => []);
   for (let i = 0; i < codes.length; i++) members[codes[i]].push(i);
   return levels.map((group, k) => {
@@ -262,7 +271,7 @@ function groupsOf(labels: Uint8Array, scores: Float64Array, codes: Int32Array, l
     for (let j = 0; j < index.length; j++) gl[j] = labels[index[j]];
     const gs = pick(scores, index);
     const ranking = rankingOf(gl, gs);
-    const sortedIndex = Uint32Array.from(ranking.order, (k) => index[k]);
+    const sortedIndex = pos ? Uint32Array.from(ranking.order, (k) => pos[index[k]]) : new Uint32Array(0);
     return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sortedIndex, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, topThreshold), draws };
   });
 }
@@ -272,10 +281,11 @@ function writeRates(out: Float64Array, o: number, op: OperatingPointResult): num
   return o;
 }
 
-/** The replicates [from, to) of the audit: every group's statistics under one weight vector per replicate. */
+/** The replicates [from, to) of the audit: every group's statistics under one weight vector per
+ *  replicate, drawn in the order of `all` (the ranking of all cases) as evaluateScores draws them,
+ *  so overall and group metrics of replicate b reweight the same resample. */
 function auditRange(
-  labels: Uint8Array,
-  scores: Float64Array,
+  all: Ranking,
   clusters: Int32Array | undefined,
   seed: number,
   threshold: number,
@@ -283,15 +293,15 @@ function auditRange(
   perAttribute: readonly { groups: GroupData[] }[],
   width: number,
 ): ReplicateRange {
-  const all = rankingOf(labels, scores);
-  const sample = weightSampler(labels, seed, clusters);
-  const w = new Float64Array(labels.length);
-  let allSums: GroupSums | undefined;
+  const sortedClusters = clusters ? Int32Array.from(all.order, (i) => clusters[i]) : undefined;
+  const sample = weightSampler(all.sortedLabels, seed, sortedClusters);
+  const w = new Float64Array(all.n);
+  const allSums: GroupSums = { tp: new Float64Array(all.groupEnd.length), fp: new Float64Array(all.groupEnd.length) };
   return (from, to, out, control) => {
     for (let b = from; b < to; b++) {
       throwIfCancelled(control?.cancel);
       sample(w, b);
-      allSums = groupSums(all, w, allSums);
+      groupSumsSorted(all, w, allSums);
       const cut = topKCutOf(all, allSums, topPct);
       let o = (b - from) * width;
       for (const a of perAttribute) {
@@ -317,10 +327,12 @@ function auditRange(
 /** An audit job's replicates, for a worker: the same groups and kernel subgroupAudit builds. */
 export function auditReplicates(job: AuditJob): ReplicateRange {
   const top = job.labels.length > 0 ? topKThreshold(job.scores, job.topPct) : { threshold: Infinity };
+  const all = rankingOf(job.labels, job.scores);
+  const pos = positionsOf(all);
   const perAttribute = job.attributes.map((a) => ({
-    groups: groupsOf(job.labels, job.scores, a.codes, Array.from({ length: a.levels }, (_, k) => String(k)), job.threshold, top.threshold, 0),
+    groups: groupsOf(job.labels, job.scores, pos, a.codes, Array.from({ length: a.levels }, (_, k) => String(k)), job.threshold, top.threshold, 0),
   }));
-  return auditRange(job.labels, job.scores, job.clusters, job.seed, job.threshold, job.topPct, perAttribute, job.width);
+  return auditRange(all, job.clusters, job.seed, job.threshold, job.topPct, perAttribute, job.width);
 }
 
 /**
@@ -365,9 +377,11 @@ export function* subgroupAuditSteps(
   const smallRule = options.smallCell ?? DEFAULT_SMALL_CELL;
   const top = n > 0 ? topKThreshold(scores, topPct) : { nTarget: 0, threshold: Infinity };
 
+  const all = replicates > 0 && n > 0 ? rankingOf(labels, scores) : null;
+  const pos = all ? positionsOf(all) : null;
   const perAttribute = attributes.map((a) => {
     const gv = groupVector(a.attribute, a.values);
-    const groups = groupsOf(labels, scores, gv.codes, gv.levels, threshold, top.threshold, replicates);
+    const groups = groupsOf(labels, scores, pos, gv.codes, gv.levels, threshold, top.threshold, replicates);
     const reference = referenceGroup(gv.levels, gv.counts, a.reference);
     if (a.reference !== undefined && reference === null) {
       throw new AppFailure({ code: 'unknown-reference', message: `reference group '${a.reference}' does not occur (groups: ${gv.levels.join(', ')})`, column: a.attribute });
@@ -375,7 +389,7 @@ export function* subgroupAuditSteps(
     return { attribute: a.attribute, codes: gv.codes, groups, reference };
   });
 
-  if (replicates > 0 && n > 0) {
+  if (all) {
     const width = STATS_PER_GROUP * perAttribute.reduce((k, a) => k + a.groups.length, 0);
     const job: AuditJob = {
       kind: 'audit', labels, scores, seed, replicates, width, threshold, topPct,
@@ -387,7 +401,7 @@ export function* subgroupAuditSteps(
       onProgress: options.onProgress,
       here: () => {
         const t = new Float64Array(replicates * width);
-        auditRange(labels, scores, options.clusters, seed, threshold, topPct, perAttribute, width)(0, replicates, t, {
+        auditRange(all, options.clusters, seed, threshold, topPct, perAttribute, width)(0, replicates, t, {
           cancel: options.cancel,
           onProgress: (done) => options.onProgress?.(done, replicates),
         });
