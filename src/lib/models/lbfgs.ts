@@ -21,6 +21,8 @@ export interface LbfgsOptions {
   memory?: number;
   cancel?: CancelToken;
   onIteration?: (iter: number, f: number, gradMax: number) => void;
+  /** Stop (as converged) when this says so after an iteration: the caller has a better way on. */
+  handOver?: (iter: number, f: number, gradMax: number) => boolean;
 }
 
 export interface LbfgsResult {
@@ -158,7 +160,7 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
     gmax = size(g);
     iter++;
     opts.onIteration?.(iter, f, gmax);
-    if (gmax <= opts.gtol) converged = true;
+    if (gmax <= opts.gtol || opts.handOver?.(iter, f, gmax)) converged = true;
     else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) converged = true;
   }
   return { w, f, grad: g, gradMax: gmax, iterations: iter, evaluations, converged };

@@ -105,67 +105,98 @@ export interface RowLayout {
   ones: Uint16Array | Int32Array;
 }
 
-/** `RowLayout` of the dense block of `d`: two passes over X (classify the columns, then copy). */
+/** `RowLayout` of the dense block of `d`, in one pass over X when a sample of rows tells the 0/1
+ *  columns correctly (the pass checks it; if a column guessed 0/1 holds another value, every row
+ *  is classified and the copy done again). */
 export function rowLayout(d: Design): RowLayout {
   const { n, p, X } = d;
   const isBinary = new Uint8Array(p).fill(1);
-  const count = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
+  const step = Math.max(1, Math.floor(n / 512));
+  let sampled = 0;
+  let sampleOnes = 0;
+  for (let i = 0; i < n; i += step, sampled++) {
     for (let j = 0; j < p; j++) {
-      const v = X[o + j];
-      if (v === 1) count[j]++;
+      const v = X[i * p + j];
+      if (v === 1) sampleOnes++;
       else if (v !== 0) isBinary[j] = 0;
     }
   }
-  let nb = 0;
-  let nnz = 0;
-  for (let j = 0; j < p; j++) {
-    if (isBinary[j]) {
-      nb++;
-      nnz += count[j];
-    }
+  const guess = copyRows(d, isBinary, Math.ceil((1.25 * sampleOnes * n) / Math.max(sampled, 1)) + 16);
+  if (guess) return guess;
+  isBinary.fill(1);
+  let ones = 0;
+  for (let k = 0; k < n * p; k++) {
+    const v = X[k];
+    if (v === 1) ones++;
+    else if (v !== 0) isBinary[k % p] = 0;
   }
-  const dense = new Int32Array(p - nb);
-  const binary = new Int32Array(nb);
-  for (let j = 0, a = 0, b = 0; j < p; j++) {
-    if (isBinary[j]) binary[b++] = j;
-    else dense[a++] = j;
-  }
+  return copyRows(d, isBinary, ones)!;
+}
+
+/** The layout with the columns flagged in `isBinary` as lists of ones (room for `capacity` of them
+ *  to start with), or null if one of those columns holds a value other than 0 and 1. */
+function copyRows(d: Design, isBinary: Uint8Array, capacity: number): RowLayout | null {
+  const { n, p, X } = d;
+  const dense: number[] = [];
+  const bin: number[] = [];
+  for (let j = 0; j < p; j++) (isBinary[j] ? bin : dense).push(j);
   const pd = dense.length;
+  const nb = bin.length;
+  const di = Int32Array.from(dense);
+  const bi = Int32Array.from(bin);
   const values = new Float64Array(n * pd);
   const ptr = new Int32Array(n + 1);
-  const ones = nb <= 0xffff ? new Uint16Array(nnz) : new Int32Array(nnz);
+  const wide = nb > 0xffff;
+  let ones: Uint16Array | Int32Array = wide ? new Int32Array(capacity) : new Uint16Array(capacity);
   let q = 0;
   for (let i = 0; i < n; i++) {
     const o = i * p;
     const od = i * pd;
-    for (let a = 0; a < pd; a++) values[od + a] = X[o + dense[a]];
-    for (let b = 0; b < nb; b++) if (X[o + binary[b]] !== 0) ones[q++] = b;
+    for (let a = 0; a < pd; a++) values[od + a] = X[o + di[a]];
+    if (q + nb > ones.length) {
+      const more: Uint16Array | Int32Array = wide ? new Int32Array(2 * ones.length + nb) : new Uint16Array(2 * ones.length + nb);
+      more.set(ones.subarray(0, q));
+      ones = more;
+    }
+    for (let b = 0; b < nb; b++) {
+      const v = X[o + bi[b]];
+      if (v !== 0) {
+        if (v !== 1) return null;
+        ones[q++] = b;
+      }
+    }
     ptr[i + 1] = q;
   }
-  return { n, dense, values, binary, ptr, ones };
+  return { n, dense: di, values, binary: bi, ptr, ones: ones.length === q ? ones : ones.slice(0, q) };
+}
+
+/** The text block's part of each row's linear predictor, z_i += t_i . theta_text. */
+function addText(t: CsrMatrix, theta: Float64Array, p: number, z: Float64Array): void {
+  for (let i = 0; i < t.rows; i++) {
+    let s = 0;
+    for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) s += t.values[k] * theta[p + t.indices[k]];
+    z[i] += s;
+  }
 }
 
 /** The objective and its gradient on typed arrays: one fused pass per row (predictor, residual,
- *  gradient update) so each row is read from memory once per evaluation, and one exponential and
- *  one logarithm per row. */
+ *  gradient update) so each row is read from memory once per evaluation, with one exponential
+ *  and one logarithm per row. A text block adds its share of the predictors before the pass and
+ *  takes its gradient from the residuals after it. */
 export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: RowLayout = rowLayout(d)): LossGrad {
   const { n, p } = d;
   const { dense, values, binary, ptr, ones } = layout;
   const pd = dense.length;
   const nb = binary.length;
   const t = d.text;
-  const hasText = !!t;
-  // Without text these point at the binary lists and are never read.
-  const tPtr = t ? t.indptr : ptr;
-  const tIdx = t ? t.indices : ptr;
-  const tVal = t ? t.values : values;
   const invC = 1 / C;
   const wd = new Float64Array(pd);
   const wb = new Float64Array(nb);
   const gd = new Float64Array(pd);
   const gbin = new Float64Array(nb);
+  // Per row: the predictor's text share going in (zero without text), the residual coming out.
+  const zt = new Float64Array(n);
+  const res = new Float64Array(t ? n : 0);
   return (theta, grad) => {
     const last = theta.length - 1;
     const b = theta[last];
@@ -173,7 +204,10 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
     for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
     gd.fill(0);
     gbin.fill(0);
-    if (hasText) grad.fill(0);
+    if (t) {
+      zt.fill(0);
+      addText(t, theta, p, zt);
+    }
     let loss = 0;
     let gb = 0;
     for (let i = 0; i < n; i++) {
@@ -195,20 +229,38 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
         s3 += wb[ones[k + 1]];
       }
       if (k < e1) s1 += wb[ones[k]];
-      let zi = b + (s0 + s1) + (s2 + s3);
-      if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) zi += tVal[q] * theta[p + tIdx[q]];
+      const zi = b + zt[i] + (s0 + s1) + (s2 + s3);
       // softplus(z) = max(z, 0) + log1p(e^-|z|); sigmoid(z) from the same exponential.
       const ez = Math.exp(-Math.abs(zi));
       const yi = y[i];
       loss += (zi > 0 ? zi : 0) + Math.log1p(ez) - yi * zi;
       const r = (zi >= 0 ? 1 : ez) / (1 + ez) - yi;
       gb += r;
-      for (a = 0; a < pd; a++) gd[a] += r * values[o + a];
-      for (k = e0; k < e1; k++) gbin[ones[k]] += r;
-      if (hasText) for (let q = tPtr[i]; q < tPtr[i + 1]; q++) grad[p + tIdx[q]] += r * tVal[q];
+      if (t) res[i] = r;
+      for (a = 0; a + 3 < pd; a += 4) {
+        gd[a] += r * values[o + a];
+        gd[a + 1] += r * values[o + a + 1];
+        gd[a + 2] += r * values[o + a + 2];
+        gd[a + 3] += r * values[o + a + 3];
+      }
+      for (; a < pd; a++) gd[a] += r * values[o + a];
+      for (k = e0; k + 3 < e1; k += 4) {
+        gbin[ones[k]] += r;
+        gbin[ones[k + 1]] += r;
+        gbin[ones[k + 2]] += r;
+        gbin[ones[k + 3]] += r;
+      }
+      for (; k < e1; k++) gbin[ones[k]] += r;
     }
     for (let a = 0; a < pd; a++) grad[dense[a]] = gd[a];
     for (let k = 0; k < nb; k++) grad[binary[k]] = gbin[k];
+    if (t) {
+      for (let j = p; j < last; j++) grad[j] = 0;
+      for (let i = 0; i < n; i++) {
+        const r = res[i];
+        for (let k = t.indptr[i]; k < t.indptr[i + 1]; k++) grad[p + t.indices[k]] += r * t.values[k];
+      }
+    }
     let pen = 0;
     for (let j = 0; j < last; j++) {
       pen += theta[j] * theta[j];
@@ -221,19 +273,26 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
 
 /** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major:
  *  the sum over rows of w_i x_i x_i^T, w_i = s_i (1 - s_i). Per row the number x number block
- *  costs pd^2 / 2 multiply-adds, each one's row of the one x number block pd, and the one x one
- *  block one addition per pair of ones: nothing is spent on zeros. */
+ *  costs pd^2 / 2 multiply-adds (two rows at a time), each one's row of the one x number block pd
+ *  additions, and the one x one block one addition per pair of ones: nothing is spent on zeros.
+ *  (A text block enters the weights only.) */
 export function logisticHessian(d: Design, theta: Float64Array, C: number, layout: RowLayout = rowLayout(d)): Float64Array {
   const { n, p } = d;
   const { dense, values, binary, ptr, ones } = layout;
   const pd = dense.length;
   const nb = binary.length;
-  const t = d.text;
-  const b0 = theta[theta.length - 1];
-  const wd = new Float64Array(pd);
-  const wb = new Float64Array(nb);
-  for (let a = 0; a < pd; a++) wd[a] = theta[dense[a]];
-  for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
+  const last = theta.length - 1;
+  // The weights first: w_i = s (1 - s) = e^-|z| / (1 + e^-|z|)^2.
+  const W = new Float64Array(n);
+  if (d.text) addText(d.text, theta, p, W);
+  for (let i = 0; i < n; i++) {
+    const o = i * pd;
+    let z = theta[last] + W[i];
+    for (let a = 0; a < pd; a++) z += values[o + a] * theta[dense[a]];
+    for (let k = ptr[i]; k < ptr[i + 1]; k++) z += theta[binary[ones[k]]];
+    const ez = Math.exp(-Math.abs(z));
+    W[i] = ez / ((1 + ez) * (1 + ez));
+  }
   // Blocks in layout order: DD (pd x pd, upper), BD (nb x pd: row k = one k against the numbers),
   // BB (nb x nb, upper), and the intercept's row (sums of w x).
   const DD = new Float64Array(pd * pd);
@@ -242,34 +301,48 @@ export function logisticHessian(d: Design, theta: Float64Array, C: number, layou
   const sD = new Float64Array(pd);
   const sB = new Float64Array(nb);
   let sW = 0;
-  const wx = new Float64Array(pd);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i += 2) {
+    // Rows i and i + 1 together in DD (the second with weight 0 past the end).
     const o = i * pd;
-    let z = b0;
-    for (let a = 0; a < pd; a++) z += values[o + a] * wd[a];
-    const e0 = ptr[i];
-    const e1 = ptr[i + 1];
-    for (let k = e0; k < e1; k++) z += wb[ones[k]];
-    // (The text block enters the weights only: its own rows and columns are not part of H.)
-    if (t) for (let q = t.indptr[i]; q < t.indptr[i + 1]; q++) z += t.values[q] * theta[p + t.indices[q]];
-    const ez = Math.exp(-Math.abs(z));
-    const w = ez / ((1 + ez) * (1 + ez));
-    if (w === 0) continue;
-    sW += w;
+    const w = W[i];
+    const i2 = i + 1 < n ? i + 1 : i;
+    const o2 = i2 * pd;
+    const w2 = i + 1 < n ? W[i + 1] : 0;
     for (let a = 0; a < pd; a++) {
       const va = w * values[o + a];
-      wx[a] = va;
-      sD[a] += va;
+      const vb = w2 * values[o2 + a];
+      sD[a] += va + vb;
       const row = a * pd;
-      for (let c = a; c < pd; c++) DD[row + c] += va * values[o + c];
+      for (let c = a; c < pd; c++) DD[row + c] += va * values[o + c] + vb * values[o2 + c];
     }
-    for (let k = e0; k < e1; k++) {
-      const j = ones[k];
-      sB[j] += w;
-      const rd = j * pd;
-      for (let a = 0; a < pd; a++) BD[rd + a] += wx[a];
-      const rb = j * nb;
-      for (let k2 = k; k2 < e1; k2++) BB[rb + ones[k2]] += w;
+    sW += w + w2;
+    for (let r = i; r <= i2; r++) {
+      const wr = W[r];
+      if (wr === 0) continue;
+      const or = r * pd;
+      const e1 = ptr[r + 1];
+      for (let k = ptr[r]; k < e1; k++) {
+        const j = ones[k];
+        sB[j] += wr;
+        const rd = j * pd;
+        let a = 0;
+        for (; a + 3 < pd; a += 4) {
+          BD[rd + a] += wr * values[or + a];
+          BD[rd + a + 1] += wr * values[or + a + 1];
+          BD[rd + a + 2] += wr * values[or + a + 2];
+          BD[rd + a + 3] += wr * values[or + a + 3];
+        }
+        for (; a < pd; a++) BD[rd + a] += wr * values[or + a];
+        const rb = j * nb;
+        let k2 = k;
+        for (; k2 + 3 < e1; k2 += 4) {
+          BB[rb + ones[k2]] += wr;
+          BB[rb + ones[k2 + 1]] += wr;
+          BB[rb + ones[k2 + 2]] += wr;
+          BB[rb + ones[k2 + 3]] += wr;
+        }
+        for (; k2 < e1; k2++) BB[rb + ones[k2]] += wr;
+      }
     }
   }
   const m = p + 1;
@@ -510,9 +583,16 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     for (let j = 0; j < size; j++) mx = Math.max(mx, Math.abs(gth[j]));
     return mx;
   };
+  const recent = new Float64Array(HANDOVER_WINDOW);
   const res = minimizeLbfgs(fgu, uOf(k, theta0), {
     gtol: (newton ? NEWTON_FROM : 1e-8) * nn,
     gradSize: thetaGradMax,
+    // Some designs stay ill-conditioned (one-hot groups that add up to the intercept): when
+    // L-BFGS gains less than a factor 10 in HANDOVER_WINDOW iterations, Newton is the faster way on.
+    handOver: newton ? (it, _f, gm) => {
+      recent[it % HANDOVER_WINDOW] = gm;
+      return it >= HANDOVER_WINDOW && gm <= 1e-3 * nn && gm > 0.1 * recent[(it + 1) % HANDOVER_WINDOW];
+    } : undefined,
     maxIter: opts.maxIter ?? 2000,
     cancel: opts.cancel,
     onIteration: (_it, f) => record(f),
@@ -619,11 +699,13 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   };
 }
 
+/** Iterations over which L-BFGS must gain a factor 10 in gradient to keep going (see `handOver`). */
+const HANDOVER_WINDOW = 6;
 /** 64 machine epsilons: the relative rounding allowed in a sum over many rows. */
 const ROUNDING = 64 * 2.220446049250313e-16;
 /** L-BFGS hands over to Newton when max |gradient| <= NEWTON_FROM n: about where it stops making
  *  progress that f can resolve, and where the Hessian there is close to the optimum's. */
-const NEWTON_FROM = 1e-7;
+const NEWTON_FROM = 1e-8;
 /** Largest change of any row's linear predictor z for which the Hessian is not recomputed for the
  *  standard errors. Each weight s (1 - s) then changes by a factor within e^{+-SE_SHIFT}
  *  (|d log(s (1 - s)) / dz| = |1 - 2s| < 1), so H lies between (1 -+ SE_SHIFT) times the
