@@ -12,8 +12,11 @@ import { fingerprintOf, sha256HexOf } from '../src/lib/data/fingerprint.ts';
 import { stringColumn, type ColumnInfo } from '../src/lib/data/schema.ts';
 import { PRESETS, scenarioFrom } from '../src/lib/synth/scenarios.ts';
 import { generateCases } from '../src/lib/synth/generate.ts';
-import { runAudit, type RunContext } from '../src/lib/run/audit-run.ts';
-import { reportOf, type ScoredRun } from '../src/lib/run/evaluation.ts';
+import { runAuditAsync, type RunContext } from '../src/lib/run/audit-run.ts';
+import type { ScoredRun } from '../src/lib/run/evaluation.ts';
+import { reportOfPooled } from '../src/lib/pool/report.ts';
+import type { ReplicatePool } from '../src/lib/pool/pool.ts';
+import { browserPool } from './pool.ts';
 import type { CancelToken } from '../src/lib/errors.ts';
 import { runEvaluation } from '../src/lib/run/evaluate-run.ts';
 import { runValidation } from '../src/lib/run/validate-run.ts';
@@ -40,6 +43,9 @@ export function createCompute(): ComputeApi {
   let annexALog: AnnexALog | null = null;
   /** The council's record-key secret for this visit (memory only): keys the noise on shared counts. */
   let councilSecret: Uint8Array | undefined;
+  /** Workers for the bootstrap replicates, started on the first run that needs them (none where workers cannot start here). */
+  let pool: ReplicatePool | undefined | null = null;
+  const poolOf = (): ReplicatePool | undefined => (pool === null ? (pool = browserPool()) : pool);
 
   const ensureBackend = (opts?: InitOptions) => {
     backend ??= initBackend({ wasmBaseUrl: opts ? new URL('wasm/', opts.baseUrl).href : undefined, force: opts?.force });
@@ -63,6 +69,7 @@ export function createCompute(): ComputeApi {
     fingerprint: summary.fingerprint,
     backend,
     cancel,
+    pool: poolOf(),
     ...(annexALog ? { annexA: annexABundleSummary(annexALog) } : {}),
   });
   const need = () => {
@@ -136,10 +143,10 @@ export function createCompute(): ComputeApi {
     audit: async (runId, spec, onProgress) => {
       const info = await ensureBackend();
       const progress = throttle(onProgress);
-      return runs.run(runId, (token) => {
+      return runs.run(runId, async (token) => {
         const held = need();
         const { table, columns, summary } = held;
-        const result = runAudit(table, columns, spec, { ...runContext(summary, info.backend, token), fileRow: rowNumberOf(held), councilSecret, onScored: keep }, (p) =>
+        const result = await runAuditAsync(table, columns, spec, { ...runContext(summary, info.backend, token), fileRow: rowNumberOf(held), councilSecret, onScored: keep }, (p) =>
           progress({ kind: 'phase', runId, phase: p.phase === 'overall' ? 'evaluating' : 'auditing', done: p.done, total: p.total }),
         );
         if (!result.ok) throw new AppFailure(result.error);
@@ -161,9 +168,9 @@ export function createCompute(): ComputeApi {
     },
     repolicy: async (runId, policy, onProgress) => {
       const progress = throttle(onProgress ?? (() => undefined));
-      return runs.run(runId, (token) => {
+      return runs.run(runId, async (token) => {
         if (!lastRun) throw new AppFailure({ code: 'no-run', message: 'run an evaluation or an audit first: there is no scored test side to apply a policy to' });
-        const result = reportOf(lastRun, {
+        const result = await reportOfPooled(lastRun, poolOf(), {
           policy,
           cancel: token,
           onProgress: (p) => progress({ kind: 'phase', runId, phase: p.phase === 'auditing' ? 'auditing' : 'evaluating', done: p.done, total: p.total, detail: p.detail }),
@@ -178,7 +185,7 @@ export function createCompute(): ComputeApi {
       return runs.run(runId, async (token) => {
         const { table, columns, summary } = need();
         const fitted: FittedModel[] = [];
-        const ctx = { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, onFitted: (f: FittedModel) => fitted.push(f) };
+        const ctx = { name: summary.name, fingerprint: summary.fingerprint, backend: info.backend, cancel: token, pool: poolOf(), onFitted: (f: FittedModel) => fitted.push(f) };
         const exportSpec = { ...spec, models: [choice.kind], exportable: true, textAblation: false };
         const result = await runEvaluation(table, columns, exportSpec, ctx, (p) => progress({ ...p, runId }));
         if (!result.ok) throw new AppFailure(result.error);
