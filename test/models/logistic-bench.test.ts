@@ -113,4 +113,24 @@ describe('logistic regression at the benchmark design (24,000 rows x 150 columns
     expect(maxAbsDiff(g, g0)).toBeLessThan(1e-9 * tr.n);
     expect(maxAbsDiff(H, H0)).toBeLessThan(1e-9 * tr.n);
   });
+
+  it('a column that looks 0/1 in the sampled rows but is not stays a number', () => {
+    // 5,000 rows: the sample takes every 9th, so row 1 is not in it.
+    const n = 5000;
+    const X = new Float64Array(n * 3);
+    const yy = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      X[i * 3] = i % 3 === 0 ? 1 : 0;
+      X[i * 3 + 1] = i % 5 === 0 ? 1 : 0;
+      X[i * 3 + 2] = (i % 7) / 7;
+      yy[i] = (i * 7919) % 11 < 4 ? 1 : 0;
+    }
+    X[1 * 3 + 1] = 0.5;
+    const dd: Design = { n, p: 3, X, names: ['a', 'b', 'c'], sources: ['a', 'b', 'c'] };
+    const layout = rowLayout(dd);
+    expect(Array.from(layout.binary)).toEqual([0]);
+    expect(Array.from(layout.dense)).toEqual([1, 2]);
+    expect(layout.values[1 * 2]).toBe(0.5);
+    expect(layout.ptr[n]).toBe(Math.ceil(n / 3));
+  });
 });
