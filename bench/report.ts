@@ -245,6 +245,39 @@ export function renderMarkdown(results: Any): string {
         ]),
       ),
     );
+    const pool = S.evaluate.pool ?? [];
+    const main1m = (S.evaluate.audit ?? []).find((a: Any) => a.rows === pool[0]?.rows);
+    if (pool.length > 0)
+      push(
+        'The same audit with its bootstrap in a pool of worker threads (`--workers N`: `runAuditAsync`, src/lib/pool): the report is identical whatever N ' +
+          '(test/pool/pool.test.ts); point estimates stay in the main thread. CPU time is the whole process\'s (all threads). ' +
+          'Target: 1M rows, 1000 cluster-bootstrap replicates, 4 attributes ≤ 20 s in Node.',
+        table(
+          ['rows', 'replicates run', 'workers', 'Candour s (CPU s)', 'at 1000 replicates s (CPU s)', 'peak MB', 'load average after', 'target ≤ 20 s'],
+          [
+            ...(main1m ? [[int(main1m.rows), String(main1m.replicates), '0 (main thread)', `${sec(main1m.ours.wallMs)} (${sec(main1m.ours.cpuMs)})`, `${sec(main1m.wallMs1000)} (${sec(main1m.cpuMs1000)})${main1m.replicates < 1000 ? ' extrapolated' : ''}`, int(main1m.ours.peakRssMB), (main1m.ours.loadAverage ?? []).join(' '), status(main1m.wallMs1000 <= 20_000)]] : []),
+            ...pool.map((p: Any) => [
+              int(p.rows),
+              String(p.replicates),
+              String(p.workers),
+              `${sec(p.ours.wallMs)} (${sec(p.ours.cpuMs)})`,
+              `${sec(p.wallMs1000)} (${sec(p.cpuMs1000)})${p.replicates < 1000 ? ' extrapolated' : ''}`,
+              int(p.ours.peakRssMB),
+              (p.ours.loadAverage ?? []).join(' '),
+              status(p.wallMs1000 <= 20_000),
+            ]),
+          ],
+        ),
+      );
+    const history = results.history?.audit1m ?? [];
+    if (history.length > 0)
+      push(
+        'Before and after, 1M-row audit (bench/history.json: measured by hand with the command shown, on this machine, with the load average at the time):',
+        table(
+          ['when', 'code', 'command', 'replicates run', 's (CPU s)', 'load average', 'note'],
+          history.map((h: Any) => [h.date, h.code, `\`${h.command}\``, String(h.replicates), `${s1(h.wallS, 1)} (${s1(h.cpuS, 1)})`, (h.loadAverage ?? []).join(' '), h.note ?? '']),
+        ),
+      );
     const c = S.evaluate.components;
     if (c)
       push(

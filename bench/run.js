@@ -12,6 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 // The suite imports its TypeScript helpers directly, so it runs under tsx's loader: re-run this
 // file with `--import tsx` unless it already is (in-process `register()` hung at a later dynamic import).
@@ -26,9 +27,12 @@ const { repoRoot, median, machineFacts, loadAverage, sklearnJson, memoryInUseGB 
 
 const argv = process.argv.slice(2);
 const resultsFile = path.join(repoRoot, 'bench', 'results.json');
+const historyFile = path.join(repoRoot, 'bench', 'history.json');
 const writeMarkdown = async (results) => {
   const { renderMarkdown } = await import('./report.ts');
-  writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), renderMarkdown(results));
+  // Earlier figures measured by hand (e.g. before a change), shown beside this run's.
+  const history = existsSync(historyFile) ? JSON.parse(readFileSync(historyFile, 'utf8')) : undefined;
+  writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), renderMarkdown({ ...results, history }));
 };
 if (argv.includes('--render')) {
   // Re-render RESULTS.md from the stored results (after changing the report's layout).
@@ -162,6 +166,19 @@ async function evaluateSection() {
     log(`evaluate: scikit-learn audit ${c.rows} rows, ${c.skReplicates} replicates`);
     const sk = sklearnJson('audit.py', [file, String(c.skReplicates), '1000']);
     out.audit.push({ ...c, ours, pointOnly, wallMs1000: Math.round(extrapolatedMs), cpuMs1000: Math.round(extrapolatedCpuMs), sklearn: sk, ratio: extrapolatedMs / 1000 / sk.secondsExtrapolated });
+  }
+  // The same 1M audit with its bootstrap in a pool of worker threads (1 and the machine's
+  // available parallelism): the report is the same; the time is the pool's.
+  const c1m = cases[cases.length - 1];
+  const most = Math.max(2, availableParallelism());
+  out.pool = [];
+  for (const workers of [1, most]) {
+    log(`evaluate: audit ${c1m.rows} rows, ${c1m.replicates} replicates in ${workers} worker thread(s)`);
+    const ours = lastJson(tsx('audit.bench.ts', ['--rows', String(c1m.rows), '--runs', '1', '--replicates', String(c1m.replicates), '--workers', String(workers)]));
+    const point = out.audit[out.audit.length - 1].pointOnly;
+    const wallMs1000 = point && c1m.replicates < 1000 ? point.wallMs + ((ours.wallMs - point.wallMs) * 1000) / c1m.replicates : ours.wallMs;
+    const cpuMs1000 = point && c1m.replicates < 1000 ? point.cpuMs + ((ours.cpuMs - point.cpuMs) * 1000) / c1m.replicates : ours.cpuMs;
+    out.pool.push({ rows: c1m.rows, replicates: c1m.replicates, workers, ours, wallMs1000: Math.round(wallMs1000), cpuMs1000: Math.round(cpuMs1000) });
   }
   log('evaluate: evaluateScores components at 24k');
   out.components = JSON.parse(tsx('evaluate.bench.ts', ['24000', '1000']));

@@ -69,14 +69,11 @@ interface GroupData {
   index: Uint32Array;
   labels: Uint8Array;
   scores: Float64Array;
-  /** Scratch: one replicate's weights in the group's score order. */
-  weights: Float64Array;
   /** The group's cases sorted once by score; replicates only reweight it. */
   ranking: Ranking;
-  /** Position in the ranking of all cases of the group's k-th case in score order: a replicate's
-   *  weights (in that ranking's order) are read going forward, since both orders follow the score. */
+  /** Position in the ranking of all cases of the group's k-th case in score order (where a
+   *  replicate's weight of that case is; increasing, since both orders follow the score). */
   sortedIndex: Uint32Array;
-  sums: GroupSums | undefined;
   /** Number of leading tied-score groups flagged at the threshold, and at the current replicate's top-K% cut. */
   cutThr: number;
   cutTop: number;
@@ -272,7 +269,7 @@ function groupsOf(labels: Uint8Array, scores: Float64Array, pos: Uint32Array | n
     const gs = pick(scores, index);
     const ranking = rankingOf(gl, gs);
     const sortedIndex = pos ? Uint32Array.from(ranking.order, (k) => pos[index[k]]) : new Uint32Array(0);
-    return { group, index, labels: gl, scores: gs, weights: new Float64Array(index.length), ranking, sortedIndex, sums: undefined, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, topThreshold), draws };
+    return { group, index, labels: gl, scores: gs, ranking, sortedIndex, cutThr: groupsAtOrAbove(ranking, threshold), cutTop: groupsAtOrAbove(ranking, topThreshold), draws };
   });
 }
 
@@ -297,6 +294,8 @@ function auditRange(
   const sample = weightSampler(all.sortedLabels, seed, sortedClusters);
   const w = new Float64Array(all.n);
   const allSums: GroupSums = { tp: new Float64Array(all.groupEnd.length), fp: new Float64Array(all.groupEnd.length) };
+  const fused = perAttribute.map((a) => fusedSums(all.n, a.groups));
+  const labelsSorted = all.sortedLabels;
   return (from, to, out, control) => {
     for (let b = from; b < to; b++) {
       throwIfCancelled(control?.cancel);
@@ -304,24 +303,62 @@ function auditRange(
       groupSumsSorted(all, w, allSums);
       const cut = topKCutOf(all, allSums, topPct);
       let o = (b - from) * width;
-      for (const a of perAttribute) {
-        for (const g of a.groups) {
+      for (let a = 0; a < perAttribute.length; a++) {
+        // One pass over all cases in score order adds each case's weight to its group's tied-score
+        // group: the same sums as groupSumsSorted on each group's reweighted cases (integer weights,
+        // added in the same order), without gathering the weights group by group.
+        const { bucket, tp, fp } = fused[a];
+        tp.fill(0);
+        fp.fill(0);
+        for (let k = 0; k < bucket.length; k++) {
+          const x = w[k];
+          const t = x * labelsSorted[k];
+          const q = bucket[k];
+          tp[q] += t;
+          fp[q] += x - t;
+        }
+        const groups = perAttribute[a].groups;
+        for (let j = 0; j < groups.length; j++) {
+          const g = groups[j];
+          const sums = fused[a].sums[j];
           g.cutTop = groupsAtOrAbove(g.ranking, cut);
-          const wg = g.weights;
-          const si = g.sortedIndex;
-          for (let k = 0; k < si.length; k++) wg[k] = w[si[k]];
           // Same values as averagePrecision/rocAuc on the group with these weights, without re-sorting per replicate.
-          g.sums = groupSumsSorted(g.ranking, wg, g.sums ?? { tp: new Float64Array(g.ranking.groupEnd.length), fp: new Float64Array(g.ranking.groupEnd.length) });
-          out[o++] = nanIfNull(averagePrecisionFromSums(g.sums));
-          out[o++] = nanIfNull(rocAucFromSums(g.sums));
+          out[o++] = nanIfNull(averagePrecisionFromSums(sums));
+          out[o++] = nanIfNull(rocAucFromSums(sums));
           // Same as confusionAt(g.labels, g.scores, t, wg): the flagged cases are the leading tied-score groups.
-          o = writeRates(out, o, confusionFromSums(g.sums, g.cutThr, threshold));
-          o = writeRates(out, o, confusionFromSums(g.sums, g.cutTop, cut));
+          o = writeRates(out, o, confusionFromSums(sums, g.cutThr, threshold));
+          o = writeRates(out, o, confusionFromSums(sums, g.cutTop, cut));
         }
       }
       control?.onProgress?.(b - from + 1);
     }
   };
+}
+
+/** One attribute's groups' tied-score sums side by side: `bucket[k]` is where the case at position
+ *  k of the ranking of all cases adds its weight; `sums[j]` views group j's part. */
+function fusedSums(n: number, groups: readonly GroupData[]): { bucket: Uint32Array; tp: Float64Array; fp: Float64Array; sums: GroupSums[] } {
+  const bucket = new Uint32Array(n);
+  let total = 0;
+  const offsets = groups.map((g) => {
+    const off = total;
+    total += g.ranking.groupEnd.length;
+    return off;
+  });
+  const tp = new Float64Array(total);
+  const fp = new Float64Array(total);
+  groups.forEach((g, j) => {
+    const { groupEnd } = g.ranking;
+    for (let k = 0, t = 0; k < g.sortedIndex.length; k++) {
+      while (k >= groupEnd[t]) t++;
+      bucket[g.sortedIndex[k]] = offsets[j] + t;
+    }
+  });
+  const sums = groups.map((g, j) => {
+    const end = offsets[j] + g.ranking.groupEnd.length;
+    return { tp: tp.subarray(offsets[j], end), fp: fp.subarray(offsets[j], end) };
+  });
+  return { bucket, tp, fp, sums };
 }
 
 /** An audit job's replicates, for a worker: the same groups and kernel subgroupAudit builds. */
