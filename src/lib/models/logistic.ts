@@ -206,7 +206,7 @@ function addText(t: CsrMatrix, theta: Float64Array, p: number, z: Float64Array):
  *  takes its gradient from the residuals after it. */
 export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: RowLayout = rowLayout(d)): LossGrad {
   const { n, p } = d;
-  const { dense, values, binary, ptr, ones } = layout;
+  const { dense, binary } = layout;
   const pd = dense.length;
   const nb = binary.length;
   const t = d.text;
@@ -217,62 +217,17 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
   const gbin = new Float64Array(nb);
   // Per row: the predictor's text share going in (zero without text), the residual coming out.
   const zt = new Float64Array(n);
-  const res = new Float64Array(t ? n : 0);
+  const res = new Float64Array(n);
+  const sums = new Float64Array(2);
   return (theta, grad) => {
     const last = theta.length - 1;
-    const b = theta[last];
     for (let a = 0; a < pd; a++) wd[a] = theta[dense[a]];
     for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
-    gd.fill(0);
-    gbin.fill(0);
     if (t) {
       zt.fill(0);
       addText(t, theta, p, zt);
     }
-    let loss = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * pd;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let a = 0;
-      for (; a + 3 < pd; a += 4) {
-        s0 += values[o + a] * wd[a];
-        s1 += values[o + a + 1] * wd[a + 1];
-        s2 += values[o + a + 2] * wd[a + 2];
-        s3 += values[o + a + 3] * wd[a + 3];
-      }
-      for (; a < pd; a++) s0 += values[o + a] * wd[a];
-      const e0 = ptr[i];
-      const e1 = ptr[i + 1];
-      let k = e0;
-      for (; k + 1 < e1; k += 2) {
-        s1 += wb[ones[k]];
-        s3 += wb[ones[k + 1]];
-      }
-      if (k < e1) s1 += wb[ones[k]];
-      const zi = b + zt[i] + (s0 + s1) + (s2 + s3);
-      // softplus(z) = max(z, 0) + log1p(e^-|z|); sigmoid(z) from the same exponential.
-      const ez = Math.exp(-Math.abs(zi));
-      const yi = y[i];
-      loss += (zi > 0 ? zi : 0) + Math.log1p(ez) - yi * zi;
-      const r = (zi >= 0 ? 1 : ez) / (1 + ez) - yi;
-      gb += r;
-      if (t) res[i] = r;
-      for (a = 0; a + 3 < pd; a += 4) {
-        gd[a] += r * values[o + a];
-        gd[a + 1] += r * values[o + a + 1];
-        gd[a + 2] += r * values[o + a + 2];
-        gd[a + 3] += r * values[o + a + 3];
-      }
-      for (; a < pd; a++) gd[a] += r * values[o + a];
-      for (k = e0; k + 3 < e1; k += 4) {
-        gbin[ones[k]] += r;
-        gbin[ones[k + 1]] += r;
-        gbin[ones[k + 2]] += r;
-        gbin[ones[k + 3]] += r;
-      }
-      for (; k < e1; k++) gbin[ones[k]] += r;
-    }
+    rowPass(layout, y, theta[last], wd, wb, zt, gd, gbin, res, sums);
     for (let a = 0; a < pd; a++) grad[dense[a]] = gd[a];
     for (let k = 0; k < nb; k++) grad[binary[k]] = gbin[k];
     if (t) {
@@ -287,9 +242,80 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
       pen += theta[j] * theta[j];
       grad[j] += theta[j] * invC;
     }
-    grad[last] = gb;
-    return loss + 0.5 * pen * invC;
+    grad[last] = sums[1];
+    return sums[0] + 0.5 * pen * invC;
   };
+}
+
+/**
+ * The pass over the rows behind `logisticLossGrad`: predictor z_i = b + zt_i + x_i . w, then the
+ * log-loss summed into sums[0], residuals s_i - y_i into res, their sum into sums[1], and the
+ * gradient of the dense coefficients into gd (numbers) and gbin (0/1 columns). A function of its
+ * own, so the engine optimises it whole from its second call on (a loop optimised while it runs
+ * leaves the code after it without type feedback, and falls back to the interpreter there).
+ */
+function rowPass(
+  layout: RowLayout,
+  y: Uint8Array,
+  b: number,
+  wd: Float64Array,
+  wb: Float64Array,
+  zt: Float64Array,
+  gd: Float64Array,
+  gbin: Float64Array,
+  res: Float64Array,
+  sums: Float64Array,
+): void {
+  const { n, values, ptr, ones } = layout;
+  const pd = wd.length;
+  gd.fill(0);
+  gbin.fill(0);
+  let loss = 0;
+  let gb = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * pd;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let a = 0;
+    for (; a + 3 < pd; a += 4) {
+      s0 += values[o + a] * wd[a];
+      s1 += values[o + a + 1] * wd[a + 1];
+      s2 += values[o + a + 2] * wd[a + 2];
+      s3 += values[o + a + 3] * wd[a + 3];
+    }
+    for (; a < pd; a++) s0 += values[o + a] * wd[a];
+    const e0 = ptr[i];
+    const e1 = ptr[i + 1];
+    let k = e0;
+    for (; k + 1 < e1; k += 2) {
+      s1 += wb[ones[k]];
+      s3 += wb[ones[k + 1]];
+    }
+    if (k < e1) s1 += wb[ones[k]];
+    const zi = b + zt[i] + (s0 + s1) + (s2 + s3);
+    // softplus(z) = max(z, 0) + log1p(e^-|z|); sigmoid(z) from the same exponential.
+    const ez = Math.exp(-Math.abs(zi));
+    const yi = y[i];
+    loss += (zi > 0 ? zi : 0) + Math.log1p(ez) - yi * zi;
+    const r = (zi >= 0 ? 1 : ez) / (1 + ez) - yi;
+    gb += r;
+    res[i] = r;
+    for (a = 0; a + 3 < pd; a += 4) {
+      gd[a] += r * values[o + a];
+      gd[a + 1] += r * values[o + a + 1];
+      gd[a + 2] += r * values[o + a + 2];
+      gd[a + 3] += r * values[o + a + 3];
+    }
+    for (; a < pd; a++) gd[a] += r * values[o + a];
+    for (k = e0; k + 3 < e1; k += 4) {
+      gbin[ones[k]] += r;
+      gbin[ones[k + 1]] += r;
+      gbin[ones[k + 2]] += r;
+      gbin[ones[k + 3]] += r;
+    }
+    for (; k < e1; k++) gbin[ones[k]] += r;
+  }
+  sums[0] = loss;
+  sums[1] = gb;
 }
 
 /** Hessian of the objective over [dense coefficients, intercept], (p+1) x (p+1) row-major:
