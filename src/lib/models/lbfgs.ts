@@ -17,6 +17,9 @@ export interface LbfgsOptions {
   /** Stop when the relative decrease of the objective falls below ftol (scikit-learn passes 64 eps). */
   ftol?: number;
   maxIter?: number;
+  /** Try a step of 1 along -g first (for coordinates in which the Hessian is near the identity);
+   *  by default the first step is of unit length. */
+  unitFirstStep?: boolean;
   /** Pairs kept (scikit-learn/scipy: 10). */
   memory?: number;
   cancel?: CancelToken;
@@ -118,7 +121,7 @@ export function minimizeLbfgs(fg: LossGrad, w0: Float64Array, opts: LbfgsOptions
       slope = dot(g, dir);
     }
     // Backtracking line search with the Armijo condition; first iteration starts from a unit-length step.
-    let step = k === 0 ? Math.min(1, 1 / Math.max(Math.sqrt(-slope), 1e-300)) : 1;
+    let step = k === 0 && !opts.unitFirstStep ? Math.min(1, 1 / Math.max(Math.sqrt(-slope), 1e-300)) : 1;
     let fNew = Infinity;
     let accepted = false;
     for (let ls = 0; ls < 60; ls++) {

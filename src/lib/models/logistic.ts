@@ -626,6 +626,7 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   const res = minimizeLbfgs(fgu, uOf(k, theta0), {
     gtol: (newton ? NEWTON_FROM : 1e-8) * nn,
     gradSize: thetaGradMax,
+    unitFirstStep: true,
     // Some designs stay ill-conditioned (one-hot groups that add up to the intercept): when
     // L-BFGS gains less than a factor 10 in HANDOVER_WINDOW iterations, Newton is the faster way on.
     handOver: newton ? (it, _f, gm) => {
