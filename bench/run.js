@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The benchmark suite: `npm run bench [-- --full] [-- --only load,train,text,evaluate,e2e] [-- --runs N]`.
+ * The benchmark suite: `npm run bench [-- --full] [-- --only load,train,logistic,text,evaluate,e2e] [-- --runs N]`.
  * `npm run bench -- --render` re-writes RESULTS.md from bench/results.json.
  *
  * Runs each section's scripts in their own processes (so peak memory is their own), the
@@ -44,7 +44,7 @@ const flagValue = (name) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const SECTIONS = ['load', 'train', 'text', 'evaluate', 'e2e'];
+const SECTIONS = ['load', 'train', 'logistic', 'text', 'evaluate', 'e2e'];
 const only = (flagValue('only') ?? SECTIONS.join(',')).split(',');
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section '${s}' (choose from ${SECTIONS.join(', ')})`);
 const RUNS = Number(flagValue('runs') ?? 3);
@@ -132,6 +132,62 @@ async function trainSection() {
   const g = lastJson(tsx('gbdt.bench.ts', [...(full ? [] : ['--single-thread-only']), ...gsizes.map(String)]));
   out.gbdt = g.results;
   return out;
+}
+
+// ---------------------------------------------------------------- logistic (issue 20)
+/**
+ * Logistic regression alone at 24k and 200k rows (bench/train.bench.ts --models logistic), each run
+ * a fresh process with scikit-learn on the same matrices right after it; RUNS runs, medians.
+ * `--logistic-before DIR`: DIR is a checkout of an earlier commit (with node_modules), timed the
+ * same way in alternation with this one, so before and after share the machine's load.
+ */
+async function logisticSection() {
+  const sizes = [24_000, 200_000];
+  const beforeDir = flagValue('logistic-before');
+  const runIn = (root) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'train.bench.ts'), '--sizes', sizes.join(','), '--models', 'logistic'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (r.status !== 0) throw new Error(`train.bench.ts in ${root} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+    return JSON.parse(r.stdout).results;
+  };
+  const commitOf = (root) => spawnSync('git', ['-C', root, 'log', '-1', '--format=%h %cs'], { encoding: 'utf8' }).stdout.trim();
+  const sides = [...(beforeDir ? [{ side: 'before', root: path.resolve(beforeDir) }] : []), { side: 'after', root: repoRoot }];
+  const runs = Object.fromEntries(sides.map((s) => [s.side, []]));
+  for (let k = 0; k < RUNS; k++) {
+    for (const s of sides) {
+      log(`logistic: ${s.side} (${commitOf(s.root)}) run ${k + 1} of ${RUNS}`);
+      runs[s.side].push(runIn(s.root));
+    }
+  }
+  const rows = [];
+  for (const s of sides) {
+    for (const n of sizes) {
+      const at = runs[s.side].map((rs) => rs.find((r) => r.n === n));
+      const pick = (f) => median(at.map(f));
+      rows.push({
+        side: s.side,
+        commit: commitOf(s.root),
+        n,
+        nTrain: at[0].nTrain,
+        runs: at.length,
+        oursWallMs: pick((r) => r.ours.logistic.wallMs),
+        oursCpuMs: pick((r) => r.ours.logistic.cpuMs),
+        sklearnWallMs: pick((r) => r.sklearn.logistic.wallMs),
+        sklearnCpuMs: pick((r) => r.sklearn.logistic.cpuMs),
+        ratioWall: pick((r) => r.ours.logistic.wallMs / r.sklearn.logistic.wallMs),
+        ratioCpu: pick((r) => r.ours.logistic.cpuMs / Math.max(r.sklearn.logistic.cpuMs, 1)),
+        iterations: at[0].ours.logistic.iterations,
+        sklearnIterations: at[0].sklearn.logistic.iterations,
+        coefMaxDiffVsSklearn: at[0].ours.logistic.coefMaxDiffVsSklearn ?? null,
+        loadAverage1m: pick((r) => r.loadAverage1m),
+        perRun: at.map((r) => ({ wallMs: r.ours.logistic.wallMs, cpuMs: r.ours.logistic.cpuMs, sklearnWallMs: r.sklearn.logistic.wallMs, sklearnCpuMs: r.sklearn.logistic.cpuMs, loadAverage1m: r.loadAverage1m })),
+      });
+    }
+  }
+  return { sizes, rows };
 }
 
 // ---------------------------------------------------------------- text
@@ -239,7 +295,7 @@ const results = {
   machine,
   sections: {},
 };
-const runners = { load: loadSection, train: trainSection, text: textSection, evaluate: evaluateSection, e2e: e2eSection };
+const runners = { load: loadSection, train: trainSection, logistic: logisticSection, text: textSection, evaluate: evaluateSection, e2e: e2eSection };
 for (const s of SECTIONS) if (only.includes(s)) results.sections[s] = await section(s, runners[s]);
 // A partial run (--only) keeps the other sections from the latest results.json (re-read now, in
 // case another partial run wrote it meanwhile), marked with the date of that run.

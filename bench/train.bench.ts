@@ -90,6 +90,7 @@ def timed(name, make):
     wall = time.perf_counter() - t0; cpu = time.process_time() - c0
     out[name] = {"wallMs": round(wall * 1000), "cpuMs": round(cpu * 1000), "ap": float(average_precision_score(yte, m.predict_proba(Xte)[:, 1]))}
     if hasattr(m, "n_iter_"): out[name]["iterations"] = int(np.max(m.n_iter_))
+    if name.startswith("logistic"): out[name]["coef"] = m.coef_[0].tolist() + [float(m.intercept_[0])]
 for name in models:
     if name == "baseline": timed(name, lambda: DummyClassifier(strategy="prior"))
     elif name.startswith("logistic"): timed(name, lambda: LogisticRegression(C=1.0, max_iter=1000))
@@ -108,7 +109,8 @@ async function main() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'candour-bench-'));
     writeFileSync(path.join(dir, 'X.f64'), new Uint8Array(d.X.buffer, d.X.byteOffset, d.X.byteLength));
     writeFileSync(path.join(dir, 'y.u8'), y);
-    const ours: Record<string, unknown> = {};
+    const ours: Record<string, Record<string, unknown>> = {};
+    const coefs: Record<string, number[]> = {};
     for (const name of models) {
       const kind = (name === 'logistic-tfjs' ? 'logistic' : name) as ModelKind;
       const c0 = process.cpuUsage();
@@ -128,6 +130,10 @@ async function main() {
         ap: averagePrecision(te.y, m.predict(te.d)),
         iterations: m.curve.length,
       };
+      if (kind === 'logistic') {
+        const f = m.details as { coef: Float64Array; intercept: number };
+        coefs[name] = [...f.coef, f.intercept];
+      }
     }
     const py = spawnSync('/usr/bin/python3', ['-c', PY, dir, String(n), String(p), String(nTrain), models.join(','), String(mlpEpochs)], {
       encoding: 'utf8',
@@ -135,7 +141,14 @@ async function main() {
     });
     rmSync(dir, { recursive: true, force: true });
     if (py.status !== 0) throw new Error(`scikit-learn run failed: ${py.stderr}`);
-    const sk = JSON.parse(py.stdout) as Record<string, { wallMs: number; cpuMs: number; ap: number }>;
+    const sk = JSON.parse(py.stdout) as Record<string, { wallMs: number; cpuMs: number; ap: number; coef?: number[] }>;
+    // How far apart the two solutions are (scikit-learn's default lbfgs stops short of the optimum,
+    // which Candour reaches: test/models/logistic-bench.test.ts checks that against a golden).
+    for (const [name, c] of Object.entries(coefs)) {
+      const other = sk[name]?.coef;
+      if (other) ours[name].coefMaxDiffVsSklearn = Math.max(...c.map((v, j) => Math.abs(v - other[j])));
+      if (sk[name]) delete sk[name].coef;
+    }
     const ratios: Record<string, { wall: number; cpu: number }> = {};
     for (const name of models) {
       const o = ours[name] as { wallMs: number; cpuMs: number };
