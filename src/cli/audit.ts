@@ -13,7 +13,8 @@ import { policyOfFlags } from './policy-flags.ts';
 import { writeFileSync } from 'node:fs';
 import { AppFailure, Cancelled, formatError } from '../lib/errors.ts';
 import type { AuditProgress } from '../lib/report/audit-report.ts';
-import { runAudit } from '../lib/run/audit-run.ts';
+import { runAuditAsync } from '../lib/run/audit-run.ts';
+import { poolOfFlags } from './node-pool.ts';
 import type { AuditSpec } from '../lib/run/spec.ts';
 import { GROUPING_FLAGS, groupingOf } from './grouping-flags.ts';
 import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
@@ -138,14 +139,16 @@ async function audit(argv: string[]): Promise<number> {
   };
   const types = typeOverrides(args.type as string[] | undefined);
   const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
-  const result = runAudit(file.table, file.columns, spec, {
+  const pool = poolOfFlags(args);
+  const result = await runAuditAsync(file.table, file.columns, spec, {
     name: file.name,
+    pool,
     fingerprint: file.fingerprint,
     backend: 'cpu',
     councilSecret,
     fileRow: rowNumberOf(file),
     onNote: (sentence) => say(`candour audit: ${sentence}`),
-  }, progressWriter());
+  }, progressWriter()).finally(() => pool?.close());
   if (!result.ok) {
     const e = result.error;
     // The one thing the command adds: how to name the positive value from a terminal.

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs, usage, numberFlag, UsageError, type FlagSpec } from './args.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { runEvaluation } from '../lib/run/evaluate-run.ts';
+import { poolOfFlags } from './node-pool.ts';
 import { MODEL_KINDS, type EvaluateSpec, type ModelKind, type SplitSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
 import { readSigningKey, writeBundleFile } from './write-bundle.ts';
@@ -168,11 +169,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   let last = '';
   const fitted: FittedModel[] = [];
+  const pool = poolOfFlags(args);
   const ctx = {
     name: file.name,
     fingerprint: file.fingerprint,
     backend: 'cpu',
     councilSecret,
+    pool,
     fileRow: rowNumberOf(file),
     onFitted: modelOut !== undefined ? (f: FittedModel) => fitted.push(f) : undefined,
     ...('log' in file ? { annexA: annexABundleSummary(file.log) } : {}),
@@ -183,7 +186,7 @@ export async function run(argv: string[]): Promise<number> {
       last = line;
       process.stderr.write(line + '\n');
     }
-  });
+  }).finally(() => pool?.close());
   if (!result.ok) throw new AppFailure(result.error);
   const json = JSON.stringify(result.value, null, 2) + '\n';
   if (args.json) writeFileSync(args.json as string, json);

@@ -8,6 +8,7 @@ import { parseArgs, usage, numberFlag, UsageError, type FlagSpec, type ParsedArg
 import { BOOTSTRAP_FLAGS, OUTPUT_FLAGS, READ_FLAGS } from './common-flags.ts';
 import { loadFile, typeOverrides } from './load-file.ts';
 import { runValidation } from '../lib/run/validate-run.ts';
+import { poolOfFlags } from './node-pool.ts';
 import type { ValidateSpec } from '../lib/run/spec.ts';
 import { AppFailure } from '../lib/errors.ts';
 import { parseModelFile } from '../lib/external/model-file.ts';
@@ -81,13 +82,14 @@ export async function run(argv: string[]): Promise<number> {
   };
   const file = await loadFile(args.data as string, { sheet: args.sheet as string | undefined, types });
   let last = '';
-  const result = await runValidation(file.table, file.columns, model.value, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu' }, (p) => {
+  const pool = poolOfFlags(args);
+  const result = await runValidation(file.table, file.columns, model.value, spec, { name: file.name, fingerprint: file.fingerprint, backend: 'cpu', pool }, (p) => {
     const line = p.kind === 'phase' ? `${p.phase}${p.detail ? ` ${p.detail}` : ''}` : `training ${p.model}`;
     if (line !== last) {
       last = line;
       process.stderr.write(line + '\n');
     }
-  });
+  }).finally(() => pool?.close());
   if (!result.ok) throw new AppFailure(result.error);
   for (const line of validationSummary(result.value)) process.stderr.write(line + '\n');
   const json = JSON.stringify(result.value, null, 2) + '\n';

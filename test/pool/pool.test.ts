@@ -12,6 +12,11 @@ import { replicateServer, ReplicatePool, type SpawnWorker } from '../../src/lib/
 import { reportOfPooled } from '../../src/lib/pool/report.ts';
 import { nodePool, spawnNodeWorker } from '../../src/cli/node-pool.ts';
 import type { ScoresJob } from '../../src/lib/evaluate/replicate-job.ts';
+import { run as runAuditCommand } from '../../src/cli/audit.ts';
+import { captureOutput } from '../cli/output.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** Children (1-3 referrals each) with an outcome, a score and four group columns. */
 function fixture(n: number, seed: number) {
@@ -150,5 +155,33 @@ describe('cancelling a pooled bootstrap', () => {
     const table = await pool.run(job);
     expect(table).toHaveLength(30 * 15);
     expect(table.some((v) => Number.isNaN(v))).toBe(false);
+  });
+});
+
+describe('candour audit --workers', () => {
+  const io = captureOutput();
+  it('writes the same report with 0, 1 and 2 worker threads, and refuses a bad count', async () => {
+    const r = rng(4);
+    let text = 'child,y,score,sex\n';
+    for (let i = 0; i < 800; i++) {
+      const z = r.normal();
+      text += `C${i >> 1},${r.bernoulli(1 / (1 + Math.exp(-(z - 1)))) ? 1 : 0},${(1 / (1 + Math.exp(-z))).toFixed(4)},${r.bernoulli(0.5) ? 'F' : 'M'}\n`;
+    }
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'candour-pool-')), 'a.csv');
+    writeFileSync(file, text);
+    const args = ['--data', file, '--outcome', 'y', '--positive', '1', '--score', 'score', '--id', 'child', '--group', 'sex', '--replicates', '60'];
+    const reports: string[] = [];
+    for (const workers of ['0', '1', '2']) {
+      io.clear();
+      expect(await runAuditCommand([...args, '--workers', workers])).toBe(0);
+      const report = JSON.parse(io.out()) as { createdAt: string; results: { metrics: { averagePrecision: { lo: number | null } } }[] };
+      expect(report.results[0].metrics.averagePrecision.lo).not.toBeNull();
+      reports.push(JSON.stringify({ ...report, createdAt: '' }));
+    }
+    expect(reports[1]).toBe(reports[0]);
+    expect(reports[2]).toBe(reports[0]);
+    io.clear();
+    expect(await runAuditCommand([...args, '--workers', 'two'])).toBe(2);
+    expect(io.err()).toMatch(/--workers must be a whole number from 0 to 64, got 'two'/);
   });
 });
