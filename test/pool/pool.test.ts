@@ -105,6 +105,16 @@ describe('bootstrap pool', () => {
     expect(await reportOfPooled(run, threads(2))).toEqual(local);
   });
 
+  it('computes the bootstraps here, with the same report, where workers cannot start', async () => {
+    const cannotStart: SpawnWorker = (_onMessage, onError) => {
+      setTimeout(() => onError(new Error('blocked by the host')));
+      return { post: () => undefined, terminate: () => undefined };
+    };
+    const pool = new ReplicatePool(cannotStart, 2);
+    expect(await runAuditAsync(table, columns, SPEC, { ...CTX, pool })).toEqual(here);
+    expect(pool.failure?.message).toMatch(/blocked by the host/);
+  });
+
   it('reports progress summed over the workers, up to the total', async () => {
     const seen: { phase: string; done: number; total: number }[] = [];
     const r = await runAuditAsync(table, columns, { ...SPEC, preregistration: undefined, postHocCriteria: undefined }, { ...CTX, pool: new ReplicatePool(inThisThread, 3) }, (p) => seen.push(p));

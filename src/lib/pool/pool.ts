@@ -73,6 +73,8 @@ const CANCEL_POLL_MS = 20;
 export class ReplicatePool {
   private slots: Slot[] = [];
   private nextId = 1;
+  /** Why a job failed other than by cancelling (a worker could not start, or failed): set once. */
+  failure: Error | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
   /** `size` workers at most (at least 1), started when first needed and kept between jobs. */
@@ -141,6 +143,7 @@ export class ReplicatePool {
         } else {
           // A cancelled or failed job leaves workers mid-block: stop them all now.
           this.close();
+          if (!(error instanceof Cancelled)) this.failure ??= error instanceof Error ? error : new Error(String(error));
           reject(error);
         }
       };

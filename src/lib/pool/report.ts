@@ -4,16 +4,26 @@
  * identical to `reportOf`'s, whatever the pool's size.
  */
 import type { Bundle } from '../bundle/schema.ts';
-import type { CancelToken, Result } from '../errors.ts';
+import { Cancelled, type CancelToken, type Result } from '../errors.ts';
 import { runHere, runWith, type Bootstrapping, type ReplicateRequest } from '../evaluate/replicate-job.ts';
 import { reportSteps, type ReportOptions, type ScoredRun } from '../run/evaluation.ts';
 import type { ReplicatePool } from './pool.ts';
 
-/** Answers a computation's bootstraps with the pool (the caller's progress is told as blocks finish). */
+/** Answers a computation's bootstraps with the pool (the caller's progress is told as blocks
+ *  finish). Where the pool cannot work (a worker failed to start or to run: `pool.failure`), the
+ *  bootstrap is computed here instead, with the same result, and so are the later ones. */
 export const answerWith =
   (pool: ReplicatePool, cancel?: CancelToken) =>
-  (request: ReplicateRequest): Promise<Float64Array> =>
-    pool.run(request.job, { cancel, onProgress: request.onProgress });
+  async (request: ReplicateRequest): Promise<Float64Array> => {
+    if (!pool.failure) {
+      try {
+        return await pool.run(request.job, { cancel, onProgress: request.onProgress });
+      } catch (e) {
+        if (e instanceof Cancelled || !pool.failure) throw e;
+      }
+    }
+    return request.here();
+  };
 
 /** Runs a computation's bootstraps in the pool when there is one, else here. */
 export async function runSteps<T>(steps: Bootstrapping<T>, pool: ReplicatePool | undefined, cancel?: CancelToken): Promise<T> {
