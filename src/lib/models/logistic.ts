@@ -392,20 +392,27 @@ export function logisticHessian(d: Design, theta: Float64Array, C: number, layou
       }
     }
   }
+  // Upper triangles and blocks into H (row-major, p + 1 wide), then mirrored.
   const m = p + 1;
   const H = new Float64Array(m * m);
-  const put = (r: number, c: number, v: number) => {
-    H[r * m + c] = v;
-    H[c * m + r] = v;
-  };
   for (let a = 0; a < pd; a++) {
-    for (let c = a; c < pd; c++) put(dense[a], dense[c], DD[a * pd + c]);
-    put(p, dense[a], sD[a]);
+    const r = dense[a] * m;
+    for (let c = a; c < pd; c++) H[r + dense[c]] = DD[a * pd + c];
+    H[p * m + dense[a]] = sD[a];
   }
   for (let j = 0; j < nb; j++) {
-    for (let a = 0; a < pd; a++) put(binary[j], dense[a], BD[j * pd + a]);
-    for (let k = j; k < nb; k++) put(binary[j], binary[k], BB[j * nb + k]);
-    put(p, binary[j], sB[j]);
+    const r = binary[j] * m;
+    for (let a = 0; a < pd; a++) H[r + dense[a]] = BD[j * pd + a];
+    for (let k = j; k < nb; k++) H[r + binary[k]] = BB[j * nb + k];
+    H[p * m + binary[j]] = sB[j];
+  }
+  // Each pair was written once, on one side of the diagonal: copy it to the other.
+  for (let r = 0; r < m; r++) {
+    for (let c = r + 1; c < m; c++) {
+      const v = H[r * m + c] + H[c * m + r];
+      H[r * m + c] = v;
+      H[c * m + r] = v;
+    }
   }
   H[p * m + p] = sW;
   for (let j = 0; j < p; j++) H[j * m + j] += 1 / C;
