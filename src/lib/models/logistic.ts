@@ -205,6 +205,16 @@ function addText(t: CsrMatrix, theta: Float64Array, p: number, z: Float64Array):
  *  and one logarithm per row. A text block adds its share of the predictors before the pass and
  *  takes its gradient from the residuals after it. */
 export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: RowLayout = rowLayout(d)): LossGrad {
+  return lossGradKeepingPredictors(d, y, C, layout).fg;
+}
+
+/** `logisticLossGrad`, keeping the linear predictors z (n) of its last evaluation, so the Hessian
+ *  there and the check of how far the predictors moved need no pass over the rows of their own. */
+function lossGradKeepingPredictors(d: Design, y: Uint8Array, C: number, layout: RowLayout): {
+  fg: LossGrad;
+  /** z at theta if theta is the point last evaluated (a copy), else null. */
+  predictorsAt: (theta: Float64Array) => Float64Array | null;
+} {
   const { n, p } = d;
   const { dense, binary } = layout;
   const pd = dense.length;
@@ -218,16 +228,19 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
   // Per row: the predictor's text share going in (zero without text), the residual coming out.
   const zt = new Float64Array(n);
   const res = new Float64Array(n);
+  const zs = new Float64Array(n);
   const sums = new Float64Array(2);
-  return (theta, grad) => {
+  let lastTheta: Float64Array | null = null;
+  const fg: LossGrad = (theta, grad) => {
     const last = theta.length - 1;
+    lastTheta = Float64Array.from(theta);
     for (let a = 0; a < pd; a++) wd[a] = theta[dense[a]];
     for (let k = 0; k < nb; k++) wb[k] = theta[binary[k]];
     if (t) {
       zt.fill(0);
       addText(t, theta, p, zt);
     }
-    rowPass(layout, y, theta[last], wd, wb, zt, gd, gbin, res, sums);
+    rowPass(layout, y, theta[last], wd, wb, zt, gd, gbin, res, zs, sums);
     for (let a = 0; a < pd; a++) grad[dense[a]] = gd[a];
     for (let k = 0; k < nb; k++) grad[binary[k]] = gbin[k];
     if (t) {
@@ -245,11 +258,17 @@ export function logisticLossGrad(d: Design, y: Uint8Array, C: number, layout: Ro
     grad[last] = sums[1];
     return sums[0] + 0.5 * pen * invC;
   };
+  const predictorsAt = (theta: Float64Array) => {
+    if (!lastTheta || lastTheta.length !== theta.length) return null;
+    for (let j = 0; j < theta.length; j++) if (!Object.is(lastTheta[j], theta[j])) return null;
+    return zs.slice();
+  };
+  return { fg, predictorsAt };
 }
 
 /**
  * The pass over the rows behind `logisticLossGrad`: predictor z_i = b + zt_i + x_i . w, then the
- * log-loss summed into sums[0], residuals s_i - y_i into res, their sum into sums[1], and the
+ * log-loss summed into sums[0], predictors into zs, residuals s_i - y_i into res, their sum into sums[1], and the
  * gradient of the dense coefficients into gd (numbers) and gbin (0/1 columns). A function of its
  * own, so the engine optimises it whole from its second call on (a loop optimised while it runs
  * leaves the code after it without type feedback, and falls back to the interpreter there).
@@ -264,6 +283,7 @@ function rowPass(
   gd: Float64Array,
   gbin: Float64Array,
   res: Float64Array,
+  zs: Float64Array,
   sums: Float64Array,
 ): void {
   const { n, values, ptr, ones } = layout;
@@ -292,6 +312,7 @@ function rowPass(
     }
     if (k < e1) s1 += wb[ones[k]];
     const zi = b + zt[i] + (s0 + s1) + (s2 + s3);
+    zs[i] = zi;
     // softplus(z) = max(z, 0) + log1p(e^-|z|); sigmoid(z) from the same exponential.
     const ez = Math.exp(-Math.abs(zi));
     const yi = y[i];
@@ -323,7 +344,14 @@ function rowPass(
  *  costs pd^2 / 2 multiply-adds (two rows at a time), each one's row of the one x number block pd
  *  additions, and the one x one block one addition per pair of ones: nothing is spent on zeros.
  *  (A text block enters the weights only.) */
-export function logisticHessian(d: Design, theta: Float64Array, C: number, layout: RowLayout = rowLayout(d)): Float64Array {
+export function logisticHessian(
+  d: Design,
+  theta: Float64Array,
+  C: number,
+  layout: RowLayout = rowLayout(d),
+  /** The linear predictors at theta, when already known (n). */
+  z: Float64Array | null = null,
+): Float64Array {
   const { n, p } = d;
   const { dense, values, binary, ptr, ones } = layout;
   const pd = dense.length;
@@ -331,13 +359,19 @@ export function logisticHessian(d: Design, theta: Float64Array, C: number, layou
   const last = theta.length - 1;
   // The weights first: w_i = s (1 - s) = e^-|z| / (1 + e^-|z|)^2.
   const W = new Float64Array(n);
-  if (d.text) addText(d.text, theta, p, W);
+  if (z) W.set(z);
+  else {
+    if (d.text) addText(d.text, theta, p, W);
+    for (let i = 0; i < n; i++) {
+      const o = i * pd;
+      let zi = theta[last] + W[i];
+      for (let a = 0; a < pd; a++) zi += values[o + a] * theta[dense[a]];
+      for (let k = ptr[i]; k < ptr[i + 1]; k++) zi += theta[binary[ones[k]]];
+      W[i] = zi;
+    }
+  }
   for (let i = 0; i < n; i++) {
-    const o = i * pd;
-    let z = theta[last] + W[i];
-    for (let a = 0; a < pd; a++) z += values[o + a] * theta[dense[a]];
-    for (let k = ptr[i]; k < ptr[i + 1]; k++) z += theta[binary[ones[k]]];
-    const ez = Math.exp(-Math.abs(z));
+    const ez = Math.exp(-Math.abs(W[i]));
     W[i] = ez / ((1 + ez) * (1 + ez));
   }
   // Blocks in layout order: DD (pd x pd, upper), BD (nb x pd: row k = one k against the numbers),
@@ -588,7 +622,8 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   const size = packedSize(d);
   // The dense block laid out once for every gradient and Hessian of this fit.
   const layout = rowLayout(d);
-  const fg = logisticLossGrad(d, y, C, layout);
+  const kept = lossGradKeepingPredictors(d, y, C, layout);
+  const fg = kept.fg;
   const fgFirst = opts.lossGrad ?? fg;
   // Start at the prevalence (intercept = logit of it), which is the optimum of the intercept-only model.
   let pos = 0;
@@ -661,9 +696,16 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     } else f = fg(theta, g);
     gradMax = absMax(g);
     // The Hessian is the expensive part; its factor is reused for further steps while they keep
-    // shrinking the gradient fast, and refreshed when they stop doing so.
-    let thetaH = theta;
-    L = cholesky(logisticHessian(d, theta, C, layout), m);
+    // shrinking the gradient fast, and refreshed when they stop doing so. Its weights come from
+    // the predictors of the evaluation at the same point when there was one (zH).
+    let thetaH: Float64Array = theta;
+    let zH: Float64Array | null = null;
+    const hessianAt = (th: Float64Array) => {
+      thetaH = th;
+      zH = kept.predictorsAt(th);
+      return cholesky(logisticHessian(d, th, C, layout, zH), m);
+    };
+    L = hessianAt(theta);
     for (let it = 0; it < 50 && L; it++) {
       throwIfCancelled(opts.cancel);
       if (gradMax <= 1e-10 * nn) {
@@ -688,8 +730,7 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       }
       if (!accepted) {
         if (thetaH !== theta) {
-          thetaH = theta;
-          L = cholesky(logisticHessian(d, theta, C, layout), m);
+          L = hessianAt(theta);
           continue;
         }
         converged = gradMax <= 1e-6 * nn;
@@ -712,15 +753,16 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
           converged = gradMax <= 1e-6 * nn;
           break;
         }
-        thetaH = theta;
-        L = cholesky(logisticHessian(d, theta, C, layout), m);
+        L = hessianAt(theta);
       }
     }
     // Standard errors from the Hessian at the solution, or at a point so near it that no row's
     // linear predictor differs by more than SE_SHIFT (see there): the Hessian the Newton steps
     // used often is such a point, and a second one costs as much as the rest of the fit.
-    if (wantSe && L && thetaH !== theta && predictorShift(layout, thetaH, theta) > SE_SHIFT) {
-      L = cholesky(logisticHessian(d, theta, C, layout), m);
+    if (wantSe && L && thetaH !== theta) {
+      const zNow = kept.predictorsAt(theta);
+      const shift = zH && zNow ? maxAbsDiff(zH, zNow) : predictorShift(layout, thetaH, theta);
+      if (shift > SE_SHIFT) L = hessianAt(theta);
     }
   }
   let se: Float64Array | null = null;
@@ -758,6 +800,12 @@ const NEWTON_FROM = 1e-8;
  *  (|d log(s (1 - s)) / dz| = |1 - 2s| < 1), so H lies between (1 -+ SE_SHIFT) times the
  *  optimum's and each standard error within a relative SE_SHIFT / 2 (1e-6) of the optimum's. */
 const SE_SHIFT = 2e-6;
+
+function maxAbsDiff(a: Float64Array, b: Float64Array): number {
+  let mx = 0;
+  for (let i = 0; i < a.length; i++) mx = Math.max(mx, Math.abs(a[i] - b[i]));
+  return mx;
+}
 
 /** max_i |x_i . (a - b)| over the rows of the layout (dense coefficients and intercept): one pass. */
 function predictorShift(layout: RowLayout, a: Float64Array, b: Float64Array): number {
