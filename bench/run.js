@@ -139,36 +139,43 @@ async function trainSection() {
  * Logistic regression alone at 24k and 200k rows (bench/train.bench.ts --models logistic), each run
  * a fresh process with scikit-learn on the same matrices right after it; RUNS runs, medians.
  * `--logistic-before DIR`: DIR is a checkout of an earlier commit (with node_modules), timed the
- * same way in alternation with this one, so before and after share the machine's load.
+ * same way in alternation with this one, so before and after share the machine's load. Each side
+ * runs twice per round: scikit-learn with its default BLAS threads, and with one thread (like the
+ * single-threaded JavaScript; as the gradient boosting comparison does).
  */
 async function logisticSection() {
   const sizes = [24_000, 200_000];
   const beforeDir = flagValue('logistic-before');
-  const runIn = (root) => {
+  const runIn = (root, threads) => {
+    const one = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'train.bench.ts'), '--sizes', sizes.join(','), '--models', 'logistic'], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 1 << 26,
+      env: { ...process.env, ...(threads === '1' ? one : {}) },
     });
     if (r.status !== 0) throw new Error(`train.bench.ts in ${root} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
     return JSON.parse(r.stdout).results;
   };
   const commitOf = (root) => spawnSync('git', ['-C', root, 'log', '-1', '--format=%h %cs'], { encoding: 'utf8' }).stdout.trim();
-  const sides = [...(beforeDir ? [{ side: 'before', root: path.resolve(beforeDir) }] : []), { side: 'after', root: repoRoot }];
-  const runs = Object.fromEntries(sides.map((s) => [s.side, []]));
+  const sides = [...(beforeDir ? [{ side: 'before', root: path.resolve(beforeDir) }] : []), { side: 'after', root: repoRoot }].flatMap((s) =>
+    ['default', '1'].map((threads) => ({ ...s, threads, key: `${s.side}/${threads}` })),
+  );
+  const runs = Object.fromEntries(sides.map((s) => [s.key, []]));
   for (let k = 0; k < RUNS; k++) {
     for (const s of sides) {
-      log(`logistic: ${s.side} (${commitOf(s.root)}) run ${k + 1} of ${RUNS}`);
-      runs[s.side].push(runIn(s.root));
+      log(`logistic: ${s.side} (${commitOf(s.root)}), scikit-learn threads ${s.threads}, run ${k + 1} of ${RUNS}`);
+      runs[s.key].push(runIn(s.root, s.threads));
     }
   }
   const rows = [];
   for (const s of sides) {
     for (const n of sizes) {
-      const at = runs[s.side].map((rs) => rs.find((r) => r.n === n));
+      const at = runs[s.key].map((rs) => rs.find((r) => r.n === n));
       const pick = (f) => median(at.map(f));
       rows.push({
         side: s.side,
+        sklearnThreads: s.threads,
         commit: commitOf(s.root),
         n,
         nTrain: at[0].nTrain,
