@@ -156,6 +156,26 @@ describe('cancelling a pooled bootstrap', () => {
     for (const t of exits) expect(t - cancelledAt).toBeLessThan(1000);
   });
 
+  it('a run cancelled between two bootstraps stops the idle workers too', async () => {
+    const { table, columns } = fixture(1500, 5);
+    const exits: number[] = [];
+    const pool = new ReplicatePool(spawnNodeWorker(() => exits.push(performance.now())), 2);
+    const token = { cancelled: false };
+    let cancelledAt = 0;
+    // Cancel when the overall metrics' bootstrap is done, before the subgroups' starts.
+    const running = runAuditAsync(table, columns, { ...SPEC, preregistration: undefined, postHocCriteria: undefined }, { ...CTX, pool, cancel: token }, (p) => {
+      if (p.phase === 'overall' && p.done === p.total && !token.cancelled) {
+        token.cancelled = true;
+        cancelledAt = performance.now();
+      }
+    });
+    await expect(running).rejects.toBeInstanceOf(Cancelled);
+    const deadline = performance.now() + 2000;
+    while (exits.length < 2 && performance.now() < deadline) await new Promise((ok) => setTimeout(ok, 10));
+    expect(exits).toHaveLength(2);
+    for (const t of exits) expect(t - cancelledAt).toBeLessThan(1000);
+  });
+
   it('rejects at once when cancelled before it starts, and the pool works again afterwards', async () => {
     const pool = new ReplicatePool(inThisThread, 2);
     const labels = Uint8Array.from([1, 0, 0, 1, 0, 1, 0, 0]);

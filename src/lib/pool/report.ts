@@ -25,9 +25,16 @@ export const answerWith =
     return request.here();
   };
 
-/** Runs a computation's bootstraps in the pool when there is one, else here. */
+/** Runs a computation's bootstraps in the pool when there is one, else here. Cancelling stops every worker. */
 export async function runSteps<T>(steps: Bootstrapping<T>, pool: ReplicatePool | undefined, cancel?: CancelToken): Promise<T> {
-  return pool ? runWith(steps, answerWith(pool, cancel)) : runHere(steps);
+  if (!pool) return runHere(steps);
+  try {
+    return await runWith(steps, answerWith(pool, cancel));
+  } catch (e) {
+    // A cancelled run stops the pool's workers even when it was cancelled between two bootstraps.
+    if (e instanceof Cancelled) pool.close();
+    throw e;
+  }
 }
 
 /** reportOf with the bootstraps in `pool`. */
