@@ -13,7 +13,7 @@ export const READ_FLAGS: Record<string, FlagSpec> = {
 export const BOOTSTRAP_FLAGS: Record<string, FlagSpec> = {
   replicates: { kind: 'string', help: `bootstrap replicates (default ${DEFAULT_REPLICATES})` },
   seed: { kind: 'string', help: `random seed (default ${DEFAULT_SEED})` },
-  workers: { kind: 'string', help: 'worker threads for the bootstrap (default: the cores available; 0: none). The report is the same' },
+  workers: { kind: 'string', help: 'worker threads for the bootstrap (default: one per core for large bootstraps; 0: none). The report is the same' },
 };
 
 export const OUTPUT_FLAGS: Record<string, FlagSpec> = {

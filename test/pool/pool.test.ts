@@ -115,6 +115,14 @@ describe('bootstrap pool', () => {
     expect(pool.failure?.message).toMatch(/blocked by the host/);
   });
 
+  it('computes a bootstrap smaller than the pool\'s minimum here, starting no worker', async () => {
+    let started = 0;
+    const counting: SpawnWorker = (onMessage, onError) => (started++, inThisThread(onMessage, onError));
+    const pool = new ReplicatePool(counting, 2, 2500 * SPEC.replicates! + 1);
+    expect(await runAuditAsync(table, columns, SPEC, { ...CTX, pool })).toEqual(here);
+    expect(started).toBe(0);
+  });
+
   it('reports progress summed over the workers, up to the total', async () => {
     const seen: { phase: string; done: number; total: number }[] = [];
     const r = await runAuditAsync(table, columns, { ...SPEC, preregistration: undefined, postHocCriteria: undefined }, { ...CTX, pool: new ReplicatePool(inThisThread, 3) }, (p) => seen.push(p));

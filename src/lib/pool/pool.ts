@@ -77,10 +77,16 @@ export class ReplicatePool {
   failure: Error | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
-  /** `size` workers at most (at least 1), started when first needed and kept between jobs. */
+  /**
+   * `size` workers at most (at least 1), started when first needed and kept between jobs.
+   * `minWork`: a bootstrap of fewer cases × replicates is computed in the caller's thread
+   * (pool/report.ts), where starting workers and copying the data to them would cost more than
+   * they save; 0 sends every bootstrap to the workers.
+   */
   constructor(
     private readonly spawn: SpawnWorker,
     readonly size: number,
+    readonly minWork = 0,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`invalid pool size: ${size}`);
   }

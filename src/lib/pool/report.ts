@@ -10,12 +10,14 @@ import { reportSteps, type ReportOptions, type ScoredRun } from '../run/evaluati
 import type { ReplicatePool } from './pool.ts';
 
 /** Answers a computation's bootstraps with the pool (the caller's progress is told as blocks
- *  finish). Where the pool cannot work (a worker failed to start or to run: `pool.failure`), the
- *  bootstrap is computed here instead, with the same result, and so are the later ones. */
+ *  finish); one smaller than the pool's `minWork` is computed here. Where the pool cannot work
+ *  (a worker failed to start or to run: `pool.failure`), the bootstrap is computed here instead,
+ *  with the same result, and so are the later ones. */
 export const answerWith =
   (pool: ReplicatePool, cancel?: CancelToken) =>
   async (request: ReplicateRequest): Promise<Float64Array> => {
-    if (!pool.failure) {
+    const work = request.job.labels.length * request.job.replicates;
+    if (!pool.failure && work >= pool.minWork) {
       try {
         return await pool.run(request.job, { cancel, onProgress: request.onProgress });
       } catch (e) {
