@@ -113,6 +113,15 @@ describe('bootstrap pool', () => {
     const pool = new ReplicatePool(cannotStart, 2);
     expect(await runAuditAsync(table, columns, SPEC, { ...CTX, pool })).toEqual(here);
     expect(pool.failure?.message).toMatch(/blocked by the host/);
+    // Refused at once (the Worker constructor throws), on the second worker.
+    let k = 0;
+    const refused: SpawnWorker = (onMessage, onError) => {
+      if (k++ > 0) throw new Error('SecurityError: workers are not allowed here');
+      return inThisThread(onMessage, onError);
+    };
+    const pool2 = new ReplicatePool(refused, 2);
+    expect(await runAuditAsync(table, columns, SPEC, { ...CTX, pool: pool2 })).toEqual(here);
+    expect(pool2.failure?.message).toMatch(/not allowed/);
   });
 
   it('computes a bootstrap smaller than the pool\'s minimum here, starting no worker', async () => {

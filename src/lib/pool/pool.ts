@@ -163,8 +163,15 @@ export class ReplicatePool {
       const poll = setInterval(() => {
         if (opts.cancel?.cancelled) finish(new Cancelled());
       }, CANCEL_POLL_MS);
-      for (let k = 0; k < used; k++) {
-        const s = this.slot(k);
+      for (let k = 0; k < used && !settled; k++) {
+        let s: Slot;
+        try {
+          s = this.slot(k);
+        } catch (e) {
+          // The platform refused to start a worker (e.g. a policy forbids it).
+          finish(e instanceof Error ? e : new Error(`a bootstrap worker could not start: ${String(e)}`));
+          break;
+        }
         slots.push(s);
         s.onMessage = (m) => {
           if (m.type === 'error') return finish(new Error(`a bootstrap worker failed: ${m.message}`));
