@@ -107,4 +107,31 @@ describe('logistic regression on planted effects', () => {
     for (const v of p) expect(v).toBeLessThan(0.2);
     expect(Number.isFinite(fit.intercept)).toBe(true);
   });
+
+  it('a Hessian that is not positive definite in floating point: L-BFGS finishes alone, without standard errors', () => {
+    // Two identical columns and a third that adds up with them to the intercept, almost no penalty.
+    const n = 400;
+    const X = new Float64Array(n * 3);
+    const y = new Uint8Array(n);
+    let s = 1;
+    const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let i = 0; i < n; i++) {
+      const a = u() < 0.3 ? 1 : 0;
+      X.set([a, a, 1 - a], i * 3);
+      y[i] = u() < (a ? 0.6 : 0.2) ? 1 : 0;
+    }
+    const d: Design = { n, p: 3, X, names: ['a', 'b', 'c'], sources: ['a', 'b', 'c'] };
+    const fit = fitLogistic(d, y, { C: 1e20 });
+    expect(fit.se).toBeNull();
+    expect(fit.converged).toBe(true);
+    expect(fit.gradMax).toBeLessThanOrEqual(1e-8 * n);
+    // The fitted probabilities are the two groups' rates.
+    const pr = predictLogistic(fit, d);
+    let n1 = 0, y1 = 0, n0 = 0, y0 = 0;
+    for (let i = 0; i < n; i++) {
+      if (X[i * 3]) (n1++, (y1 += y[i]));
+      else (n0++, (y0 += y[i]));
+    }
+    for (let i = 0; i < n; i++) expect(pr[i]).toBeCloseTo(X[i * 3] ? y1 / n1 : y0 / n0, 5);
+  });
 });

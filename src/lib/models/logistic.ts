@@ -5,7 +5,7 @@
  * arrays in centred and scaled coordinates (`conditioning`), then (dense designs) Newton steps with
  * the exact Hessian, which finish at the optimum to machine precision and give the coefficient
  * standard errors sqrt(diag(H^-1)). (scikit-learn's default lbfgs stops a little short of it; see
- * test/golden/models.py and logistic-bench.py.) Where the time goes (bench/RESULTS.md, issue 20):
+ * test/golden/models.py and logistic-bench.py.) Where the time goes (bench/RESULTS.md, logistic):
  * passes over the rows, so each pass reads a compact layout of the rows (`RowLayout`), L-BFGS
  * needs few of them in good coordinates, and the Hessian (the costliest pass) is usually formed
  * once.
@@ -706,6 +706,21 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
       return cholesky(logisticHessian(d, th, C, layout, zH), m);
     };
     L = hessianAt(theta);
+    // From here the Newton steps decide convergence (L-BFGS may have handed over early).
+    converged = false;
+    if (!L) {
+      // Not positive definite in floating point: L-BFGS carries on alone, to its own tolerance.
+      const more = minimizeLbfgs(fgu, res.w, {
+        gtol: 1e-8 * nn,
+        gradSize: thetaGradMax,
+        maxIter: opts.maxIter ?? 2000,
+        cancel: opts.cancel,
+        onIteration: (_it, fv) => record(fv),
+      });
+      thetaOf(k, more.w, theta);
+      gradMax = more.gradMax;
+      converged = more.converged;
+    }
     for (let it = 0; it < 50 && L; it++) {
       throwIfCancelled(opts.cancel);
       if (gradMax <= 1e-10 * nn) {
