@@ -17,6 +17,7 @@
 import { type CancelToken, throwIfCancelled } from '../errors.ts';
 import type { Design } from '../features/pipeline.ts';
 import type { CsrMatrix } from '../features/text-hash.ts';
+import { addScaled, dotAt } from './kernels.ts';
 import { type LossGrad, minimizeLbfgs } from './lbfgs.ts';
 
 export interface LogisticOptions {
@@ -64,19 +65,7 @@ function packedSize(d: Design): number {
 function linearPredictor(d: Design, theta: Float64Array, out: Float64Array): void {
   const { n, p, X } = d;
   const b = theta[theta.length - 1];
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let j = 0;
-    for (; j + 3 < p; j += 4) {
-      s0 += X[o + j] * theta[j];
-      s1 += X[o + j + 1] * theta[j + 1];
-      s2 += X[o + j + 2] * theta[j + 2];
-      s3 += X[o + j + 3] * theta[j + 3];
-    }
-    for (; j < p; j++) s0 += X[o + j] * theta[j];
-    out[i] = b + (s0 + s1) + (s2 + s3);
-  }
+  for (let i = 0; i < n; i++) out[i] = b + dotAt(X, i * p, theta, p);
   const t = d.text;
   if (t) {
     for (let i = 0; i < n; i++) {
@@ -294,6 +283,8 @@ function rowPass(
   let gb = 0;
   for (let i = 0; i < n; i++) {
     const o = i * pd;
+    // The loops are written out here rather than called (dotAt, addScaled): through calls this
+    // pass took 40% longer on Node 20.
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     let a = 0;
     for (; a + 3 < pd; a += 4) {
@@ -405,15 +396,7 @@ export function logisticHessian(
       for (let k = ptr[r]; k < e1; k++) {
         const j = ones[k];
         sB[j] += wr;
-        const rd = j * pd;
-        let a = 0;
-        for (; a + 3 < pd; a += 4) {
-          BD[rd + a] += wr * values[or + a];
-          BD[rd + a + 1] += wr * values[or + a + 1];
-          BD[rd + a + 2] += wr * values[or + a + 2];
-          BD[rd + a + 3] += wr * values[or + a + 3];
-        }
-        for (; a < pd; a++) BD[rd + a] += wr * values[or + a];
+        addScaled(BD, j * pd, values, or, wr, pd);
         const rb = j * nb;
         let k2 = k;
         for (; k2 + 3 < e1; k2 += 4) {

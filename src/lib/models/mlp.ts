@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type CancelToken, throwIfCancelled } from '../errors.ts';
 import { rng } from '../random.ts';
 import type { Design } from '../features/pipeline.ts';
+import { addScaled } from './kernels.ts';
 
 export interface MlpOptions {
   seed: number;
@@ -250,18 +251,6 @@ interface TypedSettings {
   batchSize: number;
   cancel?: CancelToken;
   onEpoch?: MlpOptions['onEpoch'];
-}
-
-/** dst[d0 .. d0+len) += x * src[s0 .. s0+len): the inner loop of both passes, unrolled by four. */
-function addScaled(dst: Float64Array, d0: number, src: Float64Array, s0: number, x: number, len: number): void {
-  let c = 0;
-  for (; c + 3 < len; c += 4) {
-    dst[d0 + c] += x * src[s0 + c];
-    dst[d0 + c + 1] += x * src[s0 + c + 1];
-    dst[d0 + c + 2] += x * src[s0 + c + 2];
-    dst[d0 + c + 3] += x * src[s0 + c + 3];
-  }
-  for (; c < len; c++) dst[d0 + c] += x * src[s0 + c];
 }
 
 /** dst[d0 + c] += x * a[a0 + c] + u * b[b0 + c]: two inputs per pass halve the traffic on dst. */
