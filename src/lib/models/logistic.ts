@@ -556,6 +556,30 @@ function conditioning(d: Design, layout: RowLayout, prevalence: number, C: numbe
   return { mu, scale };
 }
 
+/** The Hessian in the conditioned coordinates, H_u = T^T H T, where theta = T u (`thetaOf`). */
+function conditionedHessian(k: Conditioning, H: Float64Array): Float64Array {
+  const m = k.scale.length;
+  const last = m - 1;
+  const { mu, scale } = k;
+  // HT = H T, column by column: (H[:, b] - mu_b H[:, last]) / s_b, and H[:, last] / s_last.
+  const HT = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    const r = i * m;
+    const hl = H[r + last];
+    for (let b = 0; b < last; b++) HT[r + b] = (H[r + b] - mu[b] * hl) / scale[b];
+    HT[r + last] = hl / scale[last];
+  }
+  // T^T HT, row by row: (HT[a, :] - mu_a HT[last, :]) / s_a, and HT[last, :] / s_last.
+  const Hu = new Float64Array(m * m);
+  const rl = last * m;
+  for (let a = 0; a < last; a++) {
+    const r = a * m;
+    for (let b = 0; b < m; b++) Hu[r + b] = (HT[r + b] - mu[a] * HT[rl + b]) / scale[a];
+  }
+  for (let b = 0; b < m; b++) Hu[rl + b] = HT[rl + b] / scale[last];
+  return Hu;
+}
+
 /** theta (the design's coordinates) from u (the conditioned ones). */
 function thetaOf(k: Conditioning, u: Float64Array, theta: Float64Array): void {
   const last = u.length - 1;
@@ -683,10 +707,12 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
     // the predictors of the evaluation at the same point when there was one (zH).
     let thetaH: Float64Array = theta;
     let zH: Float64Array | null = null;
+    // Factored in the conditioned coordinates, where it is well scaled (a column far from zero and
+    // narrow makes H itself nearly singular in floating point).
     const hessianAt = (th: Float64Array) => {
       thetaH = th;
       zH = kept.predictorsAt(th);
-      return cholesky(logisticHessian(d, th, C, layout, zH), m);
+      return cholesky(conditionedHessian(k, logisticHessian(d, th, C, layout, zH)), m);
     };
     L = hessianAt(theta);
     // From here the Newton steps decide convergence (L-BFGS may have handed over early).
@@ -710,8 +736,14 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
         converged = true;
         break;
       }
-      const step = Float64Array.from(g);
-      cholSolve(L, m, step);
+      // The Newton step solved in u (g_u = T^T g), brought back to theta (T du).
+      const du = new Float64Array(size);
+      const gLast = g[size - 1];
+      for (let j = 0; j < size - 1; j++) du[j] = (g[j] - k.mu[j] * gLast) / k.scale[j];
+      du[size - 1] = gLast / k.scale[size - 1];
+      cholSolve(L, m, du);
+      const step = new Float64Array(size);
+      thetaOf(k, du, step);
       // Near the optimum f no longer resolves the progress (it is known to about eps |f|): a step
       // is also taken when it leaves f equal to rounding and shrinks the gradient.
       const tie = ROUNDING * Math.abs(f);
@@ -766,10 +798,17 @@ export function fitLogistic(d: Design, y: Uint8Array, opts: LogisticOptions = {}
   let se: Float64Array | null = null;
   let interceptSe: number | null = null;
   if (wantSe && L) {
+    // Cov(theta) = T H_u^-1 T^T: coefficient j's row of T is 1/s_j at j; the intercept's row t is
+    // (-mu_j / s_j ..., 1 / s_b).
     const diag = inverseDiagonal(L, m);
     se = new Float64Array(d.p);
-    for (let j = 0; j < d.p; j++) se[j] = Math.sqrt(diag[j]);
-    interceptSe = Math.sqrt(diag[d.p]);
+    for (let j = 0; j < d.p; j++) se[j] = Math.sqrt(diag[j]) / k.scale[j];
+    const t = Float64Array.from(k.mu, (mu, j) => (j < d.p ? -mu / k.scale[j] : 1 / k.scale[j]));
+    const x = Float64Array.from(t);
+    cholSolve(L, m, x);
+    let v = 0;
+    for (let j = 0; j < m; j++) v += t[j] * x[j];
+    interceptSe = Math.sqrt(v);
   }
   return {
     coef: theta.slice(0, d.p),
