@@ -16,6 +16,7 @@ import { INTERSECTION_SEPARATOR, intersectionValues } from '../../src/lib/fairne
 import type { ColumnInfo } from '../../src/lib/data/schema.ts';
 import type { Bundle, OperatingPointResult, SubgroupResult } from '../../src/lib/bundle/schema.ts';
 import { rng } from '../../src/lib/random.ts';
+import type { AuditSpec } from '../../src/lib/run/spec.ts';
 
 const SECRET = new Uint8Array(32).fill(7);
 const REGIONS = ['North', 'South', 'East', 'West', 'Islands'];
@@ -55,8 +56,8 @@ function without(f: Fixture, drop: number): Table {
   });
 }
 
-function audit(f: Pick<Fixture, 'columns'>, table: Table, threshold = 0.5, secret: Uint8Array | undefined = SECRET, replicates = 0): Bundle {
-  const r = runAudit(table, f.columns, { outcome: 'y', score: 'score', id: 'child_id', groups: ['sex', 'region', 'age'], seed: 1, replicates, threshold, topPct: 10 }, { name: 'x.csv', fingerprint: 'f', createdAt: '2026-01-01T00:00:00Z', councilSecret: secret });
+function audit(f: Pick<Fixture, 'columns'>, table: Table, threshold = 0.5, secret: Uint8Array | undefined = SECRET, replicates = 0, more: Partial<AuditSpec> = {}): Bundle {
+  const r = runAudit(table, f.columns, { outcome: 'y', score: 'score', id: 'child_id', groups: ['sex', 'region', 'age'], seed: 1, replicates, threshold, topPct: 10, ...more }, { name: 'x.csv', fingerprint: 'f', createdAt: '2026-01-01T00:00:00Z', councilSecret: secret });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
@@ -450,5 +451,52 @@ describe('attack 5: a child ID, note or date published as a group', () => {
     const r = auditAttributes(f.table, f.columns, { groups: ['age'] }, rows);
     expect(r.ok).toBe(true);
     if (r.ok) expect(new Set(Array.from(r.value.attributes[0].values)).size).toBeLessThanOrEqual(6);
+  });
+});
+
+/** Every published count (tp, fp, fn, tn, nFlagged, n, positives, rows) by its path, for tables both releases hold. */
+function countsIn(x: unknown, path = '', out = new Map<string, number | null>()): Map<string, number | null> {
+  if (Array.isArray(x)) x.forEach((v, i) => countsIn(v, `${path}[${i}]`, out));
+  else if (x && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) {
+      if (['tp', 'fp', 'fn', 'tn', 'nFlagged', 'n', 'positives', 'rows'].includes(k) && (typeof v === 'number' || v === null)) out.set(`${path}.${k}`, v);
+      else countsIn(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
+/** The counts of `b` that differ from those of `a` at the same path. */
+function differing(a: Bundle, b: Bundle): string[] {
+  const ca = countsIn(a), cb = countsIn(b);
+  return [...ca].filter(([k, v]) => cb.has(k) && cb.get(k) !== v).map(([k]) => k);
+}
+
+describe('attack 6: averaging many releases of the same children', () => {
+  const f = fixture(400, 21);
+  const published = (secret: Uint8Array | undefined, seed: number, more: Partial<AuditSpec> = {}, threshold = 0.5) =>
+    shareableBundle(audit(f, f.table, threshold, secret, 20, { seed, ...more }));
+  for (const [name, secret] of [['with a council key', SECRET], ['without a council key', undefined]] as const) {
+    it(`fails ${name}: re-runs with other seeds and policies give every published count the same noise`, () => {
+      const first = published(secret, 1);
+      expect(countsIn(first).size).toBeGreaterThan(100);
+      for (const [seed, more] of [[2, {}], [3, {}], [4, { tolerance: { lower: 0.7, upper: 1.4 } }], [5, { replicates: 30 }], [6, { whatIf: true }]] as const) {
+        expect(differing(first, published(secret, seed, more as Partial<AuditSpec>))).toEqual([]);
+      }
+      // Another top K% is another table (other children); every other table keeps its noise.
+      const other = differing(first, published(secret, 7, { topPct: 20, policy: { kind: 'topPct', topPct: 20 } }));
+      expect(other.length).toBeGreaterThan(0);
+      expect(other.filter((k) => !/\.(topK|atPolicy)\./.test(k))).toEqual([]);
+    });
+  }
+  it('fails: thresholds that flag the same children give the same published counts (a threshold is not a fresh draw of noise)', () => {
+    // Scores on a grid of tenths, as whole-number deciles: every threshold in (0.5, 0.6] flags the same children.
+    const deciles = { ...f, table: tableFromArrays({ ...Object.fromEntries(f.table.schema.fields.map((c) => [c.name, f.table.getChild(c.name)!.toArray()])), score: Float64Array.from(f.score, (s) => Math.ceil(s * 10) / 10) }) };
+    for (const secret of [SECRET, undefined]) {
+      const at = (t: number) => shareableBundle(audit(deciles, deciles.table, t, secret, 0, { policy: { kind: 'threshold', threshold: t } }));
+      const first = at(0.51);
+      expect(first.results[0].atThreshold!.tp).not.toBeNull();
+      for (const t of [0.53, 0.55, 0.58, 0.6]) expect(differing(first, at(t))).toEqual([]);
+    }
   });
 });

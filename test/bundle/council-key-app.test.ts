@@ -1,7 +1,7 @@
 /**
  * The app's runs key the noise on shared counts with the council's key file as the command does:
  * the compute worker (in-process) given the key file's record-key secret writes the same cell
- * keys as `candour audit --council-key` on the same file, and without a key writes none.
+ * keys as `candour audit --council-key` on the same file; without a key both key the noise by the data alone.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,8 +54,10 @@ describe('the council key reaches the app run', () => {
     expect(other.cellKeys).not.toEqual(cli.cellKeys);
   }, 60_000);
 
-  it('without a key (or after forgetting it) the run carries no record-keyed cell keys', async () => {
-    expect((await appReport(null)).cellKeys).toBeUndefined();
-    expect((await cliReport()).cellKeys).toBeUndefined();
+  it('without a key (or after forgetting it) the noise is keyed by the data alone, the same in the app and the command', async () => {
+    const app = await appReport(null), cli = await cliReport();
+    expect(app.cellKeys?.['keys|council']).toBe(0);
+    expect(app.cellKeys).toEqual(cli.cellKeys);
+    expect(app.cellKeys!['data|tag']).not.toBe((await appReport(recordKeySecretBytes(key))).cellKeys!['data|tag']);
   }, 60_000);
 });

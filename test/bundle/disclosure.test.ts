@@ -62,13 +62,14 @@ describe('applyDisclosureControl: one table', () => {
     expect(out.disclosure).toMatchObject({ threshold: 10, rounding: 5, rateDecimals: 3, primaryCells: 2, secondaryCells: 6, suppressedCells: 8 });
     expect(out.disclosure!.rules.length).toBeGreaterThan(3);
   });
-  it('says what the noise follows as the run keyed it: never "the same data, the same noise" without a council key', () => {
+  it('says what the noise follows as the run keyed it: never "the same data, the same noise" for a report without cell keys', () => {
     const noisy = applyDisclosureControl(exampleBundle());
-    expect(noisy.disclosure!.perturbation!.recordKeys).toBe(false);
+    expect(noisy.disclosure!.perturbation).toMatchObject({ recordKeys: false, keyedBy: 'report' });
     const words = noisy.disclosure!.rules.join(' ');
-    expect(words).not.toMatch(/same (children|data) always give the same noise/);
-    expect(words).toMatch(/made without a council key/);
-    expect(disclosureRules(10, 1, 3, true, 3, true).join(' ')).toMatch(/the same data always give the same noise/);
+    expect(words).not.toMatch(/same data always give the same noise/);
+    expect(words).toMatch(/follows this report alone/);
+    expect(disclosureRules(10, 1, 3, true, 3, 'council key').join(' ')).toMatch(/the same data always give the same noise.*nobody without that key/);
+    expect(disclosureRules(10, 1, 3, true, 3, 'data').join(' ')).toMatch(/made without a council key, so anyone holding the whole data set could work the noise out/);
   });
   it('keeps model metrics (the population is large) rounded to 3 decimals', () => {
     expect(out.results[0].metrics.averagePrecision).toEqual({ value: 0.312, lo: 0.2, hi: 0.4 });

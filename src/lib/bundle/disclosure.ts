@@ -37,12 +37,12 @@
  */
 import { discloseRunExtras } from './disclosure-run.ts';
 import { canonicalJson } from './integrity.ts';
-import { cellName, DATA_TAG, DEFAULT_MAX_PERTURBATION, fallbackCellKey, groupId, perturbationOf, ptable, PTABLE_NAME, sha256Bytes, type CellKeys, type PTableRow } from './cell-key.ts';
+import { cellName, COUNCIL_KEYED, DATA_TAG, DEFAULT_MAX_PERTURBATION, fallbackCellKey, groupId, perturbationOf, ptable, PTABLE_NAME, sha256Bytes, type CellKeys, type PTableRow } from './cell-key.ts';
 import { INTERSECTION_SEPARATOR } from '../fairness/groups.ts';
 import { DEFAULT_TOLERANCE, verdictFor, type Tolerance } from '../fairness/power.ts';
 import { topKTarget } from '../evaluate/operating-point.ts';
 import type {
-  Bundle, CalibrationBin, CurveSet, DisclosureRecord, Estimate, ModelResult, OperatingPointResult, PrPoint, RocPoint,
+  Bundle, CalibrationBin, CurveSet, DisclosureRecord, Estimate, ModelResult, NoiseKeys, OperatingPointResult, PrPoint, RocPoint,
   SubgroupResult, SuppressionReason,
 } from './schema.ts';
 
@@ -68,6 +68,7 @@ export const OPERATING_GRID: number[] = Array.from({ length: 20 }, (_, i) => (i 
 export const COARSE_DECIMALS = 2;
 
 type Status = 'ok' | 'primary' | 'secondary';
+interface FlagSet { atom: string; fallback: string }
 interface Ref { obj: Record<string, unknown>; field: string }
 interface Cell {
   key: string; value: number; status: Status; refs: Ref[]; order: number; structural?: boolean;
@@ -75,6 +76,8 @@ interface Cell {
   atoms?: string[];
   /** The name its fallback key is made from (the same children, the same name); default `key`. */
   noise?: string;
+  /** The set of children its table flags: the cellKeys entry (`set`), or without cell keys a suffix. */
+  flagSet?: FlagSet;
   published?: number;
 }
 
@@ -124,7 +127,7 @@ class Ledger {
   models: ModelEntry[] = [];
   dataKeys!: { n: string; pos: string; neg: string };
 
-  cell(key: string, raw: unknown, ref?: Ref, atoms?: string[], noise?: string): string {
+  cell(key: string, raw: unknown, ref?: Ref, atoms?: string[], noise?: string, flagSet?: FlagSet): string {
     const value = isNum(raw) ? raw : NaN;
     let c = this.cells.get(key);
     if (!c) {
@@ -134,6 +137,7 @@ class Ledger {
     }
     if (atoms && !c.atoms) c.atoms = atoms;
     if (noise && !c.noise) c.noise = noise;
+    if (flagSet && !c.flagSet) c.flagSet = flagSet;
     if (ref) c.refs.push(ref);
     return key;
   }
@@ -182,8 +186,8 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
     threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, suppressZeros: s.suppressZeros,
     suppressedCells: counts.primary + counts.secondary, primaryCells: counts.primary, secondaryCells: counts.secondary, derivedValues: led.derived,
     curveGrid: s.grid, dropped: led.dropped,
-    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation, hasRecordKeys(bundle)),
-    perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: hasRecordKeys(bundle) },
+    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation, keyedBy(bundle)),
+    perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: keyedBy(bundle) !== 'report', keyedBy: keyedBy(bundle) },
   };
   const count = countOfPublished(led, s, bundle);
   discloseRunExtras(out as unknown as Record<string, unknown>, bundle as unknown as Record<string, unknown>, { threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, count });
@@ -200,7 +204,11 @@ function settingsOf(opts: DisclosureOptions): Settings {
   return { threshold, maxPerturbation, rounding, rateDecimals, suppressZeros: opts.suppressZeros ?? true, grid: opts.curveGrid ?? DEFAULT_CURVE_GRID, table: ptable(maxPerturbation) };
 }
 
-const hasRecordKeys = (bundle: Bundle) => isObj(bundle.cellKeys);
+/** What the noise follows (cell-key.ts): the records, keyed by a council key or by the data alone, or (a report without cell keys) the report. */
+function keyedBy(bundle: Bundle): NoiseKeys {
+  if (!isObj(bundle.cellKeys)) return 'report';
+  return (bundle.cellKeys as CellKeys)[COUNCIL_KEYED] === 1 ? 'council key' : 'data';
+}
 
 function toleranceOf(bundle: Bundle): Tolerance {
   const t = isObj(bundle.task) && isObj(bundle.task.fairness) ? (bundle.task.fairness as Record<string, unknown>).tolerance : undefined;
@@ -236,20 +244,23 @@ function registerTable(led: Ledger, op: OperatingPointResult, mi: number, name: 
   // Cells are per table (what is withheld where); their noise is per set of children: within one
   // model and population the cuts are nested, so equal counts are the same children.
   const id = (kind: string) => `m${mi}|${name}|${pop}|${kind}`;
-  // A table at a chosen score threshold is keyed by that threshold too: two releases at thresholds a
-  // little apart get fresh noise in every cell of it, so the cell a child moved out of cannot be seen.
-  const at0 = name === 'atThreshold' && isNum(o.threshold) ? `@${o.threshold}` : '';
-  const noise = (kind: string, v: number, complement: number, margin: string) => (complement === 0 ? margin : `m${mi}|${pop}|${kind}|${v}${at0}`);
+  // A cell's noise also follows the set of children its table flags (the `set` cell key): two cuts
+  // that flag the same children (thresholds between the same scores) share their noise, so their
+  // releases cannot be averaged; two a child apart get fresh noise in every cell of the table, so
+  // the cell that child moved out of cannot be seen. A report without cell keys keys a table at a
+  // chosen threshold by that threshold instead.
+  const flagSet = { atom: atom('set'), fallback: name === 'atThreshold' && isNum(o.threshold) ? `@${o.threshold}` : '' };
+  const noise = (kind: string, v: number, complement: number, margin: string): [string, FlagSet?] => (complement === 0 ? [margin] : [`m${mi}|${pop}|${kind}|${v}`, flagSet]);
   const pos = shared('pos', tp + fn, [...at.tp, ...at.fn]);
   const neg = shared('neg', fp + tn, [...at.fp, ...at.tn]);
   const n = shared('n', tp + fp + fn + tn, [...at.tp, ...at.fp, ...at.fn, ...at.tn]);
   const keys: TableKeys = {
-    tp: led.cell(id('tp'), o.tp, { obj: o, field: 'tp' }, at.tp, noise('tp', tp, fn, pos)),
-    fp: led.cell(id('fp'), o.fp, { obj: o, field: 'fp' }, at.fp, noise('fp', fp, tn, neg)),
-    fn: led.cell(id('fn'), o.fn, { obj: o, field: 'fn' }, at.fn, noise('fn', fn, tp, pos)),
-    tn: led.cell(id('tn'), o.tn, { obj: o, field: 'tn' }, at.tn, noise('tn', tn, fp, neg)),
-    flagged: led.cell(id('flagged'), isNum(o.nFlagged) ? o.nFlagged : tp + fp, { obj: o, field: 'nFlagged' }, [...at.tp, ...at.fp], noise('flagged', tp + fp, fn + tn, n)),
-    unflagged: led.cell(id('unflagged'), fn + tn, undefined, [...at.fn, ...at.tn], noise('unflagged', fn + tn, tp + fp, n)),
+    tp: led.cell(id('tp'), o.tp, { obj: o, field: 'tp' }, at.tp, ...noise('tp', tp, fn, pos)),
+    fp: led.cell(id('fp'), o.fp, { obj: o, field: 'fp' }, at.fp, ...noise('fp', fp, tn, neg)),
+    fn: led.cell(id('fn'), o.fn, { obj: o, field: 'fn' }, at.fn, ...noise('fn', fn, tp, pos)),
+    tn: led.cell(id('tn'), o.tn, { obj: o, field: 'tn' }, at.tn, ...noise('tn', tn, fp, neg)),
+    flagged: led.cell(id('flagged'), isNum(o.nFlagged) ? o.nFlagged : tp + fp, { obj: o, field: 'nFlagged' }, [...at.tp, ...at.fp], ...noise('flagged', tp + fp, fn + tn, n)),
+    unflagged: led.cell(id('unflagged'), fn + tn, undefined, [...at.fn, ...at.tn], ...noise('unflagged', fn + tn, tp + fp, n)),
     pos, neg, n,
   };
   led.equations.push([keys.flagged, keys.tp, keys.fp], [keys.unflagged, keys.fn, keys.tn], [keys.pos, keys.tp, keys.fn],
@@ -424,13 +435,15 @@ function cellKeyFn(bundle: Bundle): (c: Cell) => number {
   const keys = isObj(bundle.cellKeys) ? (bundle.cellKeys as CellKeys) : null;
   let secret: Uint8Array | null = null;
   return (c) => {
-    if (keys && isNum(keys[DATA_TAG]) && c.atoms && c.atoms.every((a) => isNum(keys[a]))) {
-      // The records' key sum, mixed with the data's tag: fresh noise everywhere when the data change.
+    if (keys && isNum(keys[DATA_TAG]) && c.atoms && c.atoms.every((a) => isNum(keys[a])) && (!c.flagSet || isNum(keys[c.flagSet.atom]))) {
+      // The records' key sum and the set its table flags, mixed with the data's tag: fresh noise
+      // everywhere when the data change, the same noise whatever the run's settings.
       const sum = c.atoms.reduce((s, a) => s + keys[a], 0) % 256;
-      return sha256Bytes(`${keys[DATA_TAG]}|${c.noise ?? c.key}|${sum}`)[0];
+      const set = c.flagSet ? `|set${keys[c.flagSet.atom]}` : '';
+      return sha256Bytes(`${keys[DATA_TAG]}|${c.noise ?? c.key}${set}|${sum}`)[0];
     }
     secret ??= sha256Bytes(canonicalJson(bundle));
-    return fallbackCellKey(secret, c.noise ?? c.key);
+    return fallbackCellKey(secret, `${c.noise ?? c.key}${c.flagSet?.fallback ?? ''}`);
   };
 }
 
@@ -737,11 +750,13 @@ function gridCurves(c: CurveSet, grid: number[], gone: boolean, round: (x: unkno
 }
 
 /** The rules in words, stored in the bundle for its readers. */
-export function disclosureRules(threshold: number, rounding: number, rateDecimals: number, suppressZeros: boolean, maxPerturbation = 0, recordKeys = false): string[] {
-  // What the noise follows depends on how the run keyed it (cell-key.ts): the council's record keys, or this report alone.
-  const sameNoise = recordKeys
-    ? 'the same data always give the same noise, in every run and export'
-    : 'the noise follows this report alone (it was made without a council key), so a re-run of the same data gets fresh noise and repeated exports could be averaged';
+export function disclosureRules(threshold: number, rounding: number, rateDecimals: number, suppressZeros: boolean, maxPerturbation = 0, keys: NoiseKeys = 'report'): string[] {
+  // What the noise follows depends on how the run keyed it (cell-key.ts).
+  const sameNoise = {
+    'council key': 'the noise follows the children in each count and the data as a whole, keyed by the council\'s key, so the same data always give the same noise in every run and export, whatever the settings, and nobody without that key can work it out',
+    data: 'the noise follows the children in each count and the data as a whole (it was made without a council key, so anyone holding the whole data set could work the noise out), so the same data always give the same noise in every run and export, whatever the settings',
+    report: 'the noise follows this report alone (it was made without cell keys), so a re-run of the same data gets fresh noise and repeated exports could be averaged',
+  }[keys];
   return [
     `Counts below ${threshold}${suppressZeros ? ' (including zero, unless nobody could be in the cell)' : ' (zero excepted)'} are withheld (primary suppression).`,
     'Where a withheld count could be worked out from totals (within a table, across the groups of one attribute, or between an intersection and its parent groups), another count is withheld too (secondary suppression).',

@@ -441,9 +441,13 @@ export interface DisclosurePerturbation {
   maxPerturbation: number;
   /** Cell keys 0..255 in [lo, hi] add `perturbation`. */
   table: { perturbation: number; lo: number; hi: number }[];
-  /** Whether cell keys came from record keys (a council secret); otherwise from a hash of the report. */
+  /** Whether cell keys came from the records (true from candour.bundle/2 runs on); otherwise from a hash of the report. */
   recordKeys: boolean;
+  /** What the noise follows: the records keyed by a council key, or by the data alone, or the report. Absent in older bundles. */
+  keyedBy?: NoiseKeys;
 }
+
+export type NoiseKeys = 'council key' | 'data' | 'report';
 
 export interface IntegrityRecord {
   algorithm: 'sha256';

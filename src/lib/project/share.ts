@@ -4,7 +4,7 @@
  * The record is drafted from the *disclosed* bundle, so the figures written into it are the
  * rounded, suppressed ones that are safe to publish.
  */
-import type { Bundle } from '../bundle/schema.ts';
+import type { Bundle, NoiseKeys } from '../bundle/schema.ts';
 import type { DisclosureOptions } from '../bundle/disclosure.ts';
 import { shareableBundle } from '../bundle/share.ts';
 import {
@@ -37,6 +37,13 @@ export interface DisclosureSummary {
   rules: string[];
 }
 
+/** What the noise follows, in words (disclosure.perturbation.keyedBy). */
+const NOISE_KEYS: Record<NoiseKeys, string> = {
+  'council key': 'the same in every run on the same data, keyed by the council key',
+  data: 'the same in every run on the same data, keyed by the data alone (anyone holding the whole data set could work it out)',
+  report: 'the same for this report only: a re-run of the same data gets fresh noise',
+};
+
 export function disclosureSummary(b: Bundle): DisclosureSummary {
   const d = b.disclosure;
   if (!d) return { sentence: 'No disclosure control has been applied: this is not safe to share.', rows: [], rules: [] };
@@ -46,7 +53,7 @@ export function disclosureSummary(b: Bundle): DisclosureSummary {
     { key: 'Counts withheld because they were small', value: `${count(d.primaryCells)} (below ${d.threshold}${d.suppressZeros ? ', zeros included' : ''})` },
     { key: 'Counts withheld so small ones cannot be worked out from totals', value: count(d.secondaryCells) },
     { key: 'Rates, intervals and curve points withheld with them', value: count(d.derivedValues) },
-    ...(noise > 0 ? [{ key: 'Noise on other counts', value: `at most ${noise} either way, the same for the same children (cell key method${d.perturbation?.recordKeys ? ', keyed by the council key' : ''})` }] : []),
+    ...(noise > 0 ? [{ key: 'Noise on other counts', value: `at most ${noise} either way (cell key method): ${NOISE_KEYS[d.perturbation?.keyedBy ?? (d.perturbation?.recordKeys ? 'council key' : 'report')]}` }] : []),
     { key: 'Other counts', value: d.rounding > 1 ? `rounded to the nearest ${d.rounding}` : 'not rounded' },
     { key: 'Rates', value: `rounded to ${d.rateDecimals} decimal places` },
     { key: 'Curves', value: `kept only at ${d.curveGrid.length} fixed points, without score thresholds` },

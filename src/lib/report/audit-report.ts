@@ -43,8 +43,8 @@ export interface AuditReportInput {
   dates?: Float64Array | null;
   /** The age bands audited, in words (group-values.ts ageBandsUsed). */
   ageBands?: string;
-  /** With a council secret: the report's record and cell keys (see ScoredRun). */
-  cellKeysOf?: ScoredRun['cellKeysOf'];
+  /** The records' keys and the data's tag, for the report's cell keys (see ScoredRun). */
+  keys?: ScoredRun['keys'];
   tolerance?: Tolerance;
   smallCell?: SmallCellRule;
   dataInfo: Pick<DataSection, 'name' | 'fingerprint' | 'columns' | 'excluded' | 'annexA'>;
@@ -127,7 +127,7 @@ export function auditScoredRun(input: AuditReportInput): ScoredRun {
     groups: input.groups,
     clusters: input.clusters,
     dates: input.dates ?? null,
-    ...(input.cellKeysOf ? { cellKeysOf: input.cellKeysOf } : {}),
+    ...(input.keys ? { keys: input.keys } : {}),
   };
 }
 

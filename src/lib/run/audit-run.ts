@@ -14,7 +14,7 @@ import type { ReplicatePool } from '../pool/pool.ts';
 import type { AnnexABundleSummary } from '../annex-a/index.ts';
 import { outcomeLabels } from './outcome.ts';
 import { ageBandsUsed, auditAttributes, missingColumnError } from './group-values.ts';
-import { reportCellKeys } from '../bundle/cell-key.ts';
+import { runKeys } from '../bundle/cell-key.ts';
 import type { AuditSpec } from './spec.ts';
 import type { FittedModel } from '../external/model-file.ts';
 
@@ -32,9 +32,9 @@ export interface RunContext {
   /** Each model as fitted (with a single split only), for writing a model file (external/model-file.ts). */
   onFitted?: (f: FittedModel) => void;
   /**
-   * The council's secret for record keys (bundle/cell-key.ts): when given, the local report gets
-   * a `cellKeys` section so shared counts get the same noise in every run on the same children.
-   * Never written into the report.
+   * The council's secret (its key file, bundle/cell-key.ts): when given, the data's tag that every
+   * shared count's noise follows is keyed by it, so even someone holding the same data cannot work
+   * the noise out. Never written into the report.
    */
   councilSecret?: Uint8Array;
   /** When the table came from an Ofsted Annex A return: the import's summary, recorded in `data.annexA`. */
@@ -166,7 +166,7 @@ function auditRunOf(table: Table, columns: ColumnInfo[], spec: AuditSpec, ctx: R
       clusters,
       dates,
       ageBands: ageBandsUsed(columns, spec),
-      ...(ctx.councilSecret ? { cellKeysOf: (results: ModelResult[]) => reportCellKeys(table, results, [{ labels, scores, rows: kept, groups: groupValues }], { rows: kept, labels }, ctx.councilSecret!, spec.id) } : {}),
+      keys: runKeys(table, kept, labels, kept, spec.id, ctx.councilSecret),
       dataInfo: {
         name: ctx.name,
         fingerprint: ctx.fingerprint,

@@ -16,7 +16,7 @@ import { trainingSampleSize } from '../evaluate/sample-size.ts';
 import { outcomeLabels } from './outcome.ts';
 import { temporalCut, temporalShortfall } from './split-advice.ts';
 import { auditAttributes, fairnessTask } from './group-values.ts';
-import { reportCellKeys } from '../bundle/cell-key.ts';
+import { runKeys } from '../bundle/cell-key.ts';
 import type { ScoredRun } from './evaluation.ts';
 import { reportOfPooled } from '../pool/report.ts';
 import { DEFAULT_GAP_DAYS, DEFAULT_TEST_FRACTION } from './defaults.ts';
@@ -302,9 +302,7 @@ export async function runEvaluation(
         },
         ...(sampleSize ? { sampleSize } : {}),
       },
-      ...(ctx.councilSecret
-        ? { cellKeysOf: (results: ModelResult[]) => reportCellKeys(table, results, trained.map((t) => ({ labels: yTest, scores: t.scores, rows: tableRows, groups })), { rows, labels }, ctx.councilSecret!, spec.id) }
-        : {}),
+      keys: runKeys(table, rows, labels, tableRows, spec.id, ctx.councilSecret),
       labels: yTest,
       // Plain data only: the report crosses the worker boundary and is saved as JSON.
       models: trained.map((t) => ({

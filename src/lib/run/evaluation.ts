@@ -23,7 +23,7 @@ import { equalOpportunityWhatIf, referenceDescription } from '../report/audit-re
 import { VERSION } from '../version.ts';
 import { minimumsRecord } from '../evaluate/minimums.ts';
 import { outcomeMeaning } from '../evaluate/outcome-meaning.ts';
-import type { CellKeys } from '../bundle/cell-key.ts';
+import { runCellKeys, type RunKeys } from '../bundle/cell-key.ts';
 import { DEFAULT_POLICY, DEFAULT_REPLICATES, DEFAULT_THRESHOLD, DEFAULT_TOLERANCE, DEFAULT_TOP_PCT } from './defaults.ts';
 import { addOperatingTables } from './operating.ts';
 import { monthsSpanned, policyFromOptions, policyWords, resolvePolicy, type OperatingPolicy, type ResolvedPolicy } from './policy.ts';
@@ -81,8 +81,8 @@ export interface ScoredRun {
   clusters?: Int32Array;
   /** Float64Array (n) of decision dates (ms since epoch, NaN = missing) of the test cases; null without a date column. */
   dates: Float64Array | null;
-  /** With a council secret: the local report's record and cell keys for these results (bundle/cell-key.ts). */
-  cellKeysOf?: (results: ModelResult[]) => CellKeys;
+  /** The records' keys and the data's tag, from which the local report's cell keys follow (bundle/cell-key.ts). */
+  keys?: RunKeys;
 }
 
 export type EvaluationProgress = { phase: 'evaluating' | 'auditing' | 'judging'; done: number; total: number; detail?: string };
@@ -228,7 +228,7 @@ function* reportOrThrow(run: ScoredRun, opts: ReportOptions): Bootstrapping<Resu
   if (comparisons.length > 0) bundle.comparisons = comparisons;
   if (f.validation) bundle.validation = f.validation;
   if (f.sampleSize) bundle.sampleSize = f.sampleSize;
-  if (run.cellKeysOf) bundle.cellKeys = run.cellKeysOf(results);
+  if (run.keys) bundle.cellKeys = runCellKeys(run.keys, results, run.models, run.labels, run.groups);
   return { ok: true, value: bundle };
 }
 

@@ -10,6 +10,7 @@
  * Every case here is a test case of the model: nothing is trained but the recalibration.
  */
 import type { Table } from 'apache-arrow';
+import { runKeys } from '../bundle/cell-key.ts';
 import { type Bundle, type Estimate, type OperatingPointResult } from '../bundle/schema.ts';
 import { AppFailure, throwIfCancelled, type AppError, type Result } from '../errors.ts';
 import { numericColumn, stringColumn, type ColumnInfo } from '../data/schema.ts';
@@ -210,6 +211,7 @@ export async function runValidation(
       groups,
       clusters,
       dates: dates ? Float64Array.from(rows, (i) => dates[i]) : null,
+      keys: runKeys(table, rows, labels, rows, spec.id, ctx.councilSecret),
     };
     const report = await reportOfPooled(run, ctx.pool, {
       cancel: ctx.cancel,
