@@ -111,7 +111,7 @@ export function memoryInUseGB(): number {
 }
 
 /** The 24k end-to-end question, as `candour evaluate` flags; the browser bench sends the same spec. */
-export const E2E_GROUPS = ['gender', 'ethnicity_group', 'disability', 'deprivation_decile'];
+export const E2E_GROUPS = ['gender', 'ethnicity_group', 'disability', 'referral_source'];
 export const E2E_ARGS = [
   '--outcome', 'outcome', '--positive', '1', '--models', 'logistic,gbdt', '--split', 'temporal', '--date', 'referral_date',
   '--id', 'child_id', '--drop', 'referral_id', ...E2E_GROUPS.flatMap((g) => ['--group', g]),

@@ -23,7 +23,7 @@ warnings.filterwarnings("ignore")
 
 path = sys.argv[1]
 run_b = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-groups = ["gender", "ethnicity_group", "disability", "deprivation_decile"]
+groups = ["gender", "ethnicity_group", "disability", "referral_source"]
 steps = {}
 t_all = time.perf_counter()
 t = time.perf_counter()
