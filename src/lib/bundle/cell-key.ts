@@ -69,7 +69,7 @@ export function perturbationOf(cellKey: number, table: readonly PTableRow[]): nu
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Every labelled record's key, and the data's tag, from which each cell's noise follows. */
-export interface RecordKeying {
+interface RecordKeying {
   /** 32-bit key of each record, in the order of the rows given: the first four bytes of SHA-256 of its identity. */
   keys: Uint32Array;
   /** 32-bit tag of the whole data (every record's identity and outcome, in any order). */
@@ -83,7 +83,7 @@ export interface RecordKeying {
  * is a digest of the multiset of (record hash, outcome), summed word by word so row order does
  * not matter, hashed with the council secret when there is one (HMAC-SHA-256) or alone.
  */
-export function keyRecords(table: Table, rows: ArrayLike<number>, labels: Uint8Array, idColumn?: string, secret?: Uint8Array): RecordKeying {
+function keyRecords(table: Table, rows: ArrayLike<number>, labels: Uint8Array, idColumn?: string, secret?: Uint8Array): RecordKeying {
   const identities = recordIdentities(table, rows, idColumn);
   const keys = new Uint32Array(identities.length);
   // Two 256-bit sums (records with and without the outcome), as 16 words mod 2^32.
@@ -103,7 +103,7 @@ export function keyRecords(table: Table, rows: ArrayLike<number>, labels: Uint8A
 }
 
 /** The keys of `subset` (table rows, each one of `rows`) from the keys of `rows`. */
-export function keysOfRows(keying: RecordKeying, rows: ArrayLike<number>, subset: ArrayLike<number>): Uint32Array {
+function keysOfRows(keying: RecordKeying, rows: ArrayLike<number>, subset: ArrayLike<number>): Uint32Array {
   const at = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) at.set(rows[i], i);
   return Uint32Array.from(subset, (r) => keying.keys[at.get(r)!]);
@@ -147,7 +147,7 @@ export interface KeyedGroup {
  * the flag rules the result records (its thresholds and operating rows' cuts), for the overall
  * tables, each group's tables and the calibration bins.
  */
-export function cellKeysOf(
+function cellKeysOf(
   model: number,
   result: ModelResult,
   labels: Uint8Array,
@@ -197,7 +197,7 @@ export function cellKeysOf(
 }
 
 /** Data-level cells (all labelled rows): `data|pos`, `data|neg`. */
-export function dataCellKeys(labels: Uint8Array, keys: Uint32Array, out: CellKeys = {}): CellKeys {
+function dataCellKeys(labels: Uint8Array, keys: Uint32Array, out: CellKeys = {}): CellKeys {
   out['data|pos'] = 0;
   out['data|neg'] = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -211,7 +211,7 @@ export function dataCellKeys(labels: Uint8Array, keys: Uint32Array, out: CellKey
  * What identifies each record (rows: table row indices): the child ID when there is one, else
  * the row's content (every column's value). Only ever hashed (`keyRecords`).
  */
-export function recordIdentities(table: Table, rows: ArrayLike<number>, idColumn?: string): string[] {
+function recordIdentities(table: Table, rows: ArrayLike<number>, idColumn?: string): string[] {
   if (idColumn && table.getChild(idColumn)) {
     const ids = stringColumn(table, idColumn);
     return Array.from(rows, (i) => `id:${ids[i] ?? `\u0000row${i}`}`);
