@@ -182,12 +182,13 @@ export function applyDisclosureControl(bundle: Bundle, opts: DisclosureOptions =
   publishDataRates(led, s, out);
 
   const counts = countSummary(led);
+  const keys = keyedBy(bundle);
   const record: DisclosureRecord = {
     threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, suppressZeros: s.suppressZeros,
     suppressedCells: counts.primary + counts.secondary, primaryCells: counts.primary, secondaryCells: counts.secondary, derivedValues: led.derived,
     curveGrid: s.grid, dropped: led.dropped,
-    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation, keyedBy(bundle)),
-    perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: keyedBy(bundle) !== 'report', keyedBy: keyedBy(bundle) },
+    rules: disclosureRules(s.threshold, s.rounding, s.rateDecimals, s.suppressZeros, s.maxPerturbation, keys),
+    perturbation: { method: 'cell key (ONS 2021 Census)', ptable: PTABLE_NAME, maxPerturbation: s.maxPerturbation, table: s.table, recordKeys: keys !== 'report', keyedBy: keys },
   };
   const count = countOfPublished(led, s, bundle);
   discloseRunExtras(out as unknown as Record<string, unknown>, bundle as unknown as Record<string, unknown>, { threshold: s.threshold, rounding: s.rounding, rateDecimals: s.rateDecimals, count });
